@@ -1,0 +1,44 @@
+// Why a command was refused. The numbers are the wire's reject codes (docs/reject-codes.md).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace rex::matcher {
+
+enum class RejectCode : std::uint16_t {
+  kNone = 0,
+  kUnknownInstrument = 1,
+  kInvalidEnumValue = 2,          // side, order type, time in force or STP mode out of range
+  kQuantityNotPositive = 3,
+  kQuantityBelowLotMinimum = 4,
+  kQuantityNotLotIncrement = 5,
+  kPriceOffTick = 6,
+  kPriceOutsideBand = 7,
+  kMarketOrderNotImmediate = 8,   // a market order must be IOC or FOK
+  kMarketOrderWithPrice = 9,
+  kPostOnlyNotResting = 10,       // post-only with IOC, FOK or market
+  kPostOnlyWouldCross = 11,
+  kDisplayQuantityInvalid = 12,   // not below quantity, below lot minimum, or off the increment
+  kIcebergAllOrNone = 13,
+  kMinQuantityInvalid = 14,       // above quantity or off the increment
+  kMinQuantityConflict = 15,      // with all-or-none, FOK or post-only
+  kDecrementNotAllowed = 16,      // STP decrement with FOK or minimum quantity
+  kExpiryMissing = 17,            // GTD without an expiry
+  kExpiryInPast = 18,
+  kExpiryWithoutGtd = 19,
+  kUnknownOrder = 20,             // no live order with that id
+  kNotOrderOwner = 21,
+  kAmendNoChange = 22,
+  kSequenceNotIncreasing = 23,
+  kTimestampDecreasing = 24,
+  kInvalidMassCancelScope = 25,   // neither participant nor instrument given
+  kInvalidCommandType = 26,
+};
+
+inline constexpr std::uint16_t kRejectCodeCount = 27;
+
+std::string_view reject_name(RejectCode code);  // "PRICE_OFF_TICK"
+std::string_view reject_text(RejectCode code);  // "price is not a multiple of the instrument's tick size"
+
+}  // namespace rex::matcher
