@@ -7,14 +7,21 @@
 
 namespace rex::matcher {
 
+// Every event carries seq and timestamp of the command that caused it. Besides those, each kind
+// sets exactly the fields listed; every other field stays at its default (zero / first enumerator).
 enum class EventType : std::uint8_t {
-  kAccepted = 0,   // order_id, participant, instrument, side, price, quantity
-  kRejected = 1,   // seq identifies the command; reject; order_id = target of cancel/amend (else 0)
-  kTrade = 2,      // trade_id, order_id = maker, taker_order_id, participants, price, quantity, leaves
-  kAmended = 3,    // order_id, price, quantity = new open quantity, priority_kept
-  kCancelled = 4,  // order_id, cancel_reason, quantity = cancelled now, leaves = still open after
-  kExpired = 5,    // order_id, expiry_reason, quantity = expired open quantity
-  kBookLevel = 6,  // instrument, side, price, quantity = visible at the level, order_count; 0/0 = level gone
+  kAccepted = 0,   // instrument, participant, order_id, side, price (0 for market), quantity (ordered)
+  kRejected = 1,   // reject, participant (the command's), order_id (target of cancel/amend, else 0)
+  kTrade = 2,      // instrument, side (the taker's), trade_id, order_id (maker), taker_order_id,
+                   // participant (maker), taker_participant, price (the maker's), quantity,
+                   // leaves (maker open after), taker_leaves (taker open after)
+  kAmended = 3,    // instrument, participant, order_id, side, price (new), quantity (new open),
+                   // priority_kept
+  kCancelled = 4,  // instrument, participant, order_id, side, price (the order's, 0 for market),
+                   // cancel_reason, quantity (cancelled now), leaves (still open after)
+  kExpired = 5,    // instrument, participant, order_id, side, price, expiry_reason, quantity (open)
+  kBookLevel = 6,  // instrument, side, price, quantity (visible at the level), order_count;
+                   // 0 and 0 mean the level is gone
 };
 
 enum class CancelReason : std::uint8_t {
