@@ -34,9 +34,10 @@ enum class RejectCode : std::uint16_t {
   kTimestampDecreasing = 24,
   kInvalidMassCancelScope = 25,   // neither participant nor instrument given
   kInvalidCommandType = 26,
+  kQuantityTooLarge = 27,         // above kMaxOrderQuantity
 };
 
-inline constexpr std::uint16_t kRejectCodeCount = 27;
+inline constexpr std::uint16_t kRejectCodeCount = 28;
 
 std::string_view reject_name(RejectCode code);  // "PRICE_OFF_TICK"
 std::string_view reject_text(RejectCode code);  // "price is not a multiple of the instrument's tick size"
