@@ -17,7 +17,7 @@ using EventBuffer = std::vector<Event>;
 struct EngineCapacity {
   // Orders preallocated before the first command; beyond it the pool grows in chunks
   // (an allocation per chunk, never per order).
-  std::size_t initial_orders = 1u << 20;
+  std::size_t initial_orders = 1u << 16;
 };
 
 class Engine {
