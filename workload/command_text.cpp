@@ -1,0 +1,466 @@
+#include "workload/command_text.hpp"
+
+#include <array>
+#include <istream>
+#include <limits>
+#include <ostream>
+#include <stdexcept>
+
+namespace rex::workload {
+namespace {
+
+using matcher::Command;
+using matcher::CommandType;
+using matcher::OrderType;
+using matcher::SelfTradePrevention;
+using matcher::Side;
+using matcher::TimeInForce;
+
+// The fields of a command line besides the sequence number, the timestamp and the verb.
+enum Field : unsigned {
+  kParticipant = 1u << 0,
+  kInstrument = 1u << 1,
+  kSideField = 1u << 2,
+  kTypeField = 1u << 3,
+  kQuantity = 1u << 4,
+  kPrice = 1u << 5,
+  kTif = 1u << 6,
+  kDisplay = 1u << 7,
+  kMinQty = 1u << 8,
+  kStp = 1u << 9,
+  kExpiry = 1u << 10,
+  kOrder = 1u << 11,
+  kAon = 1u << 12,
+  kPostOnly = 1u << 13,
+};
+constexpr unsigned kAllFields = (1u << 14) - 1;
+
+struct Verb {
+  std::string_view name;
+  CommandType type;
+  unsigned allowed;
+  unsigned required;
+};
+
+constexpr unsigned kNewFields = kParticipant | kInstrument | kSideField | kTypeField | kQuantity |
+                                kPrice | kTif | kDisplay | kMinQty | kStp | kExpiry | kAon | kPostOnly;
+
+constexpr std::array<Verb, 6> kVerbs = {{
+    {"NEW", CommandType::kNewOrder, kNewFields, kParticipant | kInstrument | kSideField | kQuantity},
+    {"CANCEL", CommandType::kCancel, kParticipant | kOrder, kParticipant | kOrder},
+    {"AMEND", CommandType::kAmend, kParticipant | kOrder | kQuantity | kPrice, kParticipant | kOrder},
+    {"MASS_CANCEL", CommandType::kMassCancel, kParticipant | kInstrument, kParticipant | kInstrument},
+    {"END_OF_DAY", CommandType::kEndOfDay, 0, 0},
+    {"CLOCK", CommandType::kClock, 0, 0},
+}};
+
+struct KeyName {
+  std::string_view key;
+  Field field;
+};
+constexpr std::array<KeyName, 12> kKeys = {{
+    {"p", kParticipant},  {"ins", kInstrument}, {"side", kSideField}, {"type", kTypeField},
+    {"qty", kQuantity},   {"px", kPrice},       {"tif", kTif},        {"display", kDisplay},
+    {"minqty", kMinQty},  {"stp", kStp},        {"exp", kExpiry},     {"order", kOrder},
+}};
+
+constexpr std::array<std::string_view, 2> kSideNames = {"BUY", "SELL"};
+constexpr std::array<std::string_view, 2> kTypeNames = {"LIMIT", "MARKET"};
+constexpr std::array<std::string_view, 5> kTifNames = {"DAY", "GTC", "GTD", "IOC", "FOK"};
+constexpr std::array<std::string_view, 5> kStpNames = {"NONE", "CANCEL_RESTING", "CANCEL_INCOMING",
+                                                       "CANCEL_BOTH", "DECREMENT"};
+
+std::string_view field_key(unsigned field) {
+  if (field == kAon) return "aon";
+  if (field == kPostOnly) return "postonly";
+  for (const auto& k : kKeys) {
+    if (k.field == field) return k.key;
+  }
+  return "?";
+}
+
+template <typename Enum, std::size_t N>
+std::string enum_text(Enum value, const std::array<std::string_view, N>& names) {
+  const auto raw = static_cast<std::size_t>(value);
+  return raw < N ? std::string(names[raw]) : std::to_string(raw);
+}
+
+// An enumeration value: one of `names` or its raw number (0..255, so out-of-range values that
+// the engine must reject are representable).
+template <typename Enum, std::size_t N>
+Enum parse_enum(std::string_view text, const std::array<std::string_view, N>& names, std::size_t line,
+                std::string_view token) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (names[i] == text) return static_cast<Enum>(i);
+  }
+  if (!text.empty() && text.front() >= '0' && text.front() <= '9') {
+    return static_cast<Enum>(parse_unsigned(text, std::numeric_limits<std::uint8_t>::max(), line, token));
+  }
+  std::string known;
+  for (const auto name : names) {
+    if (!known.empty()) known += ' ';
+    known += name;
+  }
+  throw ParseError(ErrorKind::kUnknownName, line, std::string(token),
+                   "'" + std::string(text) + "' is not one of " + known + " (or a number 0-255)");
+}
+
+const Verb* find_verb(CommandType type) {
+  for (const auto& v : kVerbs) {
+    if (v.type == type) return &v;
+  }
+  return nullptr;
+}
+
+// The fields a command of this type carries; everything else must stay at its default.
+Command used_fields(const Command& c) {
+  Command u;
+  u.type = c.type;
+  u.seq = c.seq;
+  u.timestamp = c.timestamp;
+  const Verb* verb = find_verb(c.type);
+  const unsigned allowed = verb ? verb->allowed : kAllFields;
+  if (allowed & kParticipant) u.participant = c.participant;
+  if (allowed & kInstrument) u.instrument = c.instrument;
+  if (allowed & kSideField) u.side = c.side;
+  if (allowed & kTypeField) u.order_type = c.order_type;
+  if (allowed & kQuantity) u.quantity = c.quantity;
+  if (allowed & kPrice) u.price = c.price;
+  if (allowed & kTif) u.time_in_force = c.time_in_force;
+  if (allowed & kDisplay) u.display_quantity = c.display_quantity;
+  if (allowed & kMinQty) u.min_quantity = c.min_quantity;
+  if (allowed & kStp) u.self_trade = c.self_trade;
+  if (allowed & kExpiry) u.expiry = c.expiry;
+  if (allowed & kOrder) u.order_id = c.order_id;
+  if (allowed & kAon) u.all_or_none = c.all_or_none;
+  if (allowed & kPostOnly) u.post_only = c.post_only;
+  return u;
+}
+
+class LineParser {
+ public:
+  LineParser(const InstrumentCodes& codes, std::size_t line) : codes_(codes), line_(line) {}
+
+  Command parse(std::string_view text) {
+    const auto tokens = tokenize(text);
+    if (tokens.empty()) {
+      throw ParseError(ErrorKind::kMissingField, line_, "",
+                       "a command line starts with its sequence number");
+    }
+    command_.seq = parse_unsigned(tokens[0], std::numeric_limits<std::uint64_t>::max(), line_, tokens[0]);
+    if (tokens.size() < 2 || !tokens[1].starts_with("t=")) {
+      throw ParseError(ErrorKind::kMissingField, line_, std::string(tokens.size() < 2 ? tokens[0] : tokens[1]),
+                       "the sequence number is followed by t=<timestamp in ns>");
+    }
+    command_.timestamp =
+        parse_unsigned(tokens[1].substr(2), std::numeric_limits<std::uint64_t>::max(), line_, tokens[1]);
+    if (tokens.size() < 3) {
+      throw ParseError(ErrorKind::kMissingField, line_, std::string(tokens[1]),
+                       "the timestamp is followed by a verb (NEW CANCEL AMEND MASS_CANCEL END_OF_DAY CLOCK)");
+    }
+    parse_verb(tokens[2]);
+    for (std::size_t i = 3; i < tokens.size(); ++i) parse_field(tokens[i]);
+    for (unsigned field = 1; field & kAllFields; field <<= 1) {
+      if ((required_ & field) && !(seen_ & field)) missing(field, tokens[2]);
+    }
+    if (command_.type == CommandType::kNewOrder && command_.order_type == OrderType::kLimit && !(seen_ & kPrice)) {
+      missing(kPrice, tokens[2]);
+    }
+    return command_;
+  }
+
+ private:
+  [[noreturn]] void missing(unsigned field, std::string_view verb_token) const {
+    throw ParseError(ErrorKind::kMissingField, line_, std::string(verb_token),
+                     std::string(verb_token) + " needs " + std::string(field_key(field)) +
+                         (field == kSideField ? " (BUY or SELL)" : "=") +
+                         (field == kPrice ? " (a limit order needs a price)" : ""));
+  }
+
+  void parse_verb(std::string_view token) {
+    for (const auto& verb : kVerbs) {
+      if (verb.name == token) {
+        command_.type = verb.type;
+        allowed_ = verb.allowed;
+        required_ = verb.required;
+        any_allowed_ = verb.type == CommandType::kMassCancel;
+        return;
+      }
+    }
+    if (token.starts_with("cmd=")) {
+      command_.type = static_cast<CommandType>(
+          parse_unsigned(token.substr(4), std::numeric_limits<std::uint8_t>::max(), line_, token));
+      allowed_ = kAllFields;
+      required_ = 0;
+      any_allowed_ = true;
+      return;
+    }
+    throw ParseError(ErrorKind::kUnknownVerb, line_, std::string(token),
+                     "expected NEW, CANCEL, AMEND, MASS_CANCEL, END_OF_DAY, CLOCK or cmd=<number>");
+  }
+
+  void claim(unsigned field, std::string_view token) {
+    if (!(allowed_ & field)) {
+      throw ParseError(ErrorKind::kKeyNotAllowed, line_, std::string(token),
+                       std::string(field_key(field)) + " is not used by this verb");
+    }
+    if (seen_ & field) {
+      throw ParseError(ErrorKind::kDuplicateKey, line_, std::string(token),
+                       std::string(field_key(field)) + " is given twice");
+    }
+    seen_ |= field;
+  }
+
+  void parse_field(std::string_view token) {
+    const std::size_t eq = token.find('=');
+    if (eq == std::string_view::npos) {
+      parse_bare(token);
+      return;
+    }
+    const std::string_view key = token.substr(0, eq);
+    const std::string_view value = token.substr(eq + 1);
+    const KeyName* found = nullptr;
+    for (const auto& k : kKeys) {
+      if (k.key == key) found = &k;
+    }
+    if (!found) {
+      throw ParseError(ErrorKind::kUnknownKey, line_, std::string(token),
+                       "unknown key '" + std::string(key) + "'");
+    }
+    claim(found->field, token);
+    constexpr auto kU32 = std::numeric_limits<std::uint32_t>::max();
+    constexpr auto kU64 = std::numeric_limits<std::uint64_t>::max();
+    switch (found->field) {
+      case kParticipant:
+        if (value == "*" && any_allowed_) {
+          command_.participant = refdata::kAnyParticipant;
+        } else if (value == "*") {
+          throw ParseError(ErrorKind::kBadNumber, line_, std::string(token),
+                           "'*' (any participant) is only allowed in MASS_CANCEL");
+        } else {
+          command_.participant = static_cast<refdata::ParticipantId>(parse_unsigned(value, kU32, line_, token));
+        }
+        break;
+      case kInstrument: command_.instrument = parse_instrument(value, codes_, any_allowed_, line_, token); break;
+      case kSideField: command_.side = parse_enum<Side>(value, kSideNames, line_, token); break;
+      case kTypeField: command_.order_type = parse_enum<OrderType>(value, kTypeNames, line_, token); break;
+      case kQuantity: command_.quantity = parse_signed(value, line_, token); break;
+      case kPrice: command_.price = parse_price(value, line_, token); break;
+      case kTif: command_.time_in_force = parse_enum<TimeInForce>(value, kTifNames, line_, token); break;
+      case kDisplay: command_.display_quantity = parse_signed(value, line_, token); break;
+      case kMinQty: command_.min_quantity = parse_signed(value, line_, token); break;
+      case kStp: command_.self_trade = parse_enum<SelfTradePrevention>(value, kStpNames, line_, token); break;
+      case kExpiry: command_.expiry = parse_unsigned(value, kU64, line_, token); break;
+      case kOrder: command_.order_id = parse_unsigned(value, kU64, line_, token); break;
+      default: break;
+    }
+  }
+
+  void parse_bare(std::string_view token) {
+    if (token == "BUY" || token == "SELL") {
+      claim(kSideField, token);
+      command_.side = token == "BUY" ? Side::kBuy : Side::kSell;
+    } else if (token == "LIMIT" || token == "MARKET") {
+      claim(kTypeField, token);
+      command_.order_type = token == "LIMIT" ? OrderType::kLimit : OrderType::kMarket;
+    } else if (token == "aon") {
+      claim(kAon, token);
+      command_.all_or_none = true;
+    } else if (token == "postonly") {
+      claim(kPostOnly, token);
+      command_.post_only = true;
+    } else {
+      throw ParseError(ErrorKind::kUnknownKey, line_, std::string(token),
+                       "unknown word; bare words are BUY SELL LIMIT MARKET aon postonly, other fields are key=value");
+    }
+  }
+
+  const InstrumentCodes& codes_;
+  std::size_t line_;
+  Command command_;
+  unsigned allowed_ = 0;
+  unsigned required_ = 0;
+  unsigned seen_ = 0;
+  bool any_allowed_ = false;
+};
+
+void append(std::string& out, std::string_view key, const std::string& value) {
+  out += ' ';
+  out += key;
+  out += '=';
+  out += value;
+}
+
+}  // namespace
+
+Command parse_command(std::string_view line, const InstrumentCodes& codes, std::size_t line_number) {
+  return LineParser(codes, line_number).parse(line);
+}
+
+bool is_formattable(const Command& command) { return used_fields(command) == command; }
+
+std::string format_command(const Command& c, const InstrumentCodes& codes) {
+  if (!is_formattable(c)) {
+    throw std::invalid_argument("command seq " + std::to_string(c.seq) +
+                                " sets a field its verb does not use; it cannot be written without loss");
+  }
+  std::string out = std::to_string(c.seq) + " t=" + std::to_string(c.timestamp) + ' ';
+  const Verb* verb = find_verb(c.type);
+  if (verb == nullptr) {
+    // An unknown command type: every non-default field, in one fixed order.
+    const Command d;
+    out += "cmd=" + std::to_string(static_cast<unsigned>(c.type));
+    if (c.participant != d.participant) append(out, "p", std::to_string(c.participant));
+    if (c.instrument != d.instrument) append(out, "ins", format_instrument(c.instrument, codes));
+    if (c.side != d.side) append(out, "side", enum_text(c.side, kSideNames));
+    if (c.order_type != d.order_type) append(out, "type", enum_text(c.order_type, kTypeNames));
+    if (c.quantity != d.quantity) append(out, "qty", std::to_string(c.quantity));
+    if (c.price != d.price) append(out, "px", format_price(c.price));
+    if (c.time_in_force != d.time_in_force) append(out, "tif", enum_text(c.time_in_force, kTifNames));
+    if (c.display_quantity != d.display_quantity) append(out, "display", std::to_string(c.display_quantity));
+    if (c.min_quantity != d.min_quantity) append(out, "minqty", std::to_string(c.min_quantity));
+    if (c.all_or_none) out += " aon";
+    if (c.post_only) out += " postonly";
+    if (c.self_trade != d.self_trade) append(out, "stp", enum_text(c.self_trade, kStpNames));
+    if (c.expiry != d.expiry) append(out, "exp", std::to_string(c.expiry));
+    if (c.order_id != d.order_id) append(out, "order", std::to_string(c.order_id));
+    return out;
+  }
+  out += verb->name;
+  switch (c.type) {
+    case CommandType::kNewOrder: {
+      append(out, "p", std::to_string(c.participant));
+      append(out, "ins", format_instrument(c.instrument, codes));
+      if (static_cast<std::size_t>(c.side) < kSideNames.size()) {
+        out += ' ';
+        out += kSideNames[static_cast<std::size_t>(c.side)];
+      } else {
+        append(out, "side", enum_text(c.side, kSideNames));
+      }
+      if (static_cast<std::size_t>(c.order_type) < kTypeNames.size()) {
+        out += ' ';
+        out += kTypeNames[static_cast<std::size_t>(c.order_type)];
+      } else {
+        append(out, "type", enum_text(c.order_type, kTypeNames));
+      }
+      append(out, "qty", std::to_string(c.quantity));
+      if (c.order_type != OrderType::kMarket || c.price != 0) append(out, "px", format_price(c.price));
+      append(out, "tif", enum_text(c.time_in_force, kTifNames));
+      if (c.display_quantity != 0) append(out, "display", std::to_string(c.display_quantity));
+      if (c.min_quantity != 0) append(out, "minqty", std::to_string(c.min_quantity));
+      if (c.all_or_none) out += " aon";
+      if (c.post_only) out += " postonly";
+      if (c.self_trade != SelfTradePrevention::kNone) append(out, "stp", enum_text(c.self_trade, kStpNames));
+      if (c.expiry != 0) append(out, "exp", std::to_string(c.expiry));
+      break;
+    }
+    case CommandType::kCancel:
+      append(out, "p", std::to_string(c.participant));
+      append(out, "order", std::to_string(c.order_id));
+      break;
+    case CommandType::kAmend:
+      append(out, "p", std::to_string(c.participant));
+      append(out, "order", std::to_string(c.order_id));
+      if (c.quantity != 0) append(out, "qty", std::to_string(c.quantity));
+      if (c.price != 0) append(out, "px", format_price(c.price));
+      break;
+    case CommandType::kMassCancel:
+      append(out, "p", c.participant == refdata::kAnyParticipant ? "*" : std::to_string(c.participant));
+      append(out, "ins", c.instrument == refdata::kAnyInstrument ? "*" : format_instrument(c.instrument, codes));
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+std::string workload_header() { return std::string(kHeaderWord) + ' ' + std::to_string(kFormatVersion); }
+
+void check_header(std::string_view line, std::size_t line_number) {
+  const auto tokens = tokenize(line);
+  if (tokens.empty() || tokens[0] != kHeaderWord) {
+    throw ParseError(ErrorKind::kMissingHeader, line_number, tokens.empty() ? "" : std::string(tokens[0]),
+                     "a workload file starts with the line '" + workload_header() + "'");
+  }
+  if (tokens.size() != 2) {
+    throw ParseError(ErrorKind::kMissingHeader, line_number, std::string(tokens[0]),
+                     "the header is '" + std::string(kHeaderWord) + " <version>'");
+  }
+  const auto version = parse_unsigned(tokens[1], std::numeric_limits<std::uint32_t>::max(), line_number, tokens[1]);
+  if (version != static_cast<std::uint64_t>(kFormatVersion)) {
+    throw ParseError(ErrorKind::kUnsupportedVersion, line_number, std::string(tokens[1]),
+                     "this reader understands version " + std::to_string(kFormatVersion));
+  }
+}
+
+std::vector<Command> parse_workload(std::string_view text, const InstrumentCodes& codes) {
+  std::vector<Command> commands;
+  bool header_seen = false;
+  std::size_t line_number = 0;
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    const std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    ++line_number;
+    if (tokenize(line).empty()) continue;
+    if (!header_seen) {
+      check_header(line, line_number);
+      header_seen = true;
+      continue;
+    }
+    commands.push_back(parse_command(line, codes, line_number));
+  }
+  if (!header_seen) {
+    throw ParseError(ErrorKind::kMissingHeader, line_number, "", "empty workload: no '" + workload_header() + "' line");
+  }
+  return commands;
+}
+
+std::string format_workload(std::span<const Command> commands, const InstrumentCodes& codes) {
+  std::string out = workload_header() + '\n';
+  for (const auto& c : commands) {
+    out += format_command(c, codes);
+    out += '\n';
+  }
+  return out;
+}
+
+WorkloadReader::WorkloadReader(std::istream& in, const InstrumentCodes& codes) : in_(in), codes_(codes) {}
+
+std::optional<Command> WorkloadReader::next() {
+  std::string line;
+  while (std::getline(in_, line)) {
+    ++line_number_;
+    if (tokenize(line).empty()) continue;
+    if (!header_seen_) {
+      check_header(line, line_number_);
+      header_seen_ = true;
+      continue;
+    }
+    return parse_command(line, codes_, line_number_);
+  }
+  if (!header_seen_) {
+    throw ParseError(ErrorKind::kMissingHeader, line_number_, "",
+                     "empty workload: no '" + workload_header() + "' line");
+  }
+  return std::nullopt;
+}
+
+WorkloadWriter::WorkloadWriter(std::ostream& out, const InstrumentCodes& codes) : out_(out), codes_(codes) {
+  out_ << workload_header() << '\n';
+}
+
+void WorkloadWriter::write(const Command& command) { out_ << format_command(command, codes_) << '\n'; }
+
+void WorkloadWriter::comment(std::string_view text) {
+  // One comment line per input line, so a newline in the text cannot start a command.
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find('\n', start);
+    out_ << "# " << text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start) << '\n';
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+}
+
+}  // namespace rex::workload
