@@ -1,0 +1,401 @@
+// Hand-written checks of the reference book on the rules that are easiest to get wrong, so the
+// reference cannot silently share a mistake with the engine.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "tests/reference_book/printer.hpp"
+#include "tests/reference_book/reference_book.hpp"
+
+namespace rex::testing {
+namespace {
+
+using namespace matcher;
+
+InstrumentSpec spec(InstrumentId id) {
+  InstrumentSpec s;
+  s.id = id;
+  s.code = "TEST-" + std::to_string(id);
+  s.tick_size = 10;
+  s.lot_minimum = 1000;
+  s.lot_increment = 500;
+  s.price_floor = 1000;
+  s.price_ceiling = 2000;
+  return s;
+}
+
+// Builds stamped commands and keeps the last command's events.
+class Harness {
+ public:
+  Harness() : book_({spec(0), spec(1)}) {}
+
+  Command order(ParticipantId p, Side side, Price price, Quantity qty) {
+    Command c;
+    c.type = CommandType::kNewOrder;
+    c.participant = p;
+    c.side = side;
+    c.price = price;
+    c.quantity = qty;
+    return c;
+  }
+  Command cancel(ParticipantId p, OrderId id) {
+    Command c;
+    c.type = CommandType::kCancel;
+    c.participant = p;
+    c.order_id = id;
+    return c;
+  }
+  Command amend(ParticipantId p, OrderId id, Price price, Quantity qty) {
+    Command c;
+    c.type = CommandType::kAmend;
+    c.participant = p;
+    c.order_id = id;
+    c.price = price;
+    c.quantity = qty;
+    return c;
+  }
+  Command simple(CommandType type) {
+    Command c;
+    c.type = type;
+    return c;
+  }
+
+  // Stamps the command with the next sequence number and `now`, runs it, returns its seq.
+  SequenceNumber run(Command c) {
+    c.seq = ++seq_;
+    c.timestamp = now;
+    events.clear();
+    book_.process(c, events);
+    return c.seq;
+  }
+  void run_raw(const Command& c) {
+    events.clear();
+    book_.process(c, events);
+  }
+
+  std::vector<Event> of_type(EventType type) const {
+    std::vector<Event> result;
+    for (const Event& e : events) {
+      if (e.type == type) result.push_back(e);
+    }
+    return result;
+  }
+  // (maker, taker, price, quantity) of every trade of the last command.
+  std::vector<std::tuple<OrderId, OrderId, Price, Quantity>> trades() const {
+    std::vector<std::tuple<OrderId, OrderId, Price, Quantity>> result;
+    for (const Event& e : of_type(EventType::kTrade)) result.emplace_back(e.order_id, e.taker_order_id, e.price, e.quantity);
+    return result;
+  }
+  std::vector<OrderId> queue_ids(Side side, InstrumentId instrument = 0) const {
+    std::vector<OrderId> ids;
+    for (const OrderView& v : book_.orders(instrument, side)) ids.push_back(v.id);
+    return ids;
+  }
+  OrderView view(OrderId id, Side side) const {
+    for (const OrderView& v : book_.orders(0, side)) {
+      if (v.id == id) return v;
+    }
+    return OrderView{};
+  }
+
+  std::vector<Event> events;
+  Timestamp now = 1000;
+  const ReferenceBook& book() const { return book_; }
+
+ private:
+  ReferenceBook book_;
+  SequenceNumber seq_ = 0;
+};
+
+using Trade = std::tuple<OrderId, OrderId, Price, Quantity>;
+
+TEST_CASE("reference: resting all-or-none is skipped, keeps its place, never blocks", "[reference_book]") {
+  Harness h;
+  const auto aon = h.run([&] { auto c = h.order(1, Side::kSell, 1500, 5000); c.all_or_none = true; return c; }());
+  const auto plain = h.run(h.order(2, Side::kSell, 1500, 2000));
+  const auto buy = h.run(h.order(3, Side::kBuy, 1500, 3000));
+  CHECK(h.trades() == std::vector<Trade>{{plain, buy, 1500, 2000}});
+  // The buy remainder (1000) rests, crossing the AON ask: a legal crossed book.
+  CHECK(h.queue_ids(Side::kSell) == std::vector<OrderId>{aon});
+  CHECK(h.queue_ids(Side::kBuy) == std::vector<OrderId>{buy});
+  // BOOK_LEVEL: sell 1500 went from 7000/2 to 5000/1, buy 1500 appeared.
+  const auto levels = h.of_type(EventType::kBookLevel);
+  REQUIRE(levels.size() == 2);
+  CHECK((levels[0].side == Side::kBuy && levels[0].quantity == 1000 && levels[0].order_count == 1));
+  CHECK((levels[1].side == Side::kSell && levels[1].quantity == 5000 && levels[1].order_count == 1));
+  // A big enough incoming takes the AON lot whole, at its price.
+  const auto big = h.run(h.order(4, Side::kBuy, 1600, 6000));
+  CHECK(h.trades() == std::vector<Trade>{{aon, big, 1500, 5000}});
+}
+
+TEST_CASE("reference: incoming all-or-none takes the first order that gives everything", "[reference_book]") {
+  Harness h;
+  const auto small = h.run(h.order(1, Side::kSell, 1500, 2000));
+  const auto aon_other = h.run([&] { auto c = h.order(2, Side::kSell, 1500, 4000); c.all_or_none = true; return c; }());
+  const auto exact = h.run([&] { auto c = h.order(2, Side::kSell, 1510, 3000); c.all_or_none = true; return c; }());
+  const auto big = h.run(h.order(2, Side::kSell, 1520, 9000));
+  auto c = h.order(3, Side::kBuy, 1520, 3000);
+  c.all_or_none = true;
+  const auto buy = h.run(c);
+  CHECK(h.trades() == std::vector<Trade>{{exact, buy, 1510, 3000}});
+  CHECK(h.queue_ids(Side::kSell) == std::vector<OrderId>{small, aon_other, big});
+}
+
+TEST_CASE("reference: iceberg refills to the back and the same incoming meets it again", "[reference_book]") {
+  Harness h;
+  auto ice = h.order(1, Side::kSell, 1500, 5000);
+  ice.display_quantity = 2000;
+  const auto iceberg = h.run(ice);
+  const auto other = h.run(h.order(2, Side::kSell, 1500, 1000));
+  const auto buy = h.run(h.order(3, Side::kBuy, 1500, 4500));
+  // slice 2000, refill -> behind `other`; other 1000; iceberg again 1500 of its new 2000 slice.
+  CHECK(h.trades() == std::vector<Trade>{{iceberg, buy, 1500, 2000}, {other, buy, 1500, 1000}, {iceberg, buy, 1500, 1500}});
+  const OrderView v = h.view(iceberg, Side::kSell);
+  CHECK(v.open == 1500);
+  CHECK(v.visible == 500);
+  // An iceberg alone at its level keeps refilling for the same incoming order.
+  Harness solo;
+  auto ice2 = solo.order(1, Side::kSell, 1500, 5000);
+  ice2.display_quantity = 1000;
+  const auto id = solo.run(ice2);
+  const auto taker = solo.run(solo.order(2, Side::kBuy, 1500, 3500));
+  CHECK(solo.trades() == std::vector<Trade>{{id, taker, 1500, 1000}, {id, taker, 1500, 1000}, {id, taker, 1500, 1000}, {id, taker, 1500, 500}});
+  CHECK(solo.view(id, Side::kSell).visible == 500);
+  CHECK(solo.view(id, Side::kSell).open == 1500);
+}
+
+TEST_CASE("reference: STP decrement against an iceberg", "[reference_book]") {
+  Harness h;
+  auto ice = h.order(1, Side::kSell, 1500, 5000);
+  ice.display_quantity = 2000;
+  const auto iceberg = h.run(ice);
+  const auto other = h.run(h.order(2, Side::kSell, 1500, 1000));
+  auto c = h.order(1, Side::kBuy, 1500, 2500);
+  c.self_trade = SelfTradePrevention::kDecrement;
+  const auto buy = h.run(c);
+  const auto cancels = h.of_type(EventType::kCancelled);
+  REQUIRE(cancels.size() == 2);
+  CHECK((cancels[0].order_id == iceberg && cancels[0].quantity == 2000 && cancels[0].leaves == 3000));
+  CHECK((cancels[1].order_id == buy && cancels[1].quantity == 2000 && cancels[1].leaves == 500));
+  CHECK(cancels[0].cancel_reason == CancelReason::kSelfTradePrevention);
+  // The iceberg refilled and went behind `other`, which then trades the remaining 500.
+  CHECK(h.trades() == std::vector<Trade>{{other, buy, 1500, 500}});
+  CHECK(h.queue_ids(Side::kSell) == std::vector<OrderId>{other, iceberg});
+  CHECK(h.view(iceberg, Side::kSell).visible == 2000);
+}
+
+TEST_CASE("reference: STP cancel modes", "[reference_book]") {
+  Harness h;
+  const auto own = h.run(h.order(1, Side::kSell, 1500, 1000));
+  const auto theirs = h.run(h.order(2, Side::kSell, 1500, 1000));
+  SECTION("cancel resting continues") {
+    auto c = h.order(1, Side::kBuy, 1500, 2000);
+    c.self_trade = SelfTradePrevention::kCancelResting;
+    const auto buy = h.run(c);
+    CHECK(h.events[1].type == EventType::kCancelled);
+    CHECK(h.events[1].order_id == own);
+    CHECK(h.trades() == std::vector<Trade>{{theirs, buy, 1500, 1000}});
+    CHECK(h.queue_ids(Side::kBuy) == std::vector<OrderId>{buy});
+  }
+  SECTION("cancel incoming replaces the remainder step") {
+    auto c = h.order(1, Side::kBuy, 1500, 2000);
+    c.self_trade = SelfTradePrevention::kCancelIncoming;
+    const auto buy = h.run(c);
+    REQUIRE(h.events.size() == 2);
+    CHECK(h.events[1].order_id == buy);
+    CHECK(h.events[1].quantity == 2000);
+    CHECK(h.queue_ids(Side::kSell) == std::vector<OrderId>{own, theirs});
+    CHECK(h.queue_ids(Side::kBuy).empty());
+  }
+  SECTION("cancel both") {
+    auto c = h.order(1, Side::kBuy, 1500, 2000);
+    c.self_trade = SelfTradePrevention::kCancelBoth;
+    const auto buy = h.run(c);
+    REQUIRE(h.of_type(EventType::kCancelled).size() == 2);
+    CHECK(h.events[1].order_id == own);
+    CHECK(h.events[2].order_id == buy);
+    CHECK(h.queue_ids(Side::kSell) == std::vector<OrderId>{theirs});
+  }
+}
+
+TEST_CASE("reference: FOK and minimum quantity dry runs leave the book alone", "[reference_book]") {
+  Harness h;
+  const auto own = h.run(h.order(1, Side::kSell, 1500, 1000));
+  h.run(h.order(2, Side::kSell, 1510, 1000));
+  auto fok = h.order(1, Side::kBuy, 1510, 2000);
+  fok.time_in_force = TimeInForce::kFillOrKill;
+  fok.self_trade = SelfTradePrevention::kCancelResting;
+  const auto id = h.run(fok);
+  // Cancelling its own resting order leaves only 1000 to trade: killed, own order untouched.
+  REQUIRE(h.events.size() == 2);
+  CHECK(h.events[1].type == EventType::kCancelled);
+  CHECK(h.events[1].cancel_reason == CancelReason::kFillOrKill);
+  CHECK(h.events[1].order_id == id);
+  CHECK(h.events[1].quantity == 2000);
+  CHECK(h.queue_ids(Side::kSell).front() == own);
+
+  auto min = h.order(3, Side::kBuy, 1510, 3000);
+  min.min_quantity = 2500;
+  h.run(min);
+  CHECK(h.of_type(EventType::kCancelled).at(0).cancel_reason == CancelReason::kMinQuantityNotMet);
+  min.min_quantity = 2000;
+  const auto ok = h.run(min);
+  CHECK(h.trades().size() == 2);
+  CHECK(h.queue_ids(Side::kBuy) == std::vector<OrderId>{ok});  // the remainder rests
+}
+
+TEST_CASE("reference: GTD expiry order, rejects and bad stamps", "[reference_book]") {
+  Harness h;
+  auto gtd = h.order(1, Side::kBuy, 1500, 1000);
+  gtd.time_in_force = TimeInForce::kGoodTillDate;
+  gtd.expiry = 5000;
+  const auto late = h.run(gtd);
+  gtd.expiry = 3000;
+  gtd.price = 1400;
+  const auto early = h.run(gtd);
+  gtd.expiry = 5000;
+  gtd.price = 1300;
+  const auto late2 = h.run(gtd);
+
+  // A badly stamped command changes nothing and expires nothing.
+  Command bad = h.simple(CommandType::kClock);
+  bad.seq = 100;
+  bad.timestamp = 999;  // before the last timestamp (1000)
+  h.run_raw(bad);
+  REQUIRE(h.events.size() == 1);
+  CHECK(h.events[0].reject == RejectCode::kTimestampDecreasing);
+  bad.seq = 3;
+  bad.timestamp = 9000;
+  h.run_raw(bad);
+  REQUIRE(h.events.size() == 1);
+  CHECK(h.events[0].reject == RejectCode::kSequenceNotIncreasing);
+
+  // A command rejected for its own content still runs the expiries first.
+  h.now = 5000;
+  h.run(h.order(1, Side::kBuy, 1505, 1000));  // off tick
+  REQUIRE(h.events.size() >= 4);
+  CHECK(h.events[0].type == EventType::kExpired);
+  CHECK(h.events[0].order_id == early);
+  CHECK(h.events[1].order_id == late);
+  CHECK(h.events[2].order_id == late2);
+  CHECK(h.events[3].reject == RejectCode::kPriceOffTick);
+  // Levels: buy side, highest price first.
+  const auto levels = h.of_type(EventType::kBookLevel);
+  REQUIRE(levels.size() == 3);
+  CHECK(levels[0].price == 1500);
+  CHECK(levels[1].price == 1400);
+  CHECK(levels[2].price == 1300);
+  CHECK(h.book().open_orders() == 0);
+}
+
+TEST_CASE("reference: amend priority rules and marketable amends", "[reference_book]") {
+  Harness h;
+  const auto a = h.run(h.order(1, Side::kBuy, 1500, 3000));
+  const auto b = h.run(h.order(2, Side::kBuy, 1500, 3000));
+  h.run(h.amend(1, a, 0, 2000));
+  CHECK(h.events[0].priority_kept);
+  CHECK(h.queue_ids(Side::kBuy) == std::vector<OrderId>{a, b});
+  h.run(h.amend(1, a, 0, 2500));
+  CHECK_FALSE(h.events[0].priority_kept);
+  CHECK(h.queue_ids(Side::kBuy) == std::vector<OrderId>{b, a});
+  h.run(h.amend(1, a, 1500, 2500));
+  CHECK(h.events[0].reject == RejectCode::kAmendNoChange);
+  h.run(h.amend(2, a, 1400, 0));
+  CHECK(h.events[0].reject == RejectCode::kNotOrderOwner);
+  CHECK(h.events[0].order_id == a);
+
+  const auto ask = h.run(h.order(3, Side::kSell, 1600, 1000));
+  h.run(h.amend(2, b, 1600, 0));
+  CHECK(h.events[0].type == EventType::kAmended);
+  CHECK(h.events[0].price == 1600);
+  CHECK(h.trades() == std::vector<Trade>{{ask, b, 1600, 1000}});
+  CHECK(h.view(b, Side::kBuy).open == 2000);
+  CHECK(h.view(b, Side::kBuy).price == 1600);
+
+  // A post-only order may not be amended to a different, marketable price.
+  h.run(h.order(3, Side::kSell, 1700, 1000));
+  auto po = h.order(4, Side::kBuy, 1650, 1000);
+  po.post_only = true;
+  const auto post = h.run(po);
+  h.run(h.amend(4, post, 1700, 0));
+  CHECK(h.events[0].reject == RejectCode::kPostOnlyWouldCross);
+  CHECK(h.view(post, Side::kBuy).price == 1650);
+}
+
+TEST_CASE("reference: post-only counts all-or-none lots; new order checks run in order", "[reference_book]") {
+  Harness h;
+  auto aon = h.order(1, Side::kSell, 1500, 5000);
+  aon.all_or_none = true;
+  h.run(aon);
+  auto po = h.order(2, Side::kBuy, 1500, 1000);
+  po.post_only = true;
+  h.run(po);
+  CHECK(h.events[0].reject == RejectCode::kPostOnlyWouldCross);
+
+  auto c = h.order(2, Side::kBuy, 1505, 1200);  // off tick and off increment: quantity first
+  h.run(c);
+  CHECK(h.events[0].reject == RejectCode::kQuantityNotLotIncrement);
+  c = h.order(2, Side::kBuy, 0, 1000);
+  c.order_type = OrderType::kMarket;
+  h.run(c);
+  CHECK(h.events[0].reject == RejectCode::kMarketOrderNotImmediate);
+  c.time_in_force = TimeInForce::kImmediateOrCancel;
+  c.post_only = true;
+  h.run(c);
+  CHECK(h.events[0].reject == RejectCode::kPostOnlyNotResting);
+  c = h.order(2, Side::kBuy, 1500, 3000);
+  c.display_quantity = -1;
+  c.all_or_none = true;
+  h.run(c);
+  CHECK(h.events[0].reject == RejectCode::kDisplayQuantityInvalid);
+  c = h.order(2, Side::kBuy, 1500, 3000);
+  c.min_quantity = 1000;
+  c.self_trade = SelfTradePrevention::kDecrement;
+  h.run(c);
+  CHECK(h.events[0].reject == RejectCode::kDecrementNotAllowed);
+  c = h.order(2, Side::kBuy, 1500, 3000);
+  c.expiry = 77;
+  h.run(c);
+  CHECK(h.events[0].reject == RejectCode::kExpiryWithoutGtd);
+  CHECK(h.events[0].participant == 2);
+}
+
+TEST_CASE("reference: END_OF_DAY and mass cancel order", "[reference_book]") {
+  Harness h;
+  auto day = [&](ParticipantId p, InstrumentId i, Side s, Price px) {
+    auto c = h.order(p, s, px, 1000);
+    c.instrument = i;
+    c.time_in_force = TimeInForce::kDay;
+    return h.run(c);
+  };
+  const auto s1 = day(1, 1, Side::kSell, 1800);
+  const auto b1 = day(1, 1, Side::kBuy, 1100);
+  const auto b0 = day(2, 0, Side::kBuy, 1200);
+  const auto b0hi = day(1, 0, Side::kBuy, 1300);
+  const auto gtc = h.run(h.order(1, Side::kSell, 1900, 1000));
+  h.run(h.simple(CommandType::kEndOfDay));
+  const auto expired = h.of_type(EventType::kExpired);
+  REQUIRE(expired.size() == 4);
+  CHECK(expired[0].order_id == b0hi);
+  CHECK(expired[1].order_id == b0);
+  CHECK(expired[2].order_id == b1);
+  CHECK(expired[3].order_id == s1);
+  CHECK(expired[0].expiry_reason == ExpiryReason::kEndOfDay);
+  CHECK(h.book().open_orders() == 1);
+
+  Command mass = h.simple(CommandType::kMassCancel);
+  mass.participant = kAnyParticipant;
+  mass.instrument = kAnyInstrument;
+  h.run(mass);
+  CHECK(h.events[0].reject == RejectCode::kInvalidMassCancelScope);
+  mass.participant = 1;
+  h.run(mass);
+  REQUIRE(h.of_type(EventType::kCancelled).size() == 1);
+  CHECK(h.events[0].order_id == gtc);
+  CHECK(h.events[0].cancel_reason == CancelReason::kMassCancel);
+}
+
+}  // namespace
+}  // namespace rex::testing
