@@ -190,6 +190,12 @@ class LineParser {
     if (token.starts_with("cmd=")) {
       command_.type = static_cast<CommandType>(
           parse_unsigned(token.substr(4), std::numeric_limits<std::uint8_t>::max(), line_, token));
+      if (const Verb* known = find_verb(command_.type)) {  // cmd=2 is AMEND, with AMEND's rules
+        allowed_ = known->allowed;
+        required_ = known->required;
+        any_allowed_ = known->type == CommandType::kMassCancel;
+        return;
+      }
       allowed_ = kAllFields;
       required_ = 0;
       any_allowed_ = true;

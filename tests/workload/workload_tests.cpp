@@ -1,0 +1,484 @@
+// The workload and event text forms: exact numbers, round trips, and one test per parse error class.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <sstream>
+
+#include "tests/workload/test_instruments.hpp"
+#include "workload/command_text.hpp"
+#include "workload/event_text.hpp"
+
+namespace {
+
+using namespace rex::workload;
+using rex::matcher::CancelReason;
+using rex::matcher::Command;
+using rex::matcher::CommandType;
+using rex::matcher::Event;
+using rex::matcher::EventType;
+using rex::matcher::ExpiryReason;
+using rex::matcher::OrderType;
+using rex::matcher::RejectCode;
+using rex::matcher::SelfTradePrevention;
+using rex::matcher::Side;
+using rex::matcher::TimeInForce;
+
+const auto kInstruments = testing::test_instruments();
+const InstrumentCodes kCodes{kInstruments};
+
+// Runs `parse` and checks it throws ParseError of `kind`, naming `line` and `token`.
+template <typename Parse>
+void require_error(Parse parse, ErrorKind kind, std::size_t line, std::string_view token) {
+  try {
+    parse();
+    FAIL("expected " << error_kind_name(kind) << ", parsed without error");
+  } catch (const ParseError& e) {
+    INFO(e.what());
+    CHECK(e.kind() == kind);
+    CHECK(e.line() == line);
+    CHECK(e.token() == token);
+    CHECK(std::string(e.what()).find(std::string(error_kind_name(kind))) != std::string::npos);
+  }
+}
+
+void command_error(std::string_view line, ErrorKind kind, std::string_view token) {
+  INFO(line);
+  require_error([&] { (void)parse_command(line, kCodes, 4); }, kind, 4, token);
+}
+
+void event_error(std::string_view line, ErrorKind kind, std::string_view token) {
+  INFO(line);
+  require_error([&] { (void)parse_event(line, kCodes, 9); }, kind, 9, token);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random values for round trips: extremes mixed with ordinary values.
+
+class Random {
+ public:
+  explicit Random(std::uint64_t seed) : rng_(seed) {}
+
+  std::uint64_t u64() {
+    switch (pick(6)) {
+      case 0: return 0;
+      case 1: return std::numeric_limits<std::uint64_t>::max();
+      case 2: return pick(100);
+      default: return rng_();
+    }
+  }
+  std::uint32_t u32() { return static_cast<std::uint32_t>(pick(4) == 0 ? std::numeric_limits<std::uint32_t>::max() : u64()); }
+  std::int64_t i64() {
+    switch (pick(6)) {
+      case 0: return std::numeric_limits<std::int64_t>::min();
+      case 1: return std::numeric_limits<std::int64_t>::max();
+      case 2: return static_cast<std::int64_t>(pick(200)) - 100;
+      case 3: return static_cast<std::int64_t>(pick(10'000'000));
+      default: return static_cast<std::int64_t>(rng_());
+    }
+  }
+  std::uint64_t pick(std::uint64_t n) { return std::uniform_int_distribution<std::uint64_t>(0, n - 1)(rng_); }
+  bool coin() { return pick(2) == 0; }
+  template <typename Enum>
+  Enum enumeration(unsigned known) {
+    return static_cast<Enum>(pick(8) == 0 ? pick(256) : pick(known));
+  }
+  std::uint32_t instrument() {
+    switch (pick(4)) {
+      case 0: return u32();
+      default: return kInstruments[pick(kInstruments.size())].id;
+    }
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+// A command whose unused fields are at their defaults: every command the format must carry.
+Command random_command(Random& r) {
+  Command c;
+  c.seq = r.u64();
+  c.timestamp = r.u64();
+  c.type = r.enumeration<CommandType>(6);
+  const bool unknown = static_cast<unsigned>(c.type) >= 6;
+  if (c.type == CommandType::kNewOrder || unknown) {
+    c.participant = r.u32();
+    c.instrument = r.instrument();
+    c.side = r.enumeration<Side>(2);
+    c.order_type = r.enumeration<OrderType>(2);
+    c.time_in_force = r.enumeration<TimeInForce>(5);
+    c.self_trade = r.enumeration<SelfTradePrevention>(5);
+    c.post_only = r.coin();
+    c.all_or_none = r.coin();
+    c.price = r.i64();
+    c.quantity = r.i64();
+    c.display_quantity = r.coin() ? 0 : r.i64();
+    c.min_quantity = r.coin() ? 0 : r.i64();
+    c.expiry = r.coin() ? 0 : r.u64();
+  }
+  if (c.type == CommandType::kCancel || c.type == CommandType::kAmend || unknown) {
+    c.participant = r.u32();
+    c.order_id = r.u64();
+  }
+  if (c.type == CommandType::kAmend) {
+    c.price = r.coin() ? 0 : r.i64();
+    c.quantity = r.coin() ? 0 : r.i64();
+  }
+  if (c.type == CommandType::kMassCancel) {
+    c.participant = r.coin() ? rex::refdata::kAnyParticipant : r.u32();
+    c.instrument = r.coin() ? rex::refdata::kAnyInstrument : r.instrument();
+  }
+  return c;
+}
+
+Event random_event(Random& r) {
+  Event e;
+  e.type = r.enumeration<EventType>(7);
+  e.side = r.enumeration<Side>(2);
+  e.cancel_reason = r.enumeration<CancelReason>(6);
+  e.expiry_reason = r.enumeration<ExpiryReason>(2);
+  e.priority_kept = r.coin();
+  e.reject = static_cast<RejectCode>(r.pick(10) == 0 ? r.pick(65536) : r.pick(rex::matcher::kRejectCodeCount));
+  // Sparse fields, like real events, plus full ones, like broken events.
+  const bool sparse = r.coin();
+  auto maybe = [&](auto value) { return sparse && r.coin() ? decltype(value){} : value; };
+  e.order_count = maybe(r.u32());
+  e.seq = r.u64();
+  e.timestamp = r.u64();
+  e.instrument = maybe(r.instrument());
+  e.participant = maybe(r.u32());
+  e.taker_participant = maybe(r.u32());
+  e.order_id = maybe(r.u64());
+  e.taker_order_id = maybe(r.u64());
+  e.trade_id = maybe(r.u64());
+  e.price = maybe(r.i64());
+  e.quantity = maybe(r.i64());
+  e.leaves = maybe(r.i64());
+  e.taker_leaves = maybe(r.i64());
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+TEST_CASE("prices convert exactly between CNY text and fen", "[workload][price]") {
+  CHECK(parse_price("72350.00", 1, "px") == 7'235'000);
+  CHECK(parse_price("72350", 1, "px") == 7'235'000);
+  CHECK(parse_price("72350.5", 1, "px") == 7'235'050);
+  CHECK(parse_price("2800.07", 1, "px") == 280'007);
+  CHECK(parse_price("0.01", 1, "px") == 1);
+  CHECK(parse_price("-0.01", 1, "px") == -1);
+  CHECK(parse_price("0", 1, "px") == 0);
+  CHECK(parse_price("92233720368547758.07", 1, "px") == std::numeric_limits<std::int64_t>::max());
+  CHECK(parse_price("-92233720368547758.08", 1, "px") == std::numeric_limits<std::int64_t>::min());
+  CHECK(format_price(7'235'000) == "72350.00");
+  CHECK(format_price(280'007) == "2800.07");
+  CHECK(format_price(-1) == "-0.01");
+  CHECK(format_price(0) == "0.00");
+  CHECK(format_price(std::numeric_limits<std::int64_t>::min()) == "-92233720368547758.08");
+  CHECK(format_price(std::numeric_limits<std::int64_t>::max()) == "92233720368547758.07");
+  Random r(7);
+  for (int i = 0; i < 10'000; ++i) {
+    const auto fen = r.i64();
+    REQUIRE(parse_price(format_price(fen), 1, "px") == fen);
+  }
+}
+
+TEST_CASE("the brief's example lines read as the commands they say", "[workload][command]") {
+  const Command c = parse_command(
+      "12 t=1000 NEW p=3 ins=CU-BARLEY-XUCHANG BUY LIMIT qty=5000 px=72350.00 tif=GTC display=1000 "
+      "minqty=2000 aon postonly stp=CANCEL_RESTING exp=5000",
+      kCodes);
+  CHECK(c.type == CommandType::kNewOrder);
+  CHECK(c.seq == 12);
+  CHECK(c.timestamp == 1000);
+  CHECK(c.participant == 3);
+  CHECK(c.instrument == 0);
+  CHECK(c.side == Side::kBuy);
+  CHECK(c.order_type == OrderType::kLimit);
+  CHECK(c.quantity == 5000);
+  CHECK(c.price == 7'235'000);
+  CHECK(c.time_in_force == TimeInForce::kGoodTillCancel);
+  CHECK(c.display_quantity == 1000);
+  CHECK(c.min_quantity == 2000);
+  CHECK(c.all_or_none);
+  CHECK(c.post_only);
+  CHECK(c.self_trade == SelfTradePrevention::kCancelResting);
+  CHECK(c.expiry == 5000);
+  CHECK(format_command(c, kCodes) ==
+        "12 t=1000 NEW p=3 ins=CU-BARLEY-XUCHANG BUY LIMIT qty=5000 px=72350.00 tif=GTC display=1000 "
+        "minqty=2000 aon postonly stp=CANCEL_RESTING exp=5000");
+
+  const Command cancel = parse_command("13 t=1000 CANCEL p=3 order=12", kCodes);
+  CHECK(cancel.type == CommandType::kCancel);
+  CHECK(cancel.order_id == 12);
+  const Command amend = parse_command("14 t=1001 AMEND p=3 order=12 qty=3000 px=72340.00", kCodes);
+  CHECK(amend.type == CommandType::kAmend);
+  CHECK(amend.quantity == 3000);
+  CHECK(amend.price == 7'234'000);
+  const Command mass = parse_command("15 t=1002 MASS_CANCEL p=3 ins=*", kCodes);
+  CHECK(mass.participant == 3);
+  CHECK(mass.instrument == rex::refdata::kAnyInstrument);
+  CHECK(format_command(mass, kCodes) == "15 t=1002 MASS_CANCEL p=3 ins=*");
+  CHECK(parse_command("16 t=1003 END_OF_DAY", kCodes).type == CommandType::kEndOfDay);
+  CHECK(parse_command("17 t=1004 CLOCK   # expire GTD orders", kCodes).type == CommandType::kClock);
+}
+
+TEST_CASE("defaults, shorthands and raw values", "[workload][command]") {
+  const Command market = parse_command("1 t=5 NEW p=1 ins=FE-HMS1-TANGSHAN SELL MARKET qty=32000 tif=IOC", kCodes);
+  CHECK(market.order_type == OrderType::kMarket);
+  CHECK(market.price == 0);
+  CHECK(format_command(market, kCodes) == "1 t=5 NEW p=1 ins=FE-HMS1-TANGSHAN SELL MARKET qty=32000 tif=IOC");
+  // LIMIT and GTC are the defaults; side= and type= are the long forms of the bare words.
+  const Command a = parse_command("2 t=5 NEW p=1 ins=FE-HMS1-TANGSHAN side=SELL qty=1000 px=2800", kCodes);
+  const Command b = parse_command("2 t=5 NEW p=1 ins=FE-HMS1-TANGSHAN SELL LIMIT qty=1000 px=2800.00 tif=GTC", kCodes);
+  CHECK(a == b);
+  // Out-of-range enumerations and unknown instrument ids stay representable (the engine rejects them).
+  const Command raw = parse_command("3 t=5 NEW p=1 ins=#42 side=9 type=7 qty=0 px=-1.5 tif=200 stp=6", kCodes);
+  CHECK(static_cast<int>(raw.side) == 9);
+  CHECK(static_cast<int>(raw.order_type) == 7);
+  CHECK(static_cast<int>(raw.time_in_force) == 200);
+  CHECK(static_cast<int>(raw.self_trade) == 6);
+  CHECK(raw.instrument == 42);
+  CHECK(raw.price == -150);
+  CHECK(parse_command(format_command(raw, kCodes), kCodes) == raw);
+  const Command unknown_type = parse_command("4 t=5 cmd=9 p=2 order=8", kCodes);
+  CHECK(static_cast<int>(unknown_type.type) == 9);
+  CHECK(format_command(unknown_type, kCodes) == "4 t=5 cmd=9 p=2 order=8");
+  CHECK(parse_command("5 t=5 cmd=1 p=2 order=8", kCodes) == parse_command("5 t=5 CANCEL p=2 order=8", kCodes));
+  // Instrument ids that are not dense still resolve by code.
+  CHECK(parse_command("6 t=5 MASS_CANCEL p=* ins=AL-TAINT-FOSHAN", kCodes).instrument == 7);
+}
+
+TEST_CASE("parse(format(c)) == c for random commands", "[workload][command][roundtrip]") {
+  Random r(20240601);
+  for (int i = 0; i < 20'000; ++i) {
+    const Command c = random_command(r);
+    REQUIRE(is_formattable(c));
+    const std::string line = format_command(c, kCodes);
+    INFO(line);
+    REQUIRE(parse_command(line, kCodes) == c);
+  }
+}
+
+TEST_CASE("a command with a field its verb does not use is not written", "[workload][command]") {
+  Command c;
+  c.type = CommandType::kCancel;
+  c.seq = 3;
+  c.participant = 1;
+  c.order_id = 2;
+  c.price = 100;  // a cancel has no price: writing it would lose it on the way back
+  CHECK_FALSE(is_formattable(c));
+  CHECK_THROWS_AS(format_command(c, kCodes), std::invalid_argument);
+}
+
+TEST_CASE("parse(format(e)) == e for random events, with and without stamps", "[workload][event][roundtrip]") {
+  Random r(99);
+  for (int i = 0; i < 20'000; ++i) {
+    const Event e = random_event(r);
+    const std::string line = format_event(e, kCodes);
+    INFO(line);
+    REQUIRE(parse_event(line, kCodes) == e);
+    const std::string bare = format_event(e, kCodes, EventFormat{.stamps = false});
+    INFO(bare);
+    REQUIRE(bare.find("seq=") == std::string::npos);
+    REQUIRE(parse_event(bare, kCodes, 0, EventStamp{e.seq, e.timestamp}) == e);
+  }
+}
+
+TEST_CASE("event lines read as the events they say", "[workload][event]") {
+  Event trade;
+  trade.type = EventType::kTrade;
+  trade.trade_id = 1;
+  trade.instrument = 0;
+  trade.price = 7'235'000;
+  trade.quantity = 1000;
+  trade.order_id = 7;
+  trade.participant = 2;
+  trade.taker_order_id = 12;
+  trade.taker_participant = 3;
+  trade.side = Side::kBuy;
+  trade.leaves = 0;
+  trade.taker_leaves = 4000;
+  trade.seq = 12;
+  trade.timestamp = 1000;
+  const std::string text = format_event(trade, kCodes);
+  CHECK(text ==
+        "TRADE seq=12 t=1000 id=1 ins=CU-BARLEY-XUCHANG px=72350.00 qty=1000 maker=7(p2) taker=12(p3) side=BUY "
+        "leaves=0 taker_leaves=4000");
+  CHECK(parse_event(text, kCodes) == trade);
+
+  Event reject;
+  reject.type = EventType::kRejected;
+  reject.seq = 13;
+  reject.participant = 3;
+  reject.reject = RejectCode::kPriceOffTick;
+  CHECK(format_event(reject, kCodes, {.stamps = false}) == "REJECTED code=PRICE_OFF_TICK p=3");
+
+  Event cancel;
+  cancel.type = EventType::kCancelled;
+  cancel.order_id = 12;
+  cancel.participant = 3;
+  cancel.instrument = 1;
+  cancel.side = Side::kSell;
+  cancel.price = 280'000;
+  cancel.cancel_reason = CancelReason::kSelfTradePrevention;
+  cancel.quantity = 2000;
+  cancel.leaves = 3000;
+  CHECK(format_event(cancel, kCodes, {.stamps = false}) ==
+        "CANCELLED order=12 p=3 ins=FE-HMS1-TANGSHAN SELL px=2800.00 reason=SELF_TRADE_PREVENTION qty=2000 leaves=3000");
+
+  Event level;
+  level.type = EventType::kBookLevel;
+  level.instrument = 0;
+  level.side = Side::kBuy;
+  level.price = 7'235'000;
+  level.quantity = 5000;
+  level.order_count = 2;
+  CHECK(format_event(level, kCodes, {.stamps = false}) == "LEVEL ins=CU-BARLEY-XUCHANG BUY px=72350.00 qty=5000 count=2");
+
+  // A field a kind should not set is still shown, so a wrong engine event is never hidden.
+  Event odd = cancel;
+  odd.trade_id = 5;
+  odd.expiry_reason = ExpiryReason::kEndOfDay;
+  const std::string odd_text = format_event(odd, kCodes, {.stamps = false});
+  CHECK(odd_text.find("id=5") != std::string::npos);
+  CHECK(odd_text.find("expiry_reason=END_OF_DAY") != std::string::npos);
+  CHECK(parse_event(odd_text, kCodes) == odd);
+}
+
+TEST_CASE("workload files: header, comments, blank lines, CRLF, streaming", "[workload][file]") {
+  const std::string text =
+      "# a small workload\n"
+      "\n"
+      "REX-WORKLOAD 1\r\n"
+      "1 t=100 NEW p=1 ins=FE-HMS1-TANGSHAN SELL LIMIT qty=32000 px=2800.00 tif=DAY  # a truck of HMS\r\n"
+      "   # indented comment\n"
+      "2 t=200 NEW p=2 ins=FE-HMS1-TANGSHAN BUY LIMIT qty=10000 px=2810.00 tif=GTC\n"
+      "3 t=300 END_OF_DAY";
+  const auto commands = parse_workload(text, kCodes);
+  REQUIRE(commands.size() == 3);
+  CHECK(commands[0].quantity == 32000);
+  CHECK(commands[1].price == 281'000);
+  CHECK(commands[2].type == CommandType::kEndOfDay);
+
+  std::istringstream in(text);
+  WorkloadReader reader(in, kCodes);
+  std::vector<Command> streamed;
+  while (auto c = reader.next()) streamed.push_back(*c);
+  CHECK(streamed == commands);
+
+  std::ostringstream out;
+  WorkloadWriter writer(out, kCodes);
+  writer.comment("written back\nin two lines");
+  for (const auto& c : commands) writer.write(c);
+  CHECK(parse_workload(out.str(), kCodes) == commands);
+  const std::string formatted = format_workload(commands, kCodes);
+  CHECK(formatted.starts_with("REX-WORKLOAD 1\n1 t=100 NEW"));
+  CHECK(parse_workload(formatted, kCodes) == commands);
+}
+
+// --- one test per error class ------------------------------------------------------------------
+
+TEST_CASE("error: MISSING_HEADER", "[workload][error]") {
+  require_error([] { (void)parse_workload("1 t=1 CLOCK\n", kCodes); }, ErrorKind::kMissingHeader, 1, "1");
+  require_error([] { (void)parse_workload("# only a comment\n\n", kCodes); }, ErrorKind::kMissingHeader, 2, "");
+  require_error([] { (void)parse_workload("REX-WORKLOAD\n", kCodes); }, ErrorKind::kMissingHeader, 1, "REX-WORKLOAD");
+}
+
+TEST_CASE("error: UNSUPPORTED_VERSION", "[workload][error]") {
+  require_error([] { (void)parse_workload("\nREX-WORKLOAD 2\n1 t=1 CLOCK\n", kCodes); },
+                ErrorKind::kUnsupportedVersion, 2, "2");
+}
+
+TEST_CASE("error: UNKNOWN_VERB", "[workload][error]") {
+  command_error("5 t=1 BUY p=1", ErrorKind::kUnknownVerb, "BUY");
+  command_error("5 t=1 new p=1", ErrorKind::kUnknownVerb, "new");
+  event_error("FILLED order=3", ErrorKind::kUnknownVerb, "FILLED");
+}
+
+TEST_CASE("error: UNKNOWN_KEY", "[workload][error]") {
+  command_error("5 t=1 CANCEL p=1 order=2 reason=x", ErrorKind::kUnknownKey, "reason=x");
+  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN BUY qty=1000 px=1 iceberg", ErrorKind::kUnknownKey, "iceberg");
+  event_error("LEVEL ins=FE-HMS1-TANGSHAN BUY px=1 qty=1 count=1 orders=2", ErrorKind::kUnknownKey, "orders=2");
+}
+
+TEST_CASE("error: KEY_NOT_ALLOWED", "[workload][error]") {
+  command_error("5 t=1 CANCEL p=1 order=2 qty=1000", ErrorKind::kKeyNotAllowed, "qty=1000");
+  command_error("5 t=1 CLOCK p=1", ErrorKind::kKeyNotAllowed, "p=1");
+  command_error("5 t=1 AMEND p=1 order=2 aon", ErrorKind::kKeyNotAllowed, "aon");
+  event_error("TRADE id=1 reason=REQUESTED", ErrorKind::kKeyNotAllowed, "reason=REQUESTED");
+}
+
+TEST_CASE("error: MISSING_FIELD", "[workload][error]") {
+  command_error("", ErrorKind::kMissingField, "");
+  command_error("5", ErrorKind::kMissingField, "5");
+  command_error("5 NEW", ErrorKind::kMissingField, "NEW");
+  command_error("5 t=1", ErrorKind::kMissingField, "t=1");
+  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN qty=1000 px=2800", ErrorKind::kMissingField, "NEW");
+  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN BUY qty=1000", ErrorKind::kMissingField, "NEW");  // limit, no px
+  command_error("5 t=1 CANCEL p=1", ErrorKind::kMissingField, "CANCEL");
+  command_error("5 t=1 MASS_CANCEL p=1", ErrorKind::kMissingField, "MASS_CANCEL");
+  event_error("CANCELLED order=3 p=1 ins=FE-HMS1-TANGSHAN BUY px=1 reason=REQUESTED qty=1000", ErrorKind::kMissingField,
+              "CANCELLED");
+}
+
+TEST_CASE("error: DUPLICATE_KEY", "[workload][error]") {
+  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN BUY SELL qty=1000 px=1", ErrorKind::kDuplicateKey, "SELL");
+  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN side=BUY BUY qty=1000 px=1", ErrorKind::kDuplicateKey, "BUY");
+  command_error("5 t=1 AMEND p=1 order=2 qty=1000 qty=2000", ErrorKind::kDuplicateKey, "qty=2000");
+  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN BUY qty=1000 px=1 aon aon", ErrorKind::kDuplicateKey, "aon");
+  event_error("TRADE id=1 maker=3(p1) order=3", ErrorKind::kDuplicateKey, "order=3");
+}
+
+TEST_CASE("error: BAD_NUMBER", "[workload][error]") {
+  command_error("x5 t=1 CLOCK", ErrorKind::kBadNumber, "x5");
+  command_error("5 t= CLOCK", ErrorKind::kBadNumber, "t=");
+  command_error("5 t=1 AMEND p=1 order=2 qty=1e3", ErrorKind::kBadNumber, "qty=1e3");
+  command_error("5 t=1 AMEND p=1 order=2 qty=+1000", ErrorKind::kBadNumber, "qty=+1000");
+  command_error("5 t=1 AMEND p=1 order=2 px=72,350.00", ErrorKind::kBadNumber, "px=72,350.00");
+  command_error("5 t=1 AMEND p=1 order=2 px=72350.", ErrorKind::kBadNumber, "px=72350.");
+  command_error("5 t=1 AMEND p=1 order=2 px=.5", ErrorKind::kBadNumber, "px=.5");
+  command_error("5 t=1 CANCEL p=-1 order=2", ErrorKind::kBadNumber, "p=-1");
+  command_error("5 t=1 CANCEL p=* order=2", ErrorKind::kBadNumber, "p=*");
+  event_error("TRADE id=1 maker=3p1", ErrorKind::kBadNumber, "maker=3p1");
+}
+
+TEST_CASE("error: OVERFLOW", "[workload][error]") {
+  command_error("18446744073709551616 t=1 CLOCK", ErrorKind::kOverflow, "18446744073709551616");
+  command_error("5 t=1 CANCEL p=4294967296 order=2", ErrorKind::kOverflow, "p=4294967296");
+  command_error("5 t=1 AMEND p=1 order=2 qty=9223372036854775808", ErrorKind::kOverflow, "qty=9223372036854775808");
+  command_error("5 t=1 AMEND p=1 order=2 px=92233720368547758.08", ErrorKind::kOverflow, "px=92233720368547758.08");
+  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN side=256 qty=1 px=1", ErrorKind::kOverflow, "side=256");
+  command_error("5 t=1 MASS_CANCEL p=1 ins=#4294967296", ErrorKind::kOverflow, "ins=#4294967296");
+}
+
+TEST_CASE("error: TOO_MANY_DECIMALS (never rounded)", "[workload][error]") {
+  command_error("5 t=1 AMEND p=1 order=2 px=72350.001", ErrorKind::kTooManyDecimals, "px=72350.001");
+  command_error("5 t=1 AMEND p=1 order=2 px=2800.000", ErrorKind::kTooManyDecimals, "px=2800.000");
+}
+
+TEST_CASE("error: UNKNOWN_INSTRUMENT", "[workload][error]") {
+  command_error("5 t=1 NEW p=1 ins=CU-BARLEY-SHANGHAI BUY qty=1000 px=1", ErrorKind::kUnknownInstrument,
+                "ins=CU-BARLEY-SHANGHAI");
+  event_error("LEVEL ins=XX BUY px=1 qty=1 count=1", ErrorKind::kUnknownInstrument, "ins=XX");
+}
+
+TEST_CASE("error: UNKNOWN_NAME", "[workload][error]") {
+  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN BUY qty=1000 px=1 tif=GTX", ErrorKind::kUnknownName, "tif=GTX");
+  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN BUY qty=1000 px=1 stp=cancel_resting", ErrorKind::kUnknownName,
+                "stp=cancel_resting");
+  event_error("REJECTED code=PRICE_TOO_HIGH p=1", ErrorKind::kUnknownName, "code=PRICE_TOO_HIGH");
+  event_error("CANCELLED order=1 reason=BORED", ErrorKind::kUnknownName, "reason=BORED");
+}
+
+TEST_CASE("errors name the file line", "[workload][error]") {
+  const std::string text = "REX-WORKLOAD 1\n1 t=1 CLOCK\n\n# c\n2 t=2 CANCEL p=1 order=1 px=3\n";
+  require_error([&] { (void)parse_workload(text, kCodes); }, ErrorKind::kKeyNotAllowed, 5, "px=3");
+  std::istringstream in(text);
+  WorkloadReader reader(in, kCodes);
+  CHECK(reader.next().has_value());
+  require_error([&] { (void)reader.next(); }, ErrorKind::kKeyNotAllowed, 5, "px=3");
+}
+
+}  // namespace
