@@ -1,0 +1,185 @@
+// Runs every tests/scenarios/*.txt, one Catch2 test case per file, against the engine and (when it
+// is built) the plain reference book. A failure names the file, the command and the first event
+// that differs.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "matcher/engine.hpp"
+#include "tests/scenarios/scenario.hpp"
+#ifdef REX_HAVE_REFERENCE_BOOK
+#include "tests/reference_book/reference_book.hpp"
+#endif
+
+namespace {
+
+using namespace rex;
+using scenario::Scenario;
+
+// The scenarios cover every documented edge case; fewer files means some were lost.
+constexpr std::size_t kMinimumScenarios = 45;
+
+std::filesystem::path scenario_directory() { return std::filesystem::path(REX_SOURCE_DIR) / "tests" / "scenarios"; }
+
+std::string show(const matcher::Event& event, const matcher::Command& command, const Scenario& s) {
+  const bool own_stamp = event.seq == command.seq && event.timestamp == command.timestamp;
+  return workload::format_event(event, s.codes, workload::EventFormat{.stamps = !own_stamp});
+}
+
+std::string show_order(const scenario::RestingOrder& o, const Scenario& s) {
+  std::ostringstream out;
+  out << workload::format_instrument(o.instrument, s.codes) << (o.side == matcher::Side::kBuy ? " BUY" : " SELL")
+      << " order=" << o.id << " p=" << o.participant << " px=" << workload::format_price(o.price)
+      << " open=" << o.open << " visible=" << o.visible;
+  return out.str();
+}
+
+// Runs the scenario on `book`; returns a description of the first disagreement, if any.
+template <typename Book>
+std::optional<std::string> run_scenario(const Scenario& s, Book& book) {
+  std::vector<matcher::Event> actual;
+  for (const auto& step : s.steps) {
+    actual.clear();
+    book.process(step.command, actual);
+    if (!s.check_levels) {
+      std::erase_if(actual, [](const matcher::Event& e) { return e.type == matcher::EventType::kBookLevel; });
+    }
+    std::ostringstream out;
+    out << s.path << ":" << step.line << ": " << (step.checked ? "send" : "book") << step.text << "\n";
+    auto list_actual = [&] {
+      out << "  actual events of this command" << (s.check_levels ? "" : " (LEVEL events not checked)") << ":\n";
+      if (actual.empty()) out << "    (none)\n";
+      for (const auto& e : actual) out << "    " << show(e, step.command, s) << "\n";
+    };
+    if (!step.checked) {
+      for (const auto& e : actual) {
+        if (e.type == matcher::EventType::kRejected) {
+          out << "  a book (setup) command was rejected\n";
+          list_actual();
+          return out.str();
+        }
+      }
+      continue;
+    }
+    const std::size_t n = std::max(actual.size(), step.expected.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool have_expected = i < step.expected.size();
+      const bool have_actual = i < actual.size();
+      if (have_expected && have_actual && step.expected[i].event == actual[i]) continue;
+      out << "  first difference at event " << i + 1 << ":\n";
+      if (have_expected) {
+        out << "    expected (line " << step.expected[i].line << "): " << show(step.expected[i].event, step.command, s)
+            << "\n";
+      } else {
+        out << "    expected: (no more events)\n";
+      }
+      out << "    actual:            " << (have_actual ? show(actual[i], step.command, s) : "(no more events)") << "\n";
+      list_actual();
+      return out.str();
+    }
+  }
+  if (!s.check_after) return std::nullopt;
+  for (const auto& instrument : s.instruments) {
+    for (const auto side : {matcher::Side::kBuy, matcher::Side::kSell}) {
+      std::vector<scenario::RestingOrder> expected;
+      for (const auto& o : s.after) {
+        if (o.instrument == instrument.id && o.side == side) expected.push_back(o);
+      }
+      std::vector<scenario::RestingOrder> got;
+      for (const auto& v : book.orders(instrument.id, side)) {
+        scenario::RestingOrder o;
+        o.instrument = instrument.id;
+        o.side = side;
+        o.id = v.id;
+        o.participant = v.participant;
+        o.price = v.price;
+        o.open = v.open;
+        o.visible = v.visible;
+        got.push_back(o);
+      }
+      auto same = [](const scenario::RestingOrder& a, const scenario::RestingOrder& b) {
+        return a.id == b.id && a.participant == b.participant && a.price == b.price && a.open == b.open &&
+               a.visible == b.visible;
+      };
+      if (std::equal(expected.begin(), expected.end(), got.begin(), got.end(), same)) continue;
+      std::ostringstream out;
+      out << s.path << ": the book after differs on " << instrument.code
+          << (side == matcher::Side::kBuy ? " BUY" : " SELL") << " (priority order):\n  expected:\n";
+      if (expected.empty()) out << "    (empty)\n";
+      for (const auto& o : expected) out << "    line " << o.line << ": " << show_order(o, s) << "\n";
+      out << "  actual:\n";
+      if (got.empty()) out << "    (empty)\n";
+      for (const auto& o : got) out << "    " << show_order(o, s) << "\n";
+      return out.str();
+    }
+  }
+  return std::nullopt;
+}
+
+Scenario load_or_fail(const std::filesystem::path& path) {
+  try {
+    return scenario::load_scenario(path);
+  } catch (const workload::ParseError& e) {
+    FAIL(path.string() << ": " << e.what());
+  }
+  return {};
+}
+
+void run_file(const std::filesystem::path& path) {
+  const Scenario s = load_or_fail(path);
+  INFO(s.path << "\n  " << s.title << "\n  " << s.about);
+  SECTION("engine") {
+    matcher::Engine engine(s.instruments);
+    const auto failure = run_scenario(s, engine);
+    if (failure) FAIL_CHECK(*failure);
+  }
+#ifdef REX_HAVE_REFERENCE_BOOK
+  SECTION("reference book") {
+    testing::ReferenceBook reference(s.instruments);
+    const auto failure = run_scenario(s, reference);
+    if (failure) FAIL_CHECK(*failure);
+  }
+#endif
+}
+
+class ScenarioInvoker : public Catch::ITestInvoker {
+ public:
+  explicit ScenarioInvoker(std::filesystem::path path) : path_(std::move(path)) {}
+  void invoke() const override { run_file(path_); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// One test case per scenario file, registered before main() as TEST_CASE does.
+struct RegisterScenarios {
+  RegisterScenarios() {
+    std::error_code error;
+    if (!std::filesystem::is_directory(scenario_directory(), error)) return;
+    for (const auto& path : scenario::scenario_files(scenario_directory())) {
+      const std::string name = "scenario " + path.stem().string();
+      Catch::AutoReg(new ScenarioInvoker(path), Catch::SourceLineInfo(__FILE__, static_cast<std::size_t>(__LINE__)),
+                     "", Catch::NameAndTags{name, "[scenario]"});
+    }
+  }
+};
+const RegisterScenarios kRegisterScenarios;
+
+TEST_CASE("every scenario file loads, and there are enough of them", "[scenario]") {
+  const auto files = scenario::scenario_files(scenario_directory());
+  CHECK(files.size() >= kMinimumScenarios);
+  for (const auto& path : files) {
+    INFO(path.string());
+    CHECK_NOTHROW(scenario::load_scenario(path));
+    // Names are NN-short-name.txt so they sort in reading order.
+    const std::string name = path.filename().string();
+    CHECK((name.size() > 7 && std::isdigit(static_cast<unsigned char>(name[0])) &&
+           std::isdigit(static_cast<unsigned char>(name[1])) && name[2] == '-'));
+  }
+}
+
+}  // namespace
