@@ -15,7 +15,9 @@ template <std::size_t N, typename E>
 std::string name_of(const std::array<std::string_view, N>& names, E value) {
   const auto index = static_cast<std::size_t>(value);
   if (index < N) return std::string(names[index]);
-  return "?" + std::to_string(index);
+  std::string unknown(1, '?');  // built in two steps: "?" + to_string trips a GCC 12 -Wrestrict false positive
+  unknown.append(std::to_string(index));
+  return unknown;
 }
 
 constexpr std::array<std::string_view, 6> kCommandTypes{"NEW", "CANCEL", "AMEND", "MASS_CANCEL", "END_OF_DAY", "CLOCK"};

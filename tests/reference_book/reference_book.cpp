@@ -253,10 +253,11 @@ RejectCode ReferenceBook::check_new_order(const Command& c) const {
   if (c.post_only && (market || is_immediate(c.time_in_force))) return RejectCode::kPostOnlyNotResting;
 
   // 5. iceberg
+  // Any non-zero display makes an iceberg: a negative one with all-or-none is reported as
+  // ICEBERG_ALL_OR_NONE, the first check the spec lists (an ambiguity, see the property report).
   if (c.display_quantity != 0) {
-    if (c.display_quantity < 0) return RejectCode::kDisplayQuantityInvalid;
     if (c.all_or_none) return RejectCode::kIcebergAllOrNone;
-    if (c.display_quantity >= c.quantity || c.display_quantity < spec.lot_minimum ||
+    if (c.display_quantity < 0 || c.display_quantity >= c.quantity || c.display_quantity < spec.lot_minimum ||
         c.display_quantity % spec.lot_increment != 0) {
       return RejectCode::kDisplayQuantityInvalid;
     }
@@ -595,6 +596,11 @@ void ReferenceBook::amend(const Command& c, std::vector<Event>& out) {
 void ReferenceBook::mass_cancel(const Command& c, std::vector<Event>& out) {
   if (c.participant == kAnyParticipant && c.instrument == kAnyInstrument) {
     out.push_back(reject_event(c, RejectCode::kInvalidMassCancelScope));
+    return;
+  }
+  // The spec is silent on a scope naming no instrument; like a new order, it is refused.
+  if (c.instrument != kAnyInstrument && find_book(c.instrument) == nullptr) {
+    out.push_back(reject_event(c, RejectCode::kUnknownInstrument));
     return;
   }
   for (auto& [instrument, book] : books_) {

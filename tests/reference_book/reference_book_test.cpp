@@ -347,9 +347,11 @@ TEST_CASE("reference: post-only counts all-or-none lots; new order checks run in
   CHECK(h.events[0].reject == RejectCode::kPostOnlyNotResting);
   c = h.order(2, Side::kBuy, 1500, 3000);
   c.display_quantity = -1;
-  c.all_or_none = true;
   h.run(c);
   CHECK(h.events[0].reject == RejectCode::kDisplayQuantityInvalid);
+  c.all_or_none = true;  // any non-zero display is an iceberg: the all-or-none check comes first
+  h.run(c);
+  CHECK(h.events[0].reject == RejectCode::kIcebergAllOrNone);
   c = h.order(2, Side::kBuy, 1500, 3000);
   c.min_quantity = 1000;
   c.self_trade = SelfTradePrevention::kDecrement;

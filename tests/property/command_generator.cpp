@@ -1,0 +1,383 @@
+#include "tests/property/command_generator.hpp"
+
+#include <algorithm>
+
+namespace rex::testing {
+
+using matcher::Command;
+using matcher::CommandType;
+using matcher::OrderType;
+using matcher::SelfTradePrevention;
+using matcher::Side;
+using matcher::TimeInForce;
+using refdata::InstrumentSpec;
+using refdata::Price;
+using refdata::Quantity;
+
+namespace {
+
+// Participants 1..kParticipants: few, so self-trade prevention meets its own orders often.
+constexpr std::int64_t kParticipants = 4;
+// The market changes mood every this many commands: how aggressive prices are and how deep the
+// books may grow (see Regime), so both thin, fast-crossing books and deep queues are exercised.
+constexpr std::uint64_t kRegimeLength = 4000;
+// GTD lifetimes, in ns; timestamps advance ~3000 ns a command on average, so most GTD orders
+// expire within a hundred commands.
+constexpr std::int64_t kMaxGtdLifetime = 300'000;
+// new_order() leaves the GTD expiry relative to a timestamp not drawn yet; these two values,
+// outside 1..kMaxGtdLifetime, ask next() for "exactly now" and "already past".
+constexpr refdata::Timestamp kExpiryNowMarker = UINT64_MAX;
+constexpr refdata::Timestamp kExpiryPastMarker = UINT64_MAX - 1;
+
+InstrumentSpec make_spec(refdata::InstrumentId id, const char* code, Price tick, Quantity lot_minimum,
+                         Quantity lot_increment, Price floor, Price ceiling) {
+  InstrumentSpec s;
+  s.id = id;
+  s.code = code;
+  s.commodity = id;
+  s.tick_size = tick;
+  s.lot_minimum = lot_minimum;
+  s.lot_increment = lot_increment;
+  s.price_floor = floor;
+  s.price_ceiling = ceiling;
+  return s;
+}
+
+}  // namespace
+
+std::vector<InstrumentSpec> property_instruments() {
+  return {
+      make_spec(0, "ST-HMS-PROP", 10, 1000, 500, 5000, 5100),        // 11 prices
+      make_spec(1, "CU-BARLEY-PROP", 50, 2000, 1000, 20000, 20300),  // 7 prices
+      make_spec(2, "PAPER-OCC-PROP", 1, 100, 100, 100, 108),         // 9 prices, one-lot orders
+  };
+}
+
+std::uint64_t Random::next() {
+  std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+std::int64_t Random::between(std::int64_t lo, std::int64_t hi) {
+  const auto span = static_cast<std::uint64_t>(hi - lo) + 1;
+  return lo + static_cast<std::int64_t>(next() % span);
+}
+
+CommandGenerator::CommandGenerator(std::uint64_t seed, std::vector<InstrumentSpec> instruments,
+                                   Narrowing narrowing)
+    : random_(seed), narrowing_(narrowing), instruments_(std::move(instruments)) {}
+
+refdata::InstrumentId CommandGenerator::any_instrument() {
+  return static_cast<refdata::InstrumentId>(random_.between(0, static_cast<std::int64_t>(instruments_.size()) - 1));
+}
+
+refdata::ParticipantId CommandGenerator::any_participant() {
+  return static_cast<refdata::ParticipantId>(random_.between(1, kParticipants));
+}
+
+Quantity CommandGenerator::lot_quantity(const InstrumentSpec& spec, int max_lots) {
+  const Quantity min_steps = spec.lot_minimum / spec.lot_increment;
+  return spec.lot_increment * random_.between(min_steps, min_steps * max_lots);
+}
+
+Price CommandGenerator::band_price(const InstrumentSpec& spec) {
+  const std::int64_t steps = (spec.price_ceiling - spec.price_floor) / spec.tick_size;
+  return spec.price_floor + spec.tick_size * random_.between(0, steps);
+}
+
+// Buys mostly below the middle of the band and sells above it, each reaching up to
+// `regime_.reach` ticks into the other half, so the books build depth and still cross often.
+Price CommandGenerator::order_price(const InstrumentSpec& spec, Side side) {
+  if (random_.percent(25)) return band_price(spec);
+  const std::int64_t steps = (spec.price_ceiling - spec.price_floor) / spec.tick_size;
+  const std::int64_t middle = steps / 2;
+  const std::int64_t offset = random_.between(-middle, regime_.reach);
+  const std::int64_t level = std::clamp(side == Side::kBuy ? middle + offset : middle - offset, std::int64_t{0}, steps);
+  return spec.price_floor + spec.tick_size * level;
+}
+
+Quantity CommandGenerator::bad_quantity(const InstrumentSpec& spec) {
+  switch (random_.between(0, 5)) {
+    case 0: return 0;
+    case 1: return -spec.lot_increment * random_.between(1, 3);
+    case 2: return spec.lot_minimum - spec.lot_increment;  // below the minimum (may be 0)
+    case 3: return spec.lot_minimum + spec.lot_increment / 2 + 1;  // off the increment
+    case 4: return kReferenceMaxQuantity + spec.lot_increment;  // too large
+    default: return kReferenceMaxQuantity;  // the largest allowed (when it is on the increment)
+  }
+}
+
+Price CommandGenerator::bad_price(const InstrumentSpec& spec) {
+  switch (random_.between(0, 5)) {
+    case 0: return band_price(spec) + (spec.tick_size > 1 ? 1 : 0);  // off tick (when tick > 1)
+    case 1: return spec.price_floor - spec.tick_size;
+    case 2: return spec.price_ceiling + spec.tick_size;
+    case 3: return 0;
+    case 4: return -spec.tick_size * random_.between(1, 3);
+    default: return -1;
+  }
+}
+
+// Stamps: mostly the next sequence number and a small step in time; now and then a stamp the
+// engine must refuse (which changes nothing, so the generator's idea of "last" stays put).
+void CommandGenerator::stamp(Command& c) {
+  if (last_seq_ > 0 && random_.permille(3)) {
+    c.seq = last_seq_ - static_cast<std::uint64_t>(random_.between(0, std::min<std::int64_t>(2, static_cast<std::int64_t>(last_seq_))));
+    c.timestamp = last_timestamp_ + static_cast<refdata::Timestamp>(random_.between(0, 100));
+    return;
+  }
+  c.seq = last_seq_ + (random_.percent(2) ? static_cast<std::uint64_t>(random_.between(2, 5)) : 1);
+  if (last_timestamp_ > 0 && random_.permille(3)) {
+    c.timestamp = last_timestamp_ - static_cast<refdata::Timestamp>(random_.between(1, 1000));
+    return;
+  }
+  std::int64_t step = 0;
+  const std::int64_t roll = random_.between(0, 99);
+  if (roll < 25) {
+    step = 0;
+  } else if (roll < 90) {
+    step = random_.between(1, 2000);
+  } else {
+    step = random_.between(2000, 50'000);
+  }
+  c.timestamp = last_timestamp_ + static_cast<refdata::Timestamp>(step);
+  if (last_seq_ == 0) c.timestamp += 1'000'000;  // start away from 0 so expiries in the past exist
+  last_seq_ = c.seq;
+  last_timestamp_ = c.timestamp;
+}
+
+std::vector<CommandGenerator::Target> CommandGenerator::live_orders(const ReferenceBook& book) const {
+  std::vector<Target> live;
+  for (const InstrumentSpec& spec : instruments_) {
+    for (Side side : {Side::kBuy, Side::kSell}) {
+      for (const matcher::OrderView& v : book.orders(spec.id, side)) live.push_back(Target{v, spec.id});
+    }
+  }
+  return live;
+}
+
+Command CommandGenerator::next(const ReferenceBook& book) {
+  if (commands_ % kRegimeLength == 0) {
+    regime_.reach = static_cast<int>(random_.between(0, 3));
+    regime_.target_book = static_cast<std::size_t>(random_.between(10, 400));
+    regime_.gtc_percent = static_cast<int>(random_.between(0, 3) * 20);
+  }
+  ++commands_;
+  const std::size_t resting = book.open_orders();
+  int cancel_weight = 60;
+  int mass_weight = 4;
+  if (resting > regime_.target_book) cancel_weight = 250;
+  if (resting > 2 * regime_.target_book) mass_weight = 40;
+
+  Command c;
+  const std::int64_t total = 560 + cancel_weight + 170 + mass_weight + 3 + 30 + 3;
+  std::int64_t roll = random_.between(0, total - 1);
+  auto take = [&roll](std::int64_t weight) {
+    const bool hit = roll < weight;
+    roll -= weight;
+    return hit;
+  };
+  if (take(560)) {
+    c = new_order();
+  } else if (take(cancel_weight)) {
+    c = cancel(live_orders(book));
+  } else if (take(170)) {
+    c = amend(live_orders(book), book);
+  } else if (take(mass_weight)) {
+    c = mass_cancel();
+  } else if (take(3)) {
+    c.type = CommandType::kEndOfDay;
+    c.participant = 0;
+  } else if (take(30)) {
+    c.type = CommandType::kClock;
+  } else {
+    c.type = static_cast<CommandType>(random_.between(6, 255));
+    c.participant = any_participant();
+  }
+  // Stamps come last so that the body's random draws do not depend on them, except GTD expiry,
+  // which is relative to the timestamp and fixed up here.
+  const refdata::Timestamp relative_expiry = c.expiry;
+  stamp(c);
+  if (c.type == CommandType::kNewOrder && relative_expiry != 0) {
+    // Encoded by new_order(): 1..kMaxGtdLifetime is "that long from now"; the marker values below
+    // mean "now" and "in the past".
+    if (relative_expiry == kExpiryNowMarker) {
+      c.expiry = c.timestamp;
+    } else if (relative_expiry == kExpiryPastMarker) {
+      c.expiry = c.timestamp > 1000 ? c.timestamp - 1000 : 1;
+    } else {
+      c.expiry = c.timestamp + relative_expiry;
+    }
+  }
+  return c;
+}
+
+Command CommandGenerator::new_order() {
+  Command c;
+  c.type = CommandType::kNewOrder;
+  c.participant = any_participant();
+  const refdata::InstrumentId instrument = any_instrument();
+  const InstrumentSpec& spec = instruments_[instrument];
+  c.instrument = instrument;
+  if (random_.percent(2)) {
+    const refdata::InstrumentId unknown[] = {static_cast<refdata::InstrumentId>(instruments_.size()), 77,
+                                             refdata::kAnyInstrument};
+    c.instrument = unknown[random_.between(0, 2)];
+  }
+
+  c.side = random_.percent(50) ? Side::kBuy : Side::kSell;
+  c.order_type = random_.percent(12) ? OrderType::kMarket : OrderType::kLimit;
+  const std::int64_t tif_roll = random_.between(0, 99);
+  c.time_in_force = tif_roll < 20   ? TimeInForce::kDay
+                    : tif_roll < 48 ? TimeInForce::kGoodTillCancel
+                    : tif_roll < 70 ? TimeInForce::kGoodTillDate
+                    : tif_roll < 88 ? TimeInForce::kImmediateOrCancel
+                                    : TimeInForce::kFillOrKill;
+  if (c.order_type == OrderType::kLimit && random_.percent(regime_.gtc_percent)) {
+    c.time_in_force = TimeInForce::kGoodTillCancel;
+  }
+  c.self_trade = random_.percent(45) ? SelfTradePrevention::kNone
+                                     : static_cast<SelfTradePrevention>(random_.between(1, 4));
+  c.post_only = random_.percent(10);
+  c.all_or_none = random_.percent(12);
+
+  // AON lots are often big so that smaller orders pass them by.
+  c.quantity = lot_quantity(spec, c.all_or_none ? 8 : 5);
+  c.price = c.order_type == OrderType::kMarket ? 0 : order_price(spec, c.side);
+  if (random_.percent(12)) {
+    const Quantity max_display = c.quantity - spec.lot_increment;
+    c.display_quantity = max_display >= spec.lot_minimum
+                             ? spec.lot_increment * random_.between(spec.lot_minimum / spec.lot_increment,
+                                                                    max_display / spec.lot_increment)
+                             : spec.lot_minimum;  // not below the quantity: invalid
+  }
+  if (random_.percent(8)) {
+    c.min_quantity = spec.lot_increment * random_.between(1, c.quantity / spec.lot_increment);
+  }
+  if (c.time_in_force == TimeInForce::kGoodTillDate) c.expiry = static_cast<refdata::Timestamp>(random_.between(1, kMaxGtdLifetime));
+
+  // Most orders are made consistent; the rest keep whatever combination the dice gave.
+  if (random_.percent(85)) {
+    if (c.order_type == OrderType::kMarket) {
+      c.price = 0;
+      if (c.time_in_force != TimeInForce::kFillOrKill) c.time_in_force = TimeInForce::kImmediateOrCancel;
+      c.expiry = 0;
+    }
+    const bool immediate = c.time_in_force == TimeInForce::kImmediateOrCancel ||
+                           c.time_in_force == TimeInForce::kFillOrKill;
+    if (immediate || c.order_type == OrderType::kMarket) c.post_only = false;
+    if (c.display_quantity != 0 && c.all_or_none) c.display_quantity = 0;
+    if (c.display_quantity >= c.quantity) c.display_quantity = 0;
+    if (c.min_quantity != 0 && (c.all_or_none || c.post_only || c.time_in_force == TimeInForce::kFillOrKill)) {
+      c.min_quantity = 0;
+    }
+    if (c.self_trade == SelfTradePrevention::kDecrement &&
+        (c.time_in_force == TimeInForce::kFillOrKill || c.min_quantity != 0)) {
+      c.self_trade = SelfTradePrevention::kCancelResting;
+    }
+  } else {
+    // Unsanitised: also sprinkle the invalid values each check exists for.
+    if (random_.percent(25)) {
+      c.quantity = bad_quantity(spec);
+      // A valid 10^12 kg iceberg would refill a billion times against one big order.
+      if (c.quantity > spec.lot_minimum * 1000) c.display_quantity = 0;
+    }
+    if (random_.percent(20)) c.price = c.order_type == OrderType::kMarket ? band_price(spec) : bad_price(spec);
+    if (random_.percent(8)) c.display_quantity = random_.percent(50) ? -spec.lot_minimum : spec.lot_minimum + 1;
+    if (random_.percent(8)) c.min_quantity = random_.percent(50) ? -spec.lot_increment : c.quantity + spec.lot_increment;
+    if (random_.percent(10)) {
+      if (c.time_in_force == TimeInForce::kGoodTillDate) {
+        const std::int64_t which = random_.between(0, 2);
+        c.expiry = which == 0 ? 0 : which == 1 ? kExpiryNowMarker : kExpiryPastMarker;
+      } else {
+        c.expiry = static_cast<refdata::Timestamp>(random_.between(1, kMaxGtdLifetime));
+      }
+    }
+    if (random_.percent(4)) c.side = static_cast<Side>(random_.between(2, 255));
+    if (random_.percent(4)) c.order_type = static_cast<OrderType>(random_.between(2, 255));
+    if (random_.percent(4)) c.time_in_force = static_cast<TimeInForce>(random_.between(5, 255));
+    if (random_.percent(4)) c.self_trade = static_cast<SelfTradePrevention>(random_.between(5, 255));
+  }
+  return c;
+}
+
+Command CommandGenerator::cancel(const std::vector<Target>& live) {
+  Command c;
+  c.type = CommandType::kCancel;
+  if (!live.empty() && random_.percent(85)) {
+    const Target& t = live[static_cast<std::size_t>(random_.between(0, static_cast<std::int64_t>(live.size()) - 1))];
+    c.order_id = t.order.id;
+    c.instrument = t.instrument;
+    c.participant = random_.percent(90) ? t.order.participant : any_participant();
+  } else {
+    c.order_id = random_.percent(10) ? 0 : static_cast<matcher::OrderId>(random_.between(1, static_cast<std::int64_t>(last_seq_) + 5));
+    c.instrument = any_instrument();
+    c.participant = any_participant();
+  }
+  return c;
+}
+
+Command CommandGenerator::amend(const std::vector<Target>& live, const ReferenceBook& book) {
+  Command c;
+  c.type = CommandType::kAmend;
+  if (live.empty() || random_.percent(8)) {
+    c.order_id = static_cast<matcher::OrderId>(random_.between(0, static_cast<std::int64_t>(last_seq_) + 5));
+    c.instrument = any_instrument();
+    c.participant = any_participant();
+    c.quantity = lot_quantity(instruments_[c.instrument], 4);
+    return c;
+  }
+  const Target& t = live[static_cast<std::size_t>(random_.between(0, static_cast<std::int64_t>(live.size()) - 1))];
+  const InstrumentSpec& spec = instruments_[t.instrument];
+  c.order_id = t.order.id;
+  c.instrument = t.instrument;
+  c.participant = random_.percent(92) ? t.order.participant : any_participant();
+
+  const Quantity open = t.order.open;
+  const std::int64_t q = random_.between(0, 99);
+  if (q < 35) {
+    c.quantity = 0;  // keep
+  } else if (q < 60) {
+    const Quantity steps = open / spec.lot_increment;
+    c.quantity = steps > 1 ? spec.lot_increment * random_.between(1, steps - 1) : open;  // smaller
+  } else if (q < 85) {
+    c.quantity = open + spec.lot_increment * random_.between(1, 6);  // larger
+  } else if (q < 90) {
+    c.quantity = open;  // the same, spelled out
+  } else {
+    c.quantity = random_.percent(30) ? -spec.lot_increment
+                 : random_.percent(50) ? open + spec.lot_increment / 2 + 1
+                                       : kReferenceMaxQuantity + spec.lot_increment;
+  }
+  const std::int64_t p = random_.between(0, 99);
+  if (p < 45) {
+    c.price = 0;  // keep
+  } else if (p < 85) {
+    const Price moved = t.order.price + spec.tick_size * random_.between(-4, 4);
+    c.price = std::clamp(moved, spec.price_floor, spec.price_ceiling);
+  } else if (p < 90) {
+    c.price = t.order.price;  // the same, spelled out
+  } else {
+    c.price = bad_price(spec);
+  }
+  if (narrowing_.no_same_price_marketable_amend && (c.price == 0 || c.price == t.order.price)) {
+    const auto opposite = book.orders(t.instrument, matcher::opposite(t.order.side));
+    const bool crossed = !opposite.empty() && (t.order.side == Side::kBuy ? opposite.front().price <= t.order.price
+                                                                          : opposite.front().price >= t.order.price);
+    if (crossed) c.type = CommandType::kCancel;
+  }
+  return c;
+}
+
+Command CommandGenerator::mass_cancel() {
+  Command c;
+  c.type = CommandType::kMassCancel;
+  c.participant = random_.percent(60) ? any_participant() : refdata::kAnyParticipant;
+  c.instrument = random_.percent(50) ? any_instrument() : refdata::kAnyInstrument;
+  if (random_.percent(5)) c.instrument = static_cast<refdata::InstrumentId>(instruments_.size() + 3);
+  return c;
+}
+
+}  // namespace rex::testing

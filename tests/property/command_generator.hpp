@@ -1,0 +1,86 @@
+// A seeded, reproducible stream of stamped commands for the property tests: every order type and
+// instruction, valid and invalid, on a few narrow books with few participants, so that crossing,
+// self-trade prevention, all-or-none skips, iceberg refills, amends and expiries happen often.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "matcher/command.hpp"
+#include "reference-data/types.hpp"
+#include "tests/reference_book/reference_book.hpp"
+
+namespace rex::testing {
+
+// The instruments the property tests trade: narrow bands (a handful of ticks) so orders cross.
+std::vector<refdata::InstrumentSpec> property_instruments();
+
+// splitmix64: tiny, fast, and the same numbers on every platform and standard library.
+class Random {
+ public:
+  explicit Random(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next();
+  // Uniform in [lo, hi] (inclusive); the modulo bias is irrelevant for test generation.
+  std::int64_t between(std::int64_t lo, std::int64_t hi);
+  bool percent(int p) { return between(0, 99) < p; }  // true with probability p / 100
+  bool permille(int p) { return between(0, 999) < p; }
+
+ private:
+  std::uint64_t state_;
+};
+
+// Known engine defects the stream can steer around while the others are hunted; all off by
+// default, so the property test holds the engine to the whole spec.
+struct Narrowing {
+  // No amend that keeps the price of an order resting at a marketable price (crossed by an AON).
+  bool no_same_price_marketable_amend = false;
+};
+
+class CommandGenerator {
+ public:
+  CommandGenerator(std::uint64_t seed, std::vector<refdata::InstrumentSpec> instruments,
+                   Narrowing narrowing = {});
+
+  // The next command. `book` (the reference, in the state the engine is in) is only read to aim
+  // cancels and amends at live orders and to keep the books from growing without bound.
+  matcher::Command next(const ReferenceBook& book);
+
+ private:
+  struct Target {
+    matcher::OrderView order;
+    refdata::InstrumentId instrument = 0;
+  };
+
+  void stamp(matcher::Command& c);
+  matcher::Command new_order();
+  matcher::Command cancel(const std::vector<Target>& live);
+  matcher::Command amend(const std::vector<Target>& live, const ReferenceBook& book);
+  matcher::Command mass_cancel();
+  std::vector<Target> live_orders(const ReferenceBook& book) const;
+
+  refdata::InstrumentId any_instrument();
+  refdata::ParticipantId any_participant();
+  refdata::Quantity lot_quantity(const refdata::InstrumentSpec& spec, int max_lots);
+  refdata::Price band_price(const refdata::InstrumentSpec& spec);
+  refdata::Price order_price(const refdata::InstrumentSpec& spec, matcher::Side side);
+  refdata::Quantity bad_quantity(const refdata::InstrumentSpec& spec);
+  refdata::Price bad_price(const refdata::InstrumentSpec& spec);
+
+  Random random_;
+  Narrowing narrowing_;
+  std::vector<refdata::InstrumentSpec> instruments_;
+  matcher::SequenceNumber last_seq_ = 0;  // of the last command that passes the stamp checks
+  refdata::Timestamp last_timestamp_ = 0;
+  // How the market behaves for a while: prices reach `reach` ticks past the middle of the band
+  // into the other side, cancels pick up once more than `target_book` orders rest, and some
+  // limit orders are made GTC.
+  struct Regime {
+    int reach = 2;
+    std::size_t target_book = 60;
+    int gtc_percent = 0;  // share of limit orders forced to GTC, for deeper books
+  };
+  Regime regime_;
+  std::uint64_t commands_ = 0;
+};
+
+}  // namespace rex::testing

@@ -1,0 +1,280 @@
+// The fast engine against the plain reference book: the same random command stream into both,
+// identical events command by command and identical books at every checkpoint.
+//   REX_PROPERTY_SEED=n      run only that seed (instead of the fixed list)
+//   REX_PROPERTY_COMMANDS=n  commands per seed
+//   REX_PROPERTY_SHRINK=0    on a mismatch, skip the search for a minimal reproduction
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "matcher/engine.hpp"
+#include "tests/property/command_generator.hpp"
+#include "tests/reference_book/printer.hpp"
+#include "tests/reference_book/reference_book.hpp"
+
+#ifndef REX_PROPERTY_DEFAULT_COMMANDS
+#define REX_PROPERTY_DEFAULT_COMMANDS 100000
+#endif
+
+namespace rex::testing {
+namespace {
+
+using matcher::Command;
+using matcher::Engine;
+using matcher::Event;
+using matcher::EventType;
+using matcher::Side;
+
+constexpr std::array<std::uint64_t, 4> kSeeds{1, 2, 3, 20261128};
+// Books are compared in full every this many commands (and after the last).
+constexpr std::size_t kBookCheckInterval = 1000;
+// A small initial pool, so the engine's pool growth is exercised too.
+constexpr std::size_t kEnginePoolOrders = 64;
+// The minimal-reproduction search stops after this long and reports what it has.
+constexpr std::chrono::seconds kShrinkTimeBudget{90};
+
+std::optional<std::uint64_t> env_number(const char* name) {
+  const char* text = std::getenv(name);
+  if (text == nullptr || *text == '\0') return std::nullopt;
+  return std::strtoull(text, nullptr, 10);
+}
+
+std::size_t command_count() {
+  return static_cast<std::size_t>(env_number("REX_PROPERTY_COMMANDS").value_or(REX_PROPERTY_DEFAULT_COMMANDS));
+}
+
+// REX_PROPERTY_NARROW=a,b,...: steer the stream around known engine defects (see Narrowing).
+Narrowing narrowing() {
+  Narrowing n;
+  const char* text = std::getenv("REX_PROPERTY_NARROW");
+  const std::string list = text == nullptr ? "" : text;
+  n.no_same_price_marketable_amend = list.find("same_price_amend") != std::string::npos;
+  return n;
+}
+
+std::vector<std::uint64_t> seeds() {
+  if (auto seed = env_number("REX_PROPERTY_SEED")) return {*seed};
+  return {kSeeds.begin(), kSeeds.end()};
+}
+
+// What differed, at which command (index into the stream).
+struct Mismatch {
+  std::size_t index = 0;
+  std::string report;
+};
+
+std::string describe_event_mismatch(const Command& command, const std::vector<Event>& engine,
+                                    const std::vector<Event>& reference) {
+  std::ostringstream s;
+  std::size_t first = 0;
+  while (first < engine.size() && first < reference.size() && engine[first] == reference[first]) ++first;
+  s << "command: " << to_string(command) << '\n'
+    << "first differing event: [" << first << "]\n"
+    << "engine events:\n" << to_string(engine) << "reference events:\n" << to_string(reference);
+  return s.str();
+}
+
+// Every instrument and side of both books, in full.
+std::optional<std::string> compare_books(const Engine& engine, const ReferenceBook& reference) {
+  for (const refdata::InstrumentSpec& spec : reference.instruments()) {
+    for (Side side : {Side::kBuy, Side::kSell}) {
+      const auto mine = engine.orders(spec.id, side);
+      const auto theirs = reference.orders(spec.id, side);
+      if (mine != theirs) {
+        std::ostringstream s;
+        s << "book of instrument " << spec.id << (side == Side::kBuy ? " BUY" : " SELL") << " differs\n"
+          << "engine orders:\n" << to_string(mine) << "reference orders:\n" << to_string(theirs);
+        return s.str();
+      }
+    }
+  }
+  if (engine.open_orders() != reference.open_orders()) {
+    return "open_orders differ: engine " + std::to_string(engine.open_orders()) + ", reference " +
+           std::to_string(reference.open_orders());
+  }
+  return std::nullopt;
+}
+
+// Replays a fixed stream into a fresh engine and reference; the first mismatch, if any.
+std::optional<Mismatch> replay(const std::vector<Command>& commands) {
+  const auto specs = property_instruments();
+  Engine engine(specs, matcher::EngineCapacity{kEnginePoolOrders});
+  ReferenceBook reference(specs);
+  std::vector<Event> engine_events;
+  std::vector<Event> reference_events;
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    engine_events.clear();
+    reference_events.clear();
+    engine.process(commands[i], engine_events);
+    reference.process(commands[i], reference_events);
+    if (engine_events != reference_events) {
+      return Mismatch{i, describe_event_mismatch(commands[i], engine_events, reference_events)};
+    }
+  }
+  if (!commands.empty()) {
+    if (auto diff = compare_books(engine, reference)) return Mismatch{commands.size() - 1, *diff};
+  }
+  return std::nullopt;
+}
+
+// Delta debugging, simply: drop ever smaller chunks of commands while some mismatch remains,
+// cutting the stream after the first mismatch each time. Sequence numbers and timestamps of what
+// is left stay increasing, and order ids are sequence numbers, so every subsequence is valid.
+std::vector<Command> shrink(std::vector<Command> commands) {
+  const auto deadline = std::chrono::steady_clock::now() + kShrinkTimeBudget;
+  auto fails = [](const std::vector<Command>& candidate) { return replay(candidate); };
+  bool changed = true;
+  std::size_t chunk = commands.size() / 2;
+  while (chunk >= 1 && std::chrono::steady_clock::now() < deadline) {
+    changed = false;
+    for (std::size_t start = 0; start < commands.size() && std::chrono::steady_clock::now() < deadline;) {
+      std::vector<Command> candidate(commands.begin(), commands.begin() + static_cast<std::ptrdiff_t>(start));
+      const std::size_t end = std::min(commands.size(), start + chunk);
+      candidate.insert(candidate.end(), commands.begin() + static_cast<std::ptrdiff_t>(end), commands.end());
+      if (auto m = fails(candidate)) {
+        candidate.resize(m->index + 1);
+        commands = std::move(candidate);
+        changed = true;
+      } else {
+        start += chunk;
+      }
+    }
+    if (!changed) chunk /= 2;
+  }
+  return commands;
+}
+
+std::string describe_reproduction(const std::vector<Command>& commands) {
+  std::ostringstream s;
+  s << "minimal reproduction (" << commands.size() << " commands; reference events after each):\n";
+  const auto specs = property_instruments();
+  ReferenceBook reference(specs);
+  std::vector<Event> events;
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    events.clear();
+    reference.process(commands[i], events);
+    s << "#" << i << ' ' << to_string(commands[i]) << '\n';
+    if (i + 1 < commands.size()) s << to_string(events);
+  }
+  if (auto m = replay(commands)) s << "mismatch at #" << m->index << ":\n" << m->report;
+  return s.str();
+}
+
+// Runs one seed; the full failure report, or nothing when engine and reference agree throughout.
+std::optional<std::string> run_seed(std::uint64_t seed, std::size_t count) {
+  const auto specs = property_instruments();
+  Engine engine(specs, matcher::EngineCapacity{kEnginePoolOrders});
+  ReferenceBook reference(specs);
+  CommandGenerator generator(seed, specs, narrowing());
+  std::vector<Command> history;
+  history.reserve(count);
+  std::vector<Event> engine_events;
+  std::vector<Event> reference_events;
+
+  for (std::size_t i = 0; i < count; ++i) {
+    const Command command = generator.next(reference);
+    history.push_back(command);
+    engine_events.clear();
+    reference_events.clear();
+    engine.process(command, engine_events);
+    reference.process(command, reference_events);
+
+    std::optional<std::string> problem;
+    if (engine_events != reference_events) {
+      problem = describe_event_mismatch(command, engine_events, reference_events);
+    } else if ((i + 1) % kBookCheckInterval == 0 || i + 1 == count) {
+      problem = compare_books(engine, reference);
+    }
+    if (!problem) continue;
+
+    std::ostringstream s;
+    s << "MISMATCH seed=" << seed << " command index=" << i << " (rerun: REX_PROPERTY_SEED=" << seed
+      << " REX_PROPERTY_COMMANDS=" << i + 1 << ")\n"
+      << *problem;
+    const char* shrink_env = std::getenv("REX_PROPERTY_SHRINK");
+    if (shrink_env == nullptr || std::string(shrink_env) != "0") {
+      s << '\n' << describe_reproduction(shrink(history));
+    }
+    return s.str();
+  }
+  return std::nullopt;
+}
+
+TEST_CASE("engine and reference book agree on random command streams", "[property]") {
+  const std::size_t count = command_count();
+  for (std::uint64_t seed : seeds()) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto failure = run_seed(seed, count);
+    const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    WARN("seed " << seed << ": " << count << " commands in " << seconds << " s");
+    if (failure) FAIL(*failure);
+  }
+}
+
+TEST_CASE("the generator is reproducible and reaches every rule", "[property]") {
+  const auto specs = property_instruments();
+  constexpr std::size_t kCommands = 20000;
+  ReferenceBook first(specs);
+  ReferenceBook second(specs);
+  CommandGenerator a(kSeeds[0], specs);
+  CommandGenerator b(kSeeds[0], specs);
+  std::map<matcher::RejectCode, std::size_t> rejects;
+  std::map<matcher::CancelReason, std::size_t> cancels;
+  std::map<EventType, std::size_t> kinds;
+  std::size_t end_of_day = 0;
+  std::size_t good_till_date = 0;
+  std::size_t kept = 0;
+  std::size_t refills = 0;   // a maker traded again by the same taker: an iceberg met twice
+  std::size_t crossed = 0;   // a command after which some book shows best bid >= best ask (AON)
+  std::vector<Event> events;
+  std::vector<Event> other;
+  for (std::size_t i = 0; i < kCommands; ++i) {
+    const Command c = a.next(first);
+    REQUIRE(c == b.next(second));
+    events.clear();
+    other.clear();
+    first.process(c, events);
+    second.process(c, other);
+    std::map<std::pair<matcher::OrderId, matcher::OrderId>, int> pairs;
+    for (const Event& e : events) {
+      ++kinds[e.type];
+      if (e.type == EventType::kRejected) ++rejects[e.reject];
+      if (e.type == EventType::kCancelled) ++cancels[e.cancel_reason];
+      if (e.type == EventType::kExpired) ++(e.expiry_reason == matcher::ExpiryReason::kEndOfDay ? end_of_day : good_till_date);
+      if (e.type == EventType::kAmended && e.priority_kept) ++kept;
+      if (e.type == EventType::kTrade && ++pairs[{e.order_id, e.taker_order_id}] == 2) ++refills;
+    }
+    for (const auto& spec : specs) {
+      const auto bids = first.orders(spec.id, Side::kBuy);
+      const auto asks = first.orders(spec.id, Side::kSell);
+      if (!bids.empty() && !asks.empty() && bids.front().price >= asks.front().price) {
+        ++crossed;
+        break;
+      }
+    }
+  }
+  for (std::uint16_t code = 1; code < matcher::kRejectCodeCount; ++code) {
+    INFO("reject code " << code);
+    CHECK(rejects[static_cast<matcher::RejectCode>(code)] > 0);
+  }
+  for (std::uint8_t reason = 0; reason <= static_cast<std::uint8_t>(matcher::CancelReason::kSelfTradePrevention); ++reason) {
+    INFO("cancel reason " << int{reason});
+    CHECK(cancels[static_cast<matcher::CancelReason>(reason)] > 0);
+  }
+  CHECK(kinds[EventType::kTrade] > 1000);
+  CHECK(end_of_day > 0);
+  CHECK(good_till_date > 100);
+  CHECK(kept > 100);
+  CHECK(refills > 10);
+  CHECK(crossed > 0);
+}
+
+}  // namespace
+}  // namespace rex::testing
