@@ -1,8 +1,14 @@
 // Live orders by id: open addressing with linear probing and backward-shift deletion (no
 // tombstones), so lookup and erase stay O(1) under heavy cancel traffic. Never iterated, so its
 // layout cannot leak into event order.
+// Ids are sequence numbers, assigned by the sequencer and never chosen by a client, so the slot is
+// the id's low bits: consecutive orders land in consecutive slots, and inserting a new order
+// touches memory that is already in cache instead of a random line of a large table. Such keys
+// fill long runs of occupied slots, so probes stop after the largest displacement any member has
+// had (`reach_`) instead of at the next empty slot.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -17,11 +23,13 @@ class OrderIndex {
   explicit OrderIndex(std::size_t expected) { rehash(std::bit_ceil(std::max<std::size_t>(expected * 2, 1024))); }
 
   Order* find(OrderId id) const {
-    for (std::size_t i = slot_of(id);; i = (i + 1) & mask_) {
+    std::size_t i = slot_of(id);
+    for (std::size_t probe = 0; probe <= reach_; ++probe, i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.id == id) return s.order;
       if (s.id == kEmpty) return nullptr;
     }
+    return nullptr;
   }
 
   void insert(Order* order) {
@@ -32,12 +40,14 @@ class OrderIndex {
 
   void erase(OrderId id) {
     std::size_t hole = slot_of(id);
-    while (slots_[hole].id != id) {
-      if (slots_[hole].id == kEmpty) return;
-      hole = (hole + 1) & mask_;
+    for (std::size_t probe = 0; slots_[hole].id != id; ++probe, hole = (hole + 1) & mask_) {
+      if (slots_[hole].id == kEmpty || probe == reach_) return;
     }
-    // Shift later members of the probe run back into the hole so that no run is broken.
-    for (std::size_t i = (hole + 1) & mask_; slots_[i].id != kEmpty; i = (i + 1) & mask_) {
+    // Shift later members of the probe run back into the hole so that no run is broken. Only a
+    // member displaced at least as far as its distance to the hole may move, so the scan ends
+    // `reach_` slots past the (moving) hole.
+    for (std::size_t i = (hole + 1) & mask_; slots_[i].id != kEmpty && ((i - hole) & mask_) <= reach_;
+         i = (i + 1) & mask_) {
       const std::size_t home = slot_of(slots_[i].id);
       const bool movable = ((i - home) & mask_) >= ((i - hole) & mask_);
       if (movable) {
@@ -59,21 +69,24 @@ class OrderIndex {
     Order* order = nullptr;
   };
 
-  std::size_t slot_of(OrderId id) const {
-    return static_cast<std::size_t>((id * 0x9E3779B97F4A7C15ull) >> shift_);
-  }
+  std::size_t slot_of(OrderId id) const { return static_cast<std::size_t>(id) & mask_; }
 
   void place(OrderId id, Order* order) {
     std::size_t i = slot_of(id);
-    while (slots_[i].id != kEmpty) i = (i + 1) & mask_;
+    std::size_t displacement = 0;
+    while (slots_[i].id != kEmpty) {
+      i = (i + 1) & mask_;
+      ++displacement;
+    }
     slots_[i] = Slot{id, order};
+    reach_ = std::max(reach_, displacement);
   }
 
   void rehash(std::size_t capacity) {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(capacity, Slot{});
     mask_ = capacity - 1;
-    shift_ = 64 - std::countr_zero(capacity);
+    reach_ = 0;
     for (const Slot& s : old) {
       if (s.id != kEmpty) place(s.id, s.order);
     }
@@ -82,7 +95,7 @@ class OrderIndex {
   std::vector<Slot> slots_;
   std::size_t size_ = 0;
   std::size_t mask_ = 0;
-  int shift_ = 64;
+  std::size_t reach_ = 0;  // largest displacement from home of any member since the last rehash
 };
 
 }  // namespace rex::matcher
