@@ -14,7 +14,7 @@ namespace rex::refdata {
 namespace {
 
 constexpr std::uint64_t kSeed = 20260504;
-constexpr int kMutations = 5000;
+constexpr int kMutations = 4000;
 
 // Bytes that change JSON structure or number and code shapes more often than random bytes do.
 constexpr std::string_view kInteresting = "{}[]\":,-.0123456789eE \\\x01\xff\x80tfnu";
