@@ -36,6 +36,9 @@ std::uint32_t add_code(CodeIndex& index, const Node& code_node, std::string_view
 // Reads a code and finds it in `index`; kUnknownReference when absent.
 std::uint32_t resolve(const CodeIndex& index, const Node& code_node, std::string_view table);
 
+// A price in fen/t as people read it in messages: 270000 is "2700.00 CNY/t".
+std::string yuan(Price fen);
+
 void decode_attributes(const ObjectReader& root, DecodeState& state);
 void decode_hubs(const ObjectReader& root, DecodeState& state);
 void decode_commodities(const ObjectReader& root, DecodeState& state);

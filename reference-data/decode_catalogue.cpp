@@ -2,6 +2,7 @@
 #include <string>
 
 #include "reference-data/catalogue_bounds.hpp"
+#include "reference-data/decimal.hpp"
 #include "reference-data/decode.hpp"
 
 namespace rex::refdata::detail {
@@ -31,6 +32,8 @@ bool is_iso_date(std::string_view text) {
 }
 
 }  // namespace
+
+std::string yuan(Price fen) { return format_decimal(fen, 2) + " CNY/t"; }
 
 std::uint32_t add_code(CodeIndex& index, const Node& code_node, std::string_view table) {
   const std::string code = read_code(code_node);

@@ -2,14 +2,11 @@
 #include <string>
 
 #include "reference-data/catalogue_bounds.hpp"
-#include "reference-data/decimal.hpp"
 #include "reference-data/decode.hpp"
 
 namespace rex::refdata::detail {
 
 namespace {
-
-std::string yuan(Price fen) { return format_decimal(fen, 2) + " CNY/t"; }
 
 void check_on_tick(const ObjectReader& reader, std::string_view key, Price price, Price tick) {
   if (price % tick != 0) {

@@ -4,16 +4,9 @@
 #include <utility>
 
 #include "reference-data/catalogue_bounds.hpp"
-#include "reference-data/decimal.hpp"
 #include "reference-data/decode.hpp"
 
 namespace rex::refdata::detail {
-
-namespace {
-
-std::string yuan(Price fen) { return format_decimal(fen, 2) + " CNY/t"; }
-
-}  // namespace
 
 void decode_hubs(const ObjectReader& root, DecodeState& state) {
   for (const Node& node : root.non_empty_array("hubs")) {

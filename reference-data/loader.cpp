@@ -18,6 +18,10 @@ Catalogue load_catalogue_string(std::string_view json) {
                          std::to_string(json.size()) + " bytes, more than the " +
                              std::to_string(kMaxCatalogueBytes) + " a catalogue may have");
   }
+  if (json.substr(0, 3) == "\xef\xbb\xbf") {
+    throw CatalogueError(Rule::kSyntax, "$",
+                         "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without one");
+  }
   std::string hash = sha256_hex(json);
   const simdjson::padded_string padded(json);
   simdjson::dom::parser parser;

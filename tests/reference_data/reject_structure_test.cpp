@@ -14,9 +14,10 @@ using test::require_rejected;
 using test::small_catalogue;
 using test::small_with;
 
-TEST_CASE("reject syntax: not JSON, truncated, invalid UTF-8, integer beyond 64 bits") {
+TEST_CASE("reject syntax: not JSON, truncated, byte-order mark, invalid UTF-8, integer beyond 64 bits") {
   require_rejected("", Rule::kSyntax, "$");
   require_rejected(small_catalogue().substr(0, small_catalogue().size() / 2), Rule::kSyntax, "$");
+  require_rejected("\xef\xbb\xbf" + small_catalogue(), Rule::kSyntax, "$");
   require_rejected(small_with("\"Zhengzhou\"", "\"Zheng\xff\xfezhou\""), Rule::kSyntax, "$");
   require_rejected(small_with("\"tick_size_fen\": 100,", "\"tick_size_fen\": 99999999999999999999,"),
                    Rule::kSyntax, "$");
