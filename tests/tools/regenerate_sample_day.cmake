@@ -1,0 +1,8 @@
+execute_process(COMMAND ${GENERATOR} ${CATALOGUE} ${OUTPUT} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "rex-sample-day failed: ${rc}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUTPUT} ${EXPECTED} RESULT_VARIABLE differ)
+if(NOT differ EQUAL 0)
+  message(FATAL_ERROR "regenerated sample day differs from ${EXPECTED}")
+endif()
