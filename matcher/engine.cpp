@@ -364,11 +364,7 @@ struct Engine::State {
     touch(*o);
     const bool keeps_priority = price == o->price && quantity < o->open;
     if (keeps_priority) {
-      PriceLevel& level = ladder.level(o->level);
-      level.visible -= o->visible;
-      o->open = quantity;
-      o->visible = std::min(o->visible, quantity);
-      level.visible += o->visible;
+      set_open_in_place(ladder, o, quantity);
     } else {
       ladder.unlink(o);
       o->price = price;
@@ -377,10 +373,24 @@ struct Engine::State {
     Event& e = emit_for(EventType::kAmended, *o);
     e.quantity = quantity;
     e.priority_kept = keeps_priority;
-    if (keeps_priority) return;
+    if (!keeps_priority) {
+      const bool alive = !book.marketable(o->side, price) || match(book, o);
+      return finish_incoming(book, o, alive);
+    }
+    // A smaller all-or-none lot may now fit a resting order it faces: it trades as the taker and
+    // keeps its place for whatever is left.
+    if (!book.marketable(o->side, price)) return;
+    if (!match(book, o) || o->open == 0) return remove_resting(o);
+    set_open_in_place(ladder, o, o->open);
+  }
 
-    const bool alive = !book.marketable(o->side, price) || match(book, o);
-    finish_incoming(book, o, alive);
+  // Sets the open quantity of a resting order without moving it; the visible part shrinks with it.
+  void set_open_in_place(PriceLadder& ladder, Order* o, Quantity open) {
+    PriceLevel& level = ladder.level(o->level);
+    level.visible -= o->visible;
+    o->open = open;
+    o->visible = std::min(o->visible, open);
+    level.visible += o->visible;
   }
 
   void mass_cancel(const Command& c) {
