@@ -1,6 +1,7 @@
 #include "matcher/engine.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "matcher/order_book.hpp"
 #include "matcher/order_checks.hpp"
@@ -11,15 +12,12 @@ namespace rex::matcher {
 namespace {
 
 bool immediate(const Order& o) {
-  return o.order_type == OrderType::kMarket || o.time_in_force == TimeInForce::kImmediateOrCancel ||
-         o.time_in_force == TimeInForce::kFillOrKill;
+  return o.market || o.time_in_force == TimeInForce::kImmediateOrCancel || o.time_in_force == TimeInForce::kFillOrKill;
 }
 
-Price event_price(const Order& o) { return o.order_type == OrderType::kMarket ? 0 : o.price; }
-
-// Does a resting price reach the incoming order's limit?
-bool within_limit(const Order& incoming, Price resting_price) {
-  return incoming.side == Side::kBuy ? resting_price <= incoming.price : resting_price >= incoming.price;
+// Does a resting price slot reach the incoming order's limit slot?
+bool within_limit(const Order& incoming, std::int32_t resting_slot) {
+  return incoming.side == Side::kBuy ? resting_slot <= incoming.level : resting_slot >= incoming.level;
 }
 
 struct GtdEntry {
@@ -76,13 +74,15 @@ struct Engine::State {
     return e;
   }
 
+  Price price_of(const Order& o) const { return books[o.instrument].bids.price_of(o.level); }
+
   Event& emit_for(EventType type, const Order& o) {
     Event& e = emit(type);
     e.instrument = o.instrument;
     e.participant = o.participant;
     e.order_id = o.id;
     e.side = o.side;
-    e.price = event_price(o);
+    e.price = o.market ? 0 : price_of(o);
     return e;
   }
 
@@ -137,9 +137,9 @@ struct Engine::State {
   }
 
   // ---- order lifetime ----
-  void rest(OrderBook& book, Order* o) {
+  // Puts `o` at the back of its level. `expiry` matters only the first time a GTD order rests.
+  void rest(OrderBook& book, Order* o, Timestamp expiry) {
     PriceLadder& ladder = book.side(o->side);
-    o->level = ladder.slot_of(o->price);
     o->visible = o->display != 0 ? std::min(o->display, o->open) : o->open;
     touch(*o);
     ladder.push_back(o);
@@ -147,7 +147,7 @@ struct Engine::State {
       o->indexed = true;
       index.insert(o);
       if (o->time_in_force == TimeInForce::kGoodTillDate) {
-        gtd.push_back(GtdEntry{o->expiry, o->id});
+        gtd.push_back(GtdEntry{expiry, o->id});
         std::push_heap(gtd.begin(), gtd.end());
         ++live_gtd;
       }
@@ -203,8 +203,8 @@ struct Engine::State {
   bool match(OrderBook& book, Order* in) {
     PriceLadder& ladder = book.side(opposite(in->side));
     for (std::int32_t slot = ladder.best(); slot != PriceLadder::kNone && in->open > 0; slot = ladder.next_worse(slot)) {
+      if (!within_limit(*in, slot)) break;
       const Price price = ladder.price_of(slot);
-      if (!within_limit(*in, price)) break;
       Order* o = ladder.level(slot).head;
       while (o != nullptr && in->open > 0) {
         Order* next = o->next;
@@ -263,7 +263,7 @@ struct Engine::State {
     const PriceLadder& ladder = book.side(opposite(in.side));
     Quantity left = in.open;
     for (std::int32_t slot = ladder.best(); slot != PriceLadder::kNone && left > 0; slot = ladder.next_worse(slot)) {
-      if (!within_limit(in, ladder.price_of(slot))) break;
+      if (!within_limit(in, slot)) break;
       Quantity hidden = 0;
       for (const Order* o = ladder.level(slot).head; o != nullptr && left > 0; o = o->next) {
         const Quantity x = std::min(left, o->visible);
@@ -289,16 +289,13 @@ struct Engine::State {
 
     Order* o = pool.acquire();
     o->id = c.seq;
-    o->price = c.order_type == OrderType::kMarket
-                   ? (c.side == Side::kBuy ? book.spec.price_ceiling : book.spec.price_floor)
-                   : c.price;
+    o->market = c.order_type == OrderType::kMarket;
+    o->level = o->market ? (c.side == Side::kBuy ? book.bids.slots() - 1 : 0) : book.bids.slot_of(c.price);
     o->open = c.quantity;
     o->display = c.display_quantity;
-    o->expiry = c.expiry;
     o->participant = c.participant;
     o->instrument = c.instrument;
     o->side = c.side;
-    o->order_type = c.order_type;
     o->time_in_force = c.time_in_force;
     o->self_trade = c.self_trade;
     o->all_or_none = c.all_or_none;
@@ -315,17 +312,17 @@ struct Engine::State {
         return discard(o);
       }
     }
-    finish_incoming(book, o, match(book, o));
+    finish_incoming(book, o, match(book, o), c.expiry);
   }
 
   // After matching: rest the remainder, or cancel it if the order may not rest.
-  void finish_incoming(OrderBook& book, Order* o, bool alive) {
+  void finish_incoming(OrderBook& book, Order* o, bool alive, Timestamp expiry) {
     if (!alive || o->open == 0) return discard(o);
     if (immediate(*o)) {
       emit_cancel(*o, CancelReason::kImmediateRemainder, o->open, 0);
       return discard(o);
     }
-    rest(book, o);
+    rest(book, o, expiry);
   }
 
   Order* owned_order(const Command& c) {
@@ -354,32 +351,32 @@ struct Engine::State {
       if (const RejectCode r = check_price(c.price, book.spec); r != RejectCode::kNone) return reject(r);
     }
     const Quantity quantity = c.quantity != 0 ? c.quantity : o->open;
-    const Price price = c.price != 0 ? c.price : o->price;
-    if (quantity == o->open && price == o->price) return reject(RejectCode::kAmendNoChange);
-    if (o->post_only && price != o->price && book.marketable(o->side, price)) {
+    const std::int32_t level = c.price != 0 ? book.bids.slot_of(c.price) : o->level;
+    if (quantity == o->open && level == o->level) return reject(RejectCode::kAmendNoChange);
+    if (o->post_only && level != o->level && book.marketable(o->side, c.price)) {
       return reject(RejectCode::kPostOnlyWouldCross);
     }
 
     PriceLadder& ladder = book.side(o->side);
     touch(*o);
-    const bool keeps_priority = price == o->price && quantity < o->open;
+    const bool keeps_priority = level == o->level && quantity < o->open;
     if (keeps_priority) {
       set_open_in_place(ladder, o, quantity);
     } else {
       ladder.unlink(o);
-      o->price = price;
+      o->level = level;
       o->open = quantity;
     }
     Event& e = emit_for(EventType::kAmended, *o);
     e.quantity = quantity;
     e.priority_kept = keeps_priority;
     if (!keeps_priority) {
-      const bool alive = !book.marketable(o->side, price) || match(book, o);
-      return finish_incoming(book, o, alive);
+      const bool alive = !book.marketable(o->side, price_of(*o)) || match(book, o);
+      return finish_incoming(book, o, alive, 0);
     }
     // A smaller all-or-none lot may now fit a resting order it faces: it trades as the taker and
     // keeps its place for whatever is left.
-    if (!book.marketable(o->side, price)) return;
+    if (!book.marketable(o->side, price_of(*o))) return;
     if (!match(book, o) || o->open == 0) return remove_resting(o);
     set_open_in_place(ladder, o, o->open);
   }
@@ -485,11 +482,14 @@ std::size_t Engine::open_orders() const { return state_->index.size(); }
 std::vector<OrderView> Engine::orders(InstrumentId instrument, Side side) const {
   std::vector<OrderView> views;
   if (instrument >= state_->books.size()) return views;
+  std::map<OrderId, Timestamp> expiries;  // stale entries name orders that are gone: harmless
+  for (const GtdEntry& entry : state_->gtd) expiries.emplace(entry.id, entry.expiry);
   const PriceLadder& ladder = state_->books[instrument].side(side);
   for (std::int32_t slot = ladder.best(); slot != PriceLadder::kNone; slot = ladder.next_worse(slot)) {
     for (const Order* o = ladder.level(slot).head; o != nullptr; o = o->next) {
-      views.push_back(OrderView{o->id, o->participant, o->side, o->time_in_force, o->all_or_none, o->price, o->open,
-                                o->visible, o->display, o->expiry});
+      const auto expiry = expiries.find(o->id);
+      views.push_back(OrderView{o->id, o->participant, o->side, o->time_in_force, o->all_or_none, ladder.price_of(slot),
+                                o->open, o->visible, o->display, expiry != expiries.end() ? expiry->second : 0});
     }
   }
   return views;
