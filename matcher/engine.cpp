@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
+#include <string>
 
 #include "matcher/order_book.hpp"
 #include "matcher/order_checks.hpp"
@@ -478,6 +480,76 @@ void Engine::process(const Command& command, EventBuffer& out) { state_->process
 const std::vector<refdata::InstrumentSpec>& Engine::instruments() const { return state_->instruments; }
 
 std::size_t Engine::open_orders() const { return state_->index.size(); }
+
+EngineSnapshot Engine::snapshot() const {
+  const State& st = *state_;
+  EngineSnapshot snap{st.last_seq, st.last_timestamp, st.last_trade, {}};
+  snap.orders.reserve(st.index.size());
+  std::map<OrderId, Timestamp> expiries;
+  for (const GtdEntry& entry : st.gtd) expiries.emplace(entry.id, entry.expiry);
+  for (const OrderBook& book : st.books) {
+    for (const PriceLadder* ladder : {&book.bids, &book.asks}) {
+      for (std::int32_t slot = ladder->best(); slot != PriceLadder::kNone; slot = ladder->next_worse(slot)) {
+        for (const Order* o = ladder->level(slot).head; o != nullptr; o = o->next) {
+          const auto expiry = o->time_in_force == TimeInForce::kGoodTillDate ? expiries.at(o->id) : 0;
+          snap.orders.push_back(RestingOrder{o->id, o->participant, o->instrument, o->side, o->time_in_force,
+                                             o->self_trade, o->all_or_none, o->post_only, ladder->price_of(slot), o->open,
+                                             o->visible, o->display, expiry});
+        }
+      }
+    }
+  }
+  return snap;
+}
+
+void Engine::restore(const EngineSnapshot& snap) {
+  State& st = *state_;
+  if (st.last_seq != 0 || st.index.size() != 0) throw std::invalid_argument("restore needs an engine that has processed nothing");
+  for (const RestingOrder& r : snap.orders) {
+    auto fail = [&](const char* rule) {
+      throw std::invalid_argument("snapshot order " + std::to_string(r.id) + ": " + rule);
+    };
+    if (r.instrument >= st.books.size()) fail("unknown instrument");
+    OrderBook& book = st.books[r.instrument];
+    if (r.id == 0 || r.id > snap.last_seq) fail("id not below the snapshot's sequence number");
+    if (st.index.find(r.id) != nullptr) fail("duplicate id");
+    if (static_cast<unsigned>(r.side) > 1 || static_cast<unsigned>(r.time_in_force) > 2 ||
+        static_cast<unsigned>(r.self_trade) > 4) {
+      fail("side, time in force (DAY, GTC or GTD) or STP mode out of range");
+    }
+    if (check_price(r.price, book.spec) != RejectCode::kNone) fail("price off tick or outside the band");
+    if (r.open <= 0 || r.open > kMaxOrderQuantity) fail("open quantity out of range");
+    if (r.display < 0 || (r.display == 0 ? r.visible != r.open : r.visible <= 0 || r.visible > std::min(r.display, r.open))) {
+      fail("visible quantity inconsistent with open and display");
+    }
+    if ((r.time_in_force == TimeInForce::kGoodTillDate) != (r.expiry != 0)) fail("expiry set without GTD, or GTD without expiry");
+    Order* o = st.pool.acquire();
+    o->id = r.id;
+    o->open = r.open;
+    o->display = r.display;
+    o->participant = r.participant;
+    o->instrument = r.instrument;
+    o->level = book.bids.slot_of(r.price);
+    o->side = r.side;
+    o->time_in_force = r.time_in_force;
+    o->self_trade = r.self_trade;
+    o->all_or_none = r.all_or_none;
+    o->post_only = r.post_only;
+    st.rest(book, o, r.expiry);
+    // rest() shows a fresh slice; a snapshot keeps the slice as it was.
+    PriceLevel& level = book.side(r.side).level(o->level);
+    level.visible += r.visible - o->visible;
+    o->visible = r.visible;
+  }
+  for (const auto& change : st.changes) {
+    const Side side = ((change.sort_key >> 32) & 1) != 0 ? Side::kSell : Side::kBuy;
+    st.books[static_cast<InstrumentId>(change.sort_key >> 33)].side(side).level(change.slot).touched = false;
+  }
+  st.changes.clear();
+  st.last_seq = snap.last_seq;
+  st.last_timestamp = snap.last_timestamp;
+  st.last_trade = snap.last_trade;
+}
 
 std::vector<OrderView> Engine::orders(InstrumentId instrument, Side side) const {
   std::vector<OrderView> views;

@@ -14,6 +14,38 @@ namespace rex::matcher {
 
 using EventBuffer = std::vector<Event>;
 
+// One resting order with everything the engine keeps of it: what a snapshot stores.
+struct RestingOrder {
+  OrderId id = 0;
+  ParticipantId participant = 0;
+  InstrumentId instrument = 0;
+  Side side = Side::kBuy;
+  TimeInForce time_in_force = TimeInForce::kGoodTillCancel;
+  SelfTradePrevention self_trade = SelfTradePrevention::kNone;
+  bool all_or_none = false;
+  bool post_only = false;
+  Price price = 0;
+  Quantity open = 0;
+  Quantity visible = 0;
+  Quantity display = 0;
+  Timestamp expiry = 0;  // GTD only
+
+  bool operator==(const RestingOrder&) const = default;
+};
+
+// The whole engine state at one point of the command stream. Restoring it into a fresh engine
+// with the same instruments gives an engine that answers every later command exactly as the
+// original would have.
+struct EngineSnapshot {
+  SequenceNumber last_seq = 0;
+  Timestamp last_timestamp = 0;
+  TradeId last_trade = 0;
+  // Instrument id ascending, buy side then sell side, price priority, then time priority.
+  std::vector<RestingOrder> orders;
+
+  bool operator==(const EngineSnapshot&) const = default;
+};
+
 struct EngineCapacity {
   // Orders preallocated before the first command; beyond it the pool grows in chunks
   // (an allocation per chunk, never per order).
@@ -34,6 +66,11 @@ class Engine {
   std::size_t open_orders() const;
   // Resting orders of one side, best price first, then time priority.
   std::vector<OrderView> orders(InstrumentId instrument, Side side) const;
+
+  EngineSnapshot snapshot() const;
+  // Loads a snapshot into an engine that has processed nothing yet. Throws std::invalid_argument,
+  // naming the order and the rule, for a snapshot that this engine's instruments cannot hold.
+  void restore(const EngineSnapshot& snapshot);
 
  private:
   struct State;
