@@ -12,6 +12,8 @@ enum class CommandType : std::uint8_t {
   kMassCancel = 3,  // scope: participant and/or instrument, kAny* for "all"
   kEndOfDay = 4,    // the trading session ends: every DAY order expires
   kClock = 5,       // carries only a timestamp: expires GTD orders due by then
+  kHalt = 6,        // operator: stop trading in an instrument, a commodity, or everything
+  kResume = 7,      // operator: resume trading in that scope
 };
 
 struct Command {
@@ -32,6 +34,7 @@ struct Command {
   Quantity display_quantity = 0;  // iceberg slice size; 0 shows everything
   Quantity min_quantity = 0;      // must trade at least this much on entry; 0 for none
   Timestamp expiry = 0;     // GTD only: expires when a command stamped at or after it arrives
+  std::uint32_t commodity = kAnyCommodity;  // scope of kHalt and kResume, with `instrument`
 
   bool operator==(const Command&) const = default;
 };

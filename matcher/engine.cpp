@@ -286,6 +286,7 @@ struct Engine::State {
   void new_order(const Command& c) {
     if (c.instrument >= books.size()) return reject(RejectCode::kUnknownInstrument);
     OrderBook& book = books[c.instrument];
+    if (book.halted) return reject(RejectCode::kInstrumentHalted);
     if (const RejectCode r = check_new_order(c, book.spec); r != RejectCode::kNone) return reject(r);
     if (c.post_only && book.marketable(c.side, c.price)) return reject(RejectCode::kPostOnlyWouldCross);
 
@@ -346,6 +347,7 @@ struct Engine::State {
     Order* o = owned_order(c);
     if (o == nullptr) return;
     OrderBook& book = books[o->instrument];
+    if (book.halted) return reject(RejectCode::kInstrumentHalted);
     if (c.quantity != 0) {
       if (const RejectCode r = check_quantity(c.quantity, book.spec); r != RejectCode::kNone) return reject(r);
     }
@@ -402,6 +404,24 @@ struct Engine::State {
                          cancel_resting(o, CancelReason::kMassCancel);
                        }
                      });
+  }
+
+  void set_halted(const Command& c, bool halted) {
+    const bool by_instrument = c.instrument != kAnyInstrument;
+    const bool by_commodity = c.commodity != kAnyCommodity;
+    if (by_instrument && by_commodity) return reject(RejectCode::kInvalidHaltScope);
+    if (by_instrument && c.instrument >= books.size()) return reject(RejectCode::kUnknownInstrument);
+    if (by_commodity && std::none_of(books.begin(), books.end(), [&](const OrderBook& b) { return b.spec.commodity == c.commodity; })) {
+      return reject(RejectCode::kUnknownCommodity);
+    }
+    for (OrderBook& book : books) {
+      const bool in_scope = by_instrument ? book.spec.id == c.instrument : !by_commodity || book.spec.commodity == c.commodity;
+      if (!in_scope || book.halted == halted) continue;
+      book.halted = halted;
+      Event& e = emit(EventType::kTradingStatus);
+      e.instrument = book.spec.id;
+      e.halted = halted;
+    }
   }
 
   void expire(Order* o, ExpiryReason reason) {
@@ -464,6 +484,8 @@ struct Engine::State {
       case CommandType::kMassCancel: mass_cancel(c); break;
       case CommandType::kEndOfDay: end_of_day(); break;
       case CommandType::kClock: break;
+      case CommandType::kHalt: set_halted(c, true); break;
+      case CommandType::kResume: set_halted(c, false); break;
       default: reject(RejectCode::kInvalidCommandType); break;
     }
     flush_level_changes();
@@ -483,7 +505,10 @@ std::size_t Engine::open_orders() const { return state_->index.size(); }
 
 EngineSnapshot Engine::snapshot() const {
   const State& st = *state_;
-  EngineSnapshot snap{st.last_seq, st.last_timestamp, st.last_trade, {}};
+  EngineSnapshot snap{st.last_seq, st.last_timestamp, st.last_trade, {}, {}};
+  for (const OrderBook& book : st.books) {
+    if (book.halted) snap.halted.push_back(book.spec.id);
+  }
   snap.orders.reserve(st.index.size());
   std::map<OrderId, Timestamp> expiries;
   for (const GtdEntry& entry : st.gtd) expiries.emplace(entry.id, entry.expiry);
@@ -546,6 +571,10 @@ void Engine::restore(const EngineSnapshot& snap) {
     st.books[static_cast<InstrumentId>(change.sort_key >> 33)].side(side).level(change.slot).touched = false;
   }
   st.changes.clear();
+  for (const InstrumentId id : snap.halted) {
+    if (id >= st.books.size()) throw std::invalid_argument("snapshot halts unknown instrument " + std::to_string(id));
+    st.books[id].halted = true;
+  }
   st.last_seq = snap.last_seq;
   st.last_timestamp = snap.last_timestamp;
   st.last_trade = snap.last_trade;

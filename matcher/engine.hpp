@@ -42,6 +42,7 @@ struct EngineSnapshot {
   TradeId last_trade = 0;
   // Instrument id ascending, buy side then sell side, price priority, then time priority.
   std::vector<RestingOrder> orders;
+  std::vector<InstrumentId> halted;  // ascending
 
   bool operator==(const EngineSnapshot&) const = default;
 };

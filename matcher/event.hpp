@@ -22,6 +22,7 @@ enum class EventType : std::uint8_t {
   kExpired = 5,    // instrument, participant, order_id, side, price, expiry_reason, quantity (open)
   kBookLevel = 6,  // instrument, side, price, quantity (visible at the level), order_count;
                    // 0 and 0 mean the level is gone
+  kTradingStatus = 7,  // instrument, halted: one per instrument whose status the command changed
 };
 
 enum class CancelReason : std::uint8_t {
@@ -41,6 +42,7 @@ struct Event {
   CancelReason cancel_reason = CancelReason::kRequested;
   ExpiryReason expiry_reason = ExpiryReason::kGoodTillDate;
   bool priority_kept = false;
+  bool halted = false;
   RejectCode reject = RejectCode::kNone;
   std::uint32_t order_count = 0;
   SequenceNumber seq = 0;     // the command that caused this event

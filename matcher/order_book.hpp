@@ -28,6 +28,7 @@ struct OrderBook {
   }
 
   refdata::InstrumentSpec spec;
+  bool halted = false;  // new orders and amends refused; cancels, expiries and mass cancels go on
   PriceLadder bids;
   PriceLadder asks;
 };

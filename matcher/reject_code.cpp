@@ -40,6 +40,9 @@ constexpr std::array<RejectDescription, kRejectCodeCount> kDescriptions{{
     {"INVALID_MASS_CANCEL_SCOPE", "mass cancel needs a participant, an instrument or both"},
     {"INVALID_COMMAND_TYPE", "unknown command type"},
     {"QUANTITY_TOO_LARGE", "quantity is above the engine's maximum of 1,000,000,000,000 kg"},
+    {"INSTRUMENT_HALTED", "trading in this instrument is halted"},
+    {"UNKNOWN_COMMODITY", "no instrument belongs to that commodity"},
+    {"INVALID_HALT_SCOPE", "halt or resume names an instrument or a commodity, not both"},
 }};
 
 const RejectDescription& describe(RejectCode code) {

@@ -35,9 +35,12 @@ enum class RejectCode : std::uint16_t {
   kInvalidMassCancelScope = 25,   // neither participant nor instrument given
   kInvalidCommandType = 26,
   kQuantityTooLarge = 27,         // above kMaxOrderQuantity
+  kInstrumentHalted = 28,         // new order or amend while the instrument is halted
+  kUnknownCommodity = 29,         // halt or resume naming a commodity no instrument has
+  kInvalidHaltScope = 30,         // halt or resume naming both an instrument and a commodity
 };
 
-inline constexpr std::uint16_t kRejectCodeCount = 28;
+inline constexpr std::uint16_t kRejectCodeCount = 31;
 
 std::string_view reject_name(RejectCode code);  // "PRICE_OFF_TICK"
 std::string_view reject_text(RejectCode code);  // "price is not a multiple of the instrument's tick size"

@@ -15,6 +15,7 @@ using refdata::Quantity;
 using refdata::Timestamp;
 using refdata::kAnyInstrument;
 using refdata::kAnyParticipant;
+using refdata::kAnyCommodity;
 
 using SequenceNumber = std::uint64_t;
 using OrderId = std::uint64_t;  // the sequence number of the command that created the order

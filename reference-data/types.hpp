@@ -14,6 +14,7 @@ using ParticipantId = std::uint32_t;
 
 inline constexpr InstrumentId kAnyInstrument = UINT32_MAX;
 inline constexpr ParticipantId kAnyParticipant = UINT32_MAX;
+inline constexpr std::uint32_t kAnyCommodity = UINT32_MAX;
 
 // The trading rules of one instrument (commodity x grade x delivery hub), as the book enforces them.
 // Prices outside [price_floor, price_ceiling] are rejected, and the band bounds each book's ladder.

@@ -320,3 +320,43 @@ TEST_CASE("mass cancel by participant, by instrument, and both", "[mass-cancel]"
   REQUIRE(cancels.size() == 1);
   CHECK(m.engine.open_orders() == 0);
 }
+
+TEST_CASE("halt and resume by instrument, commodity and market; halted books refuse new orders and amends", "[halt]") {
+  Market m;
+  m.run(m.f.limit(1, Side::kBuy, 1000, 280'000));  // id 1, steel (instrument 0, commodity 0)
+  Command halt = m.f.of_type(CommandType::kHalt);
+  halt.instrument = 0;
+  auto events = m.run(halt);
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].type == EventType::kTradingStatus);
+  CHECK(events[0].instrument == 0);
+  CHECK(events[0].halted);
+  halt = m.f.of_type(CommandType::kHalt);  // again: nothing changes, no event
+  halt.instrument = 0;
+  CHECK(m.run(halt).empty());
+  CHECK(m.run(m.f.limit(1, Side::kBuy, 1000, 280'000))[0].reject == RejectCode::kInstrumentHalted);
+  CHECK(m.run(m.f.amend(1, 1, 0, 280'100))[0].reject == RejectCode::kInstrumentHalted);
+  CHECK(m.run(m.f.limit(1, Side::kBuy, 1000, 7'000'000, 1))[0].type == EventType::kAccepted);  // copper trades on
+  CHECK(m.run(m.f.cancel(1, 1))[0].type == EventType::kCancelled);  // cancels go on while halted
+  const auto snap = m.engine.snapshot();
+  CHECK(snap.halted == std::vector<InstrumentId>{0});
+  Command resume = m.f.of_type(CommandType::kResume);
+  resume.instrument = kAnyInstrument;  // the whole market
+  events = m.run(resume);
+  REQUIRE(events.size() == 1);
+  CHECK_FALSE(events[0].halted);
+  CHECK(m.run(m.f.limit(1, Side::kBuy, 1000, 280'000))[0].type == EventType::kAccepted);
+
+  Command bad = m.f.of_type(CommandType::kHalt);
+  bad.instrument = 0;
+  bad.commodity = 0;
+  CHECK(m.run(bad)[0].reject == RejectCode::kInvalidHaltScope);
+  bad = m.f.of_type(CommandType::kHalt);
+  bad.instrument = kAnyInstrument;
+  bad.commodity = 7;
+  CHECK(m.run(bad)[0].reject == RejectCode::kUnknownCommodity);
+  bad.seq = m.f.last_seq() + 1;
+  bad.instrument = 9;
+  bad.commodity = kAnyCommodity;
+  CHECK(m.run(bad)[0].reject == RejectCode::kUnknownInstrument);
+}
