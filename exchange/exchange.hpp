@@ -1,0 +1,106 @@
+// The exchange core: the one place that wires the pipeline (DESIGN.md).
+//
+//   gateways --submit()--> inbound queue --> sequencer+matcher thread --> journal writer (LMDB,
+//   group commit) --> publisher thread --> ExchangeListener::on_results() --> gateways
+//
+// Gateways never touch the engine. A command's events reach listeners only after the command is
+// durable in the journal. CONTRACT for the gateway and journal work: the implementation lives in
+// exchange/ and persistence/; keep this interface stable or change it in one commit with its users.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+
+#include "matcher/command.hpp"
+#include "matcher/engine.hpp"
+#include "matcher/event.hpp"
+#include "reference-data/catalogue.hpp"
+
+namespace rex::exchange {
+
+// Where a command came from, so its results can be routed back. Journaled with the command (an
+// auditor sees which gateway session sent what) but never read by the engine.
+struct Origin {
+  std::uint32_t gateway = 0;   // 0 = internal/operator console, 1 = WebSocket, 2 = FIX, ...
+  std::uint64_t session = 0;   // the gateway's session id
+  std::uint64_t request = 0;   // the gateway's request/correlation id within the session
+};
+
+struct ExchangeConfig {
+  std::filesystem::path data_directory;     // holds the LMDB environment
+  bool sync_commits = true;                 // false only for benchmarks that show the non-disk cost
+  std::size_t inbound_capacity = 1u << 16;  // commands queued before submit() answers kBusy
+  std::size_t max_group_commands = 8192;    // commands per group commit at most
+  std::uint64_t snapshot_every_commands = 1'000'000;
+};
+
+enum class SubmitStatus : std::uint8_t {
+  kQueued = 0,    // will be sequenced; its results arrive through the listener
+  kBusy = 1,      // inbound queue full: reject to the client as "busy", nothing was queued
+  kStopped = 2,   // the exchange is stopping or stopped
+  kJournalFull = 3,  // the journal cannot take more commands (disk or map full): reads still work
+};
+
+// One journaled command and what it caused.
+struct CommandResult {
+  matcher::Command command;  // as stamped by the sequencer (seq, timestamp)
+  Origin origin;
+  std::span<const matcher::Event> events;
+};
+
+// Receives results in sequence order on the exchange's publisher thread, after they are durable.
+// Called once per batch (never per event): implementations must be quick and must not block.
+class ExchangeListener {
+ public:
+  virtual ~ExchangeListener() = default;
+  // Once, on the publisher thread, before any results: the recovered engine state (resting orders,
+  // halted instruments), from which a gateway builds its books, open-order tables and market data.
+  virtual void on_recovered(const matcher::EngineSnapshot& state) = 0;
+  virtual void on_results(std::span<const CommandResult> batch) = 0;
+};
+
+// Counters for /metrics, readable from any thread (relaxed atomics behind it).
+struct ExchangeStats {
+  std::uint64_t commands_submitted = 0;
+  std::uint64_t commands_busy = 0;       // submit() answered kBusy
+  std::uint64_t commands_journaled = 0;
+  std::uint64_t events_published = 0;
+  std::uint64_t trades = 0;
+  std::uint64_t inbound_depth = 0;       // queued now
+  std::uint64_t group_commits = 0;
+  std::uint64_t commit_nanoseconds_total = 0;  // with group_commits gives the mean commit time
+  std::uint64_t commit_nanoseconds_max = 0;
+};
+
+class Exchange {
+ public:
+  // Opens (or creates) the journal in config.data_directory and recovers: loads the newest valid
+  // snapshot, replays the journal tail. Throws on a journal that fails verification or whose
+  // reference-data hash differs from `catalogue`'s.
+  Exchange(ExchangeConfig config, refdata::Catalogue catalogue);
+  ~Exchange();  // stops if running
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+
+  void add_listener(ExchangeListener* listener);  // before start()
+  void start();
+  // Stops taking commands, drains what is queued, commits it, publishes it, joins the threads.
+  void stop();
+
+  // Thread-safe, lock-free, never blocks. The exchange stamps seq and timestamp (any values in
+  // `command` are overwritten).
+  SubmitStatus submit(const matcher::Command& command, const Origin& origin);
+
+  const refdata::Catalogue& catalogue() const;
+  // Highest sequence number that is durable and published.
+  std::uint64_t published_seq() const;
+  ExchangeStats stats() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace rex::exchange
