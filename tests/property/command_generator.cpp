@@ -1,6 +1,7 @@
 #include "tests/property/command_generator.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace rex::testing {
 
@@ -24,6 +25,8 @@ constexpr std::uint64_t kRegimeLength = 4000;
 // GTD lifetimes, in ns; timestamps advance ~3000 ns a command on average, so most GTD orders
 // expire within a hundred commands.
 constexpr std::int64_t kMaxGtdLifetime = 300'000;
+// Some GTD expiries are rounded up to a multiple of this, so several orders expire together.
+constexpr refdata::Timestamp kRoundExpiry = 10'000;
 // new_order() leaves the GTD expiry relative to a timestamp not drawn yet; these two values,
 // outside 1..kMaxGtdLifetime, ask next() for "exactly now" and "already past".
 constexpr refdata::Timestamp kExpiryNowMarker = UINT64_MAX;
@@ -122,7 +125,12 @@ Price CommandGenerator::bad_price(const InstrumentSpec& spec) {
 
 // Stamps: mostly the next sequence number and a small step in time; now and then a stamp the
 // engine must refuse (which changes nothing, so the generator's idea of "last" stays put).
-void CommandGenerator::stamp(Command& c) {
+void CommandGenerator::stamp(Command& c, std::optional<refdata::Timestamp> at) {
+  if (commands_ == 1 && random_.percent(50)) {
+    c.seq = 0;  // sequence numbers start above 0
+    c.timestamp = 1'000'000;
+    return;
+  }
   if (last_seq_ > 0 && random_.permille(3)) {
     c.seq = last_seq_ - static_cast<std::uint64_t>(random_.between(0, std::min<std::int64_t>(2, static_cast<std::int64_t>(last_seq_))));
     c.timestamp = last_timestamp_ + static_cast<refdata::Timestamp>(random_.between(0, 100));
@@ -144,6 +152,7 @@ void CommandGenerator::stamp(Command& c) {
   }
   c.timestamp = last_timestamp_ + static_cast<refdata::Timestamp>(step);
   if (last_seq_ == 0) c.timestamp += 1'000'000;  // start away from 0 so expiries in the past exist
+  if (at && *at >= last_timestamp_) c.timestamp = *at;
   last_seq_ = c.seq;
   last_timestamp_ = c.timestamp;
 }
@@ -172,6 +181,7 @@ Command CommandGenerator::next(const ReferenceBook& book) {
   if (resting > 2 * regime_.target_book) mass_weight = 40;
 
   Command c;
+  std::optional<refdata::Timestamp> at;  // a timestamp the command should carry, if any
   const std::int64_t total = 560 + cancel_weight + 170 + mass_weight + 3 + 30 + 3;
   std::int64_t roll = random_.between(0, total - 1);
   auto take = [&roll](std::int64_t weight) {
@@ -192,6 +202,14 @@ Command CommandGenerator::next(const ReferenceBook& book) {
     c.participant = 0;
   } else if (take(30)) {
     c.type = CommandType::kClock;
+    // Often exactly at (or just before) the next GTD expiry: "expiry <= timestamp" is the rule.
+    if (random_.percent(50)) {
+      std::optional<refdata::Timestamp> next_expiry;
+      for (const Target& t : live_orders(book)) {
+        if (t.order.expiry != 0 && (!next_expiry || t.order.expiry < *next_expiry)) next_expiry = t.order.expiry;
+      }
+      if (next_expiry) at = *next_expiry - (random_.percent(30) ? 1 : 0);
+    }
   } else {
     c.type = static_cast<CommandType>(random_.between(6, 255));
     c.participant = any_participant();
@@ -199,7 +217,7 @@ Command CommandGenerator::next(const ReferenceBook& book) {
   // Stamps come last so that the body's random draws do not depend on them, except GTD expiry,
   // which is relative to the timestamp and fixed up here.
   const refdata::Timestamp relative_expiry = c.expiry;
-  stamp(c);
+  stamp(c, at);
   if (c.type == CommandType::kNewOrder && relative_expiry != 0) {
     // Encoded by new_order(): 1..kMaxGtdLifetime is "that long from now"; the marker values below
     // mean "now" and "in the past".
@@ -209,6 +227,8 @@ Command CommandGenerator::next(const ReferenceBook& book) {
       c.expiry = c.timestamp > 1000 ? c.timestamp - 1000 : 1;
     } else {
       c.expiry = c.timestamp + relative_expiry;
+      // Round expiries often share a time, so ties expire in order id order.
+      if (random_.percent(30)) c.expiry += kRoundExpiry - c.expiry % kRoundExpiry;
     }
   }
   return c;
@@ -327,6 +347,11 @@ Command CommandGenerator::amend(const std::vector<Target>& live, const Reference
     c.instrument = any_instrument();
     c.participant = any_participant();
     c.quantity = lot_quantity(instruments_[c.instrument], 4);
+    if (narrowing_.no_marketable_size_cut) {
+      for (const Target& t : live) {
+        if (t.order.id == c.order_id) c.type = CommandType::kCancel;
+      }
+    }
     return c;
   }
   const Target& t = live[static_cast<std::size_t>(random_.between(0, static_cast<std::int64_t>(live.size()) - 1))];
@@ -362,7 +387,8 @@ Command CommandGenerator::amend(const std::vector<Target>& live, const Reference
   } else {
     c.price = bad_price(spec);
   }
-  if (narrowing_.no_same_price_marketable_amend && (c.price == 0 || c.price == t.order.price)) {
+  if (narrowing_.no_marketable_size_cut && (c.price == 0 || c.price == t.order.price) && c.quantity > 0 &&
+      c.quantity < t.order.open) {
     const auto opposite = book.orders(t.instrument, matcher::opposite(t.order.side));
     const bool crossed = !opposite.empty() && (t.order.side == Side::kBuy ? opposite.front().price <= t.order.price
                                                                           : opposite.front().price >= t.order.price);

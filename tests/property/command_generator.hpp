@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "matcher/command.hpp"
@@ -32,8 +33,9 @@ class Random {
 // Known engine defects the stream can steer around while the others are hunted; all off by
 // default, so the property test holds the engine to the whole spec.
 struct Narrowing {
-  // No amend that keeps the price of an order resting at a marketable price (crossed by an AON).
-  bool no_same_price_marketable_amend = false;
+  // No size cut at the same price (priority kept) of an order resting at a marketable price
+  // (a book crossed by an all-or-none lot): the engine does not match it afterwards.
+  bool no_marketable_size_cut = false;
 };
 
 class CommandGenerator {
@@ -51,7 +53,8 @@ class CommandGenerator {
     refdata::InstrumentId instrument = 0;
   };
 
-  void stamp(matcher::Command& c);
+  // Stamps `c`; `at` asks for that timestamp (when it does not go back in time).
+  void stamp(matcher::Command& c, std::optional<refdata::Timestamp> at);
   matcher::Command new_order();
   matcher::Command cancel(const std::vector<Target>& live);
   matcher::Command amend(const std::vector<Target>& live, const ReferenceBook& book);

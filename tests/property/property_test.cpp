@@ -55,7 +55,7 @@ Narrowing narrowing() {
   Narrowing n;
   const char* text = std::getenv("REX_PROPERTY_NARROW");
   const std::string list = text == nullptr ? "" : text;
-  n.no_same_price_marketable_amend = list.find("same_price_amend") != std::string::npos;
+  n.no_marketable_size_cut = list.find("size_cut") != std::string::npos;
   return n;
 }
 
@@ -231,6 +231,7 @@ TEST_CASE("the generator is reproducible and reaches every rule", "[property]") 
   std::size_t end_of_day = 0;
   std::size_t good_till_date = 0;
   std::size_t kept = 0;
+  std::size_t expiry_ties = 0;  // commands that expire several GTD orders at once
   std::size_t refills = 0;   // a maker traded again by the same taker: an iceberg met twice
   std::size_t crossed = 0;   // a command after which some book shows best bid >= best ask (AON)
   std::vector<Event> events;
@@ -243,11 +244,16 @@ TEST_CASE("the generator is reproducible and reaches every rule", "[property]") 
     first.process(c, events);
     second.process(c, other);
     std::map<std::pair<matcher::OrderId, matcher::OrderId>, int> pairs;
+    std::size_t expired_now = 0;
     for (const Event& e : events) {
       ++kinds[e.type];
       if (e.type == EventType::kRejected) ++rejects[e.reject];
       if (e.type == EventType::kCancelled) ++cancels[e.cancel_reason];
-      if (e.type == EventType::kExpired) ++(e.expiry_reason == matcher::ExpiryReason::kEndOfDay ? end_of_day : good_till_date);
+      if (e.type == EventType::kExpired) {
+        const bool eod = e.expiry_reason == matcher::ExpiryReason::kEndOfDay;
+        ++(eod ? end_of_day : good_till_date);
+        if (!eod && ++expired_now == 2) ++expiry_ties;
+      }
       if (e.type == EventType::kAmended && e.priority_kept) ++kept;
       if (e.type == EventType::kTrade && ++pairs[{e.order_id, e.taker_order_id}] == 2) ++refills;
     }
@@ -272,6 +278,7 @@ TEST_CASE("the generator is reproducible and reaches every rule", "[property]") 
   CHECK(end_of_day > 0);
   CHECK(good_till_date > 100);
   CHECK(kept > 100);
+  CHECK(expiry_ties > 10);
   CHECK(refills > 10);
   CHECK(crossed > 0);
 }
