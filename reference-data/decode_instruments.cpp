@@ -1,4 +1,5 @@
 // Instruments: commodity x grade x hub with tick, lot and price band, checked for consistency.
+#include <algorithm>
 #include <string>
 
 #include "reference-data/catalogue_bounds.hpp"
@@ -79,13 +80,22 @@ void decode_instruments(const ObjectReader& root, DecodeState& state) {
 
     bool has_hub_differential = false;
     for (const HubDifferential& entry : data.hub_differentials) {
-      has_hub_differential = has_hub_differential ||
-                             (entry.commodity == spec.commodity && entry.hub == spec.hub);
+      if (entry.commodity == spec.commodity && entry.hub == spec.hub) {
+        has_hub_differential = true;
+        spec.differential = grade.differential + entry.differential;
+      }
     }
     if (!has_hub_differential) {
       fail(Rule::kMissingDifferential, reader.path_of("hub"),
            "no hub differential for " + commodity.code + " at " + hub.code);
     }
+    // What the matcher checks an assay against: the grade's limits by attribute.
+    for (const QualityLimit& limit : grade.limits) {
+      spec.quality.push_back(AttributeRange{static_cast<AttributeId>(limit.attribute), limit.min.value_or(kNoLowerLimit),
+                                            limit.max.value_or(kNoUpperLimit)});
+    }
+    std::sort(spec.quality.begin(), spec.quality.end(),
+              [](const AttributeRange& a, const AttributeRange& b) { return a.attribute < b.attribute; });
 
     data.instruments.push_back(std::move(spec));
     state.instrument_paths.push_back(node.path);

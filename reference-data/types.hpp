@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
+#include <vector>
 
 namespace rex::refdata {
 
@@ -15,6 +17,22 @@ using ParticipantId = std::uint32_t;
 inline constexpr InstrumentId kAnyInstrument = UINT32_MAX;
 inline constexpr ParticipantId kAnyParticipant = UINT32_MAX;
 inline constexpr std::uint32_t kAnyCommodity = UINT32_MAX;
+
+using AttributeId = std::uint16_t;  // index into the catalogue's attribute table
+
+// Open ends of a quality range.
+inline constexpr std::int64_t kNoLowerLimit = std::numeric_limits<std::int64_t>::min();
+inline constexpr std::int64_t kNoUpperLimit = std::numeric_limits<std::int64_t>::max();
+
+// One quality attribute's inclusive range, fixed-point at the attribute's scale (docs/reference-data.md).
+struct AttributeRange {
+  AttributeId attribute = 0;
+  std::int64_t min = kNoLowerLimit;
+  std::int64_t max = kNoUpperLimit;
+
+  bool contains(std::int64_t value) const { return value >= min && value <= max; }
+  bool operator==(const AttributeRange&) const = default;
+};
 
 // The trading rules of one instrument (commodity x grade x delivery hub), as the book enforces them.
 // Prices outside [price_floor, price_ceiling] are rejected, and the band bounds each book's ladder.
@@ -29,6 +47,10 @@ struct InstrumentSpec {
   Quantity lot_increment = 0;  // kg; every order quantity is a multiple of it
   Price price_floor = 0;     // fen, inclusive, a multiple of tick_size
   Price price_ceiling = 0;   // fen, inclusive, a multiple of tick_size
+  // Grade plus hub differential to the commodity's base grade at its base hub (fen/t): a price P
+  // here is worth P - differential on the base basis.
+  Price differential = 0;
+  std::vector<AttributeRange> quality;  // the grade's limits, ascending attribute; assays must fit
 };
 
 }  // namespace rex::refdata

@@ -36,7 +36,7 @@ const char* const kHenanHubs[] = {"ZHENGZHOU", "LUOYANG", "XINXIANG",  "XUCHANG"
                                   "JIAOZUO",   "SANMENXIA", "PINGDINGSHAN", "LUOHE", "ZHUMADIAN"};
 
 TEST_CASE("bundled catalogue: loads with version, date and a SHA-256 content hash") {
-  const Catalogue& catalogue = bundled();
+  const rex::refdata::Catalogue& catalogue = rex::refdata::bundled();
   CHECK(catalogue.data().format_version == kCatalogueFormatVersion);
   CHECK_FALSE(catalogue.version().empty());
   CHECK(catalogue.data().effective_date.size() == 10);
@@ -46,7 +46,7 @@ TEST_CASE("bundled catalogue: loads with version, date and a SHA-256 content has
 }
 
 TEST_CASE("bundled catalogue: four commodities, each with a base grade of its own and a base hub") {
-  const Catalogue& catalogue = bundled();
+  const rex::refdata::Catalogue& catalogue = rex::refdata::bundled();
   const std::vector<std::pair<std::string, std::string>> expected = {
       {"FE", "HMS8020"}, {"CU", "BARLEY"}, {"AL", "TAINT"}, {"WP", "OCC11"}};
   REQUIRE(catalogue.commodities().size() == expected.size());
@@ -63,7 +63,7 @@ TEST_CASE("bundled catalogue: four commodities, each with a base grade of its ow
 }
 
 TEST_CASE("bundled catalogue: every grade of grades.md, in its commodity, with sourced limits") {
-  const Catalogue& catalogue = bundled();
+  const rex::refdata::Catalogue& catalogue = rex::refdata::bundled();
   for (const ExpectedGrade& expected : kGradesMd) {
     INFO(expected.code);
     const Grade* grade = catalogue.find_grade(expected.code);
@@ -81,7 +81,7 @@ TEST_CASE("bundled catalogue: every grade of grades.md, in its commodity, with s
 }
 
 TEST_CASE("bundled catalogue: limits are fixed-point at the attribute's scale, approximations flagged") {
-  const Catalogue& catalogue = bundled();
+  const rex::refdata::Catalogue& catalogue = rex::refdata::bundled();
   const Grade* barley = catalogue.find_grade("BARLEY");
   REQUIRE(barley != nullptr);
   const Attribute* cu = catalogue.find_attribute("CU_PCT");
@@ -113,7 +113,7 @@ TEST_CASE("bundled catalogue: limits are fixed-point at the attribute's scale, a
 }
 
 TEST_CASE("bundled catalogue: every Henan hub of grades.md, each used by an instrument") {
-  const Catalogue& catalogue = bundled();
+  const rex::refdata::Catalogue& catalogue = rex::refdata::bundled();
   CHECK(catalogue.hubs().size() == std::size(kHenanHubs));
   for (const char* code : kHenanHubs) {
     INFO(code);
@@ -126,7 +126,7 @@ TEST_CASE("bundled catalogue: every Henan hub of grades.md, each used by an inst
 }
 
 TEST_CASE("bundled catalogue: instruments are dense, consistent and within the book's limits") {
-  const Catalogue& catalogue = bundled();
+  const rex::refdata::Catalogue& catalogue = rex::refdata::bundled();
   const auto& instruments = catalogue.instruments();
   REQUIRE(instruments.size() >= 40);
   std::set<std::uint32_t> graded;
@@ -165,7 +165,7 @@ TEST_CASE("bundled catalogue: instruments are dense, consistent and within the b
 }
 
 TEST_CASE("bundled catalogue: base-instrument bands sit around plausible 2026 price levels") {
-  const Catalogue& catalogue = bundled();
+  const rex::refdata::Catalogue& catalogue = rex::refdata::bundled();
   struct Level {
     const char* code;
     Price low;   // fen/t: the band's midpoint must fall in [low, high]
@@ -189,7 +189,7 @@ TEST_CASE("bundled catalogue: base-instrument bands sit around plausible 2026 pr
 }
 
 TEST_CASE("bundled catalogue: differentials convert between grades and hubs") {
-  const Catalogue& catalogue = bundled();
+  const rex::refdata::Catalogue& catalogue = rex::refdata::bundled();
   const InstrumentSpec* base = catalogue.find_instrument("CU-BARLEY-XUCHANG");
   const InstrumentSpec* birch = catalogue.find_instrument("CU-BIRCH-JIYUAN");
   REQUIRE(base != nullptr);
@@ -203,7 +203,7 @@ TEST_CASE("bundled catalogue: differentials convert between grades and hubs") {
 }
 
 TEST_CASE("bundled catalogue: demo participants of every kind, with roles, permissions and limits") {
-  const Catalogue& catalogue = bundled();
+  const rex::refdata::Catalogue& catalogue = rex::refdata::bundled();
   const auto count = [&](ParticipantKind kind) {
     return std::count_if(catalogue.participants().begin(), catalogue.participants().end(),
                          [&](const Participant& p) { return p.kind == kind; });
@@ -232,7 +232,7 @@ TEST_CASE("bundled catalogue: demo participants of every kind, with roles, permi
 }
 
 TEST_CASE("lookups: by code and id, nullptr when unknown") {
-  const Catalogue& catalogue = bundled();
+  const rex::refdata::Catalogue& catalogue = rex::refdata::bundled();
   const InstrumentSpec* spec = catalogue.find_instrument("CU-BARLEY-XUCHANG");
   REQUIRE(spec != nullptr);
   CHECK(catalogue.grades()[spec->grade].code == "BARLEY");
@@ -271,3 +271,24 @@ TEST_CASE("small test catalogue: loads, and string and file loads agree") {
 
 }  // namespace
 }  // namespace rex::refdata
+
+TEST_CASE("bundled catalogue: each instrument carries its differential to base and its grade's limits") {
+  const rex::refdata::Catalogue& catalogue = rex::refdata::bundled();
+  for (const auto& spec : catalogue.instruments()) {
+    INFO(spec.code);
+    CHECK(spec.differential == catalogue.differential_to_base(spec));
+    const auto& grade = catalogue.grades()[spec.grade];
+    REQUIRE(spec.quality.size() == grade.limits.size());
+    for (std::size_t i = 0; i + 1 < spec.quality.size(); ++i) CHECK(spec.quality[i].attribute < spec.quality[i + 1].attribute);
+    for (const auto& limit : grade.limits) {
+      const auto it = std::find_if(spec.quality.begin(), spec.quality.end(),
+                                   [&](const auto& r) { return r.attribute == limit.attribute; });
+      REQUIRE(it != spec.quality.end());
+      CHECK(it->min == limit.min.value_or(rex::refdata::kNoLowerLimit));
+      CHECK(it->max == limit.max.value_or(rex::refdata::kNoUpperLimit));
+    }
+  }
+  const auto* barley = catalogue.find_instrument("CU-BARLEY-XUCHANG");
+  REQUIRE(barley != nullptr);
+  CHECK(barley->differential == 0);  // the copper base grade at the copper base hub
+}
