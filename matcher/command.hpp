@@ -1,6 +1,8 @@
 // What the sequencer hands the engine: a request already stamped with its sequence number and time.
 #pragma once
 
+#include <array>
+
 #include "matcher/types.hpp"
 
 namespace rex::matcher {
@@ -14,6 +16,17 @@ enum class CommandType : std::uint8_t {
   kClock = 5,       // carries only a timestamp: expires GTD orders due by then
   kHalt = 6,        // operator: stop trading in an instrument, a commodity, or everything
   kResume = 7,      // operator: resume trading in that scope
+};
+
+// Quality terms an order carries (docs/quality-matching.md): on a sell, the lot's assay (each
+// term's min == max == the measured value); on a buy, the buyer's own bounds.
+inline constexpr std::size_t kMaxQualityTerms = 8;
+
+struct QualityTerms {
+  std::uint8_t count = 0;  // terms used, ascending attribute, no repeats
+  std::array<AttributeRange, kMaxQualityTerms> terms{};
+
+  bool operator==(const QualityTerms&) const = default;
 };
 
 struct Command {
@@ -35,6 +48,12 @@ struct Command {
   Quantity min_quantity = 0;      // must trade at least this much on entry; 0 for none
   Timestamp expiry = 0;     // GTD only: expires when a command stamped at or after it arrives
   std::uint32_t commodity = kAnyCommodity;  // scope of kHalt and kResume, with `instrument`
+  // Buy only: the grades and hubs (catalogue indices, bit i = index i) the buyer accepts; 0 means
+  // just the instrument's own grade / hub. The price is always in the named instrument's terms.
+  std::uint64_t accepted_grades = 0;
+  std::uint64_t accepted_hubs = 0;
+  QualityTerms quality;      // sell: assay; buy: bounds
+  bool replace_quality = false;  // kAmend: replace the bounds and accepted sets with the ones given
 
   bool operator==(const Command&) const = default;
 };

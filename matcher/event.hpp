@@ -11,10 +11,12 @@ namespace rex::matcher {
 // sets exactly the fields listed; every other field stays at its default (zero / first enumerator).
 enum class EventType : std::uint8_t {
   kAccepted = 0,   // instrument, participant, order_id, side, price (0 for market), quantity (ordered)
-  kRejected = 1,   // reject, participant (the command's), order_id (target of cancel/amend, else 0)
-  kTrade = 2,      // instrument, side (the taker's), trade_id, order_id (maker), taker_order_id,
-                   // participant (maker), taker_participant, price (the maker's), quantity,
-                   // leaves (maker open after), taker_leaves (taker open after)
+  kRejected = 1,   // reject, participant (the command's), order_id (target of cancel/amend, else 0),
+                   // attribute (for ASSAY_OUT_OF_SPEC: the first attribute outside the grade)
+  kTrade = 2,      // instrument (the lot's), side (the taker's), trade_id, order_id (maker),
+                   // taker_order_id, participant (maker), taker_participant, price (the maker's,
+                   // in the lot's instrument), base_price (price - differential), reference_data,
+                   // quantity, leaves (maker open after), taker_leaves (taker open after)
   kAmended = 3,    // instrument, participant, order_id, side, price (new), quantity (new open),
                    // priority_kept
   kCancelled = 4,  // instrument, participant, order_id, side, price (the order's, 0 for market),
@@ -23,6 +25,8 @@ enum class EventType : std::uint8_t {
   kBookLevel = 6,  // instrument, side, price, quantity (visible at the level), order_count;
                    // 0 and 0 mean the level is gone
   kTradingStatus = 7,  // instrument, halted: one per instrument whose status the command changed
+  kCommodityTop = 8,   // commodity, bid, ask (base-equivalent, 0 = none), bid_quantity, ask_quantity:
+                       // when a commodity's best base-equivalent bid or offer changed
 };
 
 enum class CancelReason : std::uint8_t {
@@ -57,6 +61,16 @@ struct Event {
   Quantity quantity = 0;
   Quantity leaves = 0;        // trade: maker's open quantity after; cancel: open quantity after
   Quantity taker_leaves = 0;  // trade: taker's open quantity after
+  Price base_price = 0;       // trade: price on the commodity's base grade at its base hub
+  // trade: the reference data (differentials) that priced it: the first 32 bits of the catalogue's
+  // SHA-256, as given to the engine
+  std::uint32_t reference_data = 0;
+  std::uint32_t commodity = 0;  // commodity top
+  AttributeId attribute = 0;    // assay reject
+  Price bid = 0;                // commodity top
+  Price ask = 0;
+  Quantity bid_quantity = 0;
+  Quantity ask_quantity = 0;
 
   bool operator==(const Event&) const = default;
 };

@@ -43,6 +43,11 @@ constexpr std::array<RejectDescription, kRejectCodeCount> kDescriptions{{
     {"INSTRUMENT_HALTED", "trading in this instrument is halted"},
     {"UNKNOWN_COMMODITY", "no instrument belongs to that commodity"},
     {"INVALID_HALT_SCOPE", "halt or resume names an instrument or a commodity, not both"},
+    {"QUALITY_TERMS_INVALID",
+     "quality terms must name at most 8 attributes in ascending order, each once, with min <= max; a sell's assay gives single values"},
+    {"ASSAY_OUT_OF_SPEC", "an assay value is outside its grade's limit"},
+    {"ACCEPTANCE_INVALID", "accepted grades and hubs are for buy orders and must cover at least one instrument"},
+    {"QUALITY_NOT_AMENDABLE", "a lot's assay cannot be amended, nor bounds given to an order placed without them"},
 }};
 
 const RejectDescription& describe(RejectCode code) {

@@ -38,9 +38,14 @@ enum class RejectCode : std::uint16_t {
   kInstrumentHalted = 28,         // new order or amend while the instrument is halted
   kUnknownCommodity = 29,         // halt or resume naming a commodity no instrument has
   kInvalidHaltScope = 30,         // halt or resume naming both an instrument and a commodity
+  kQualityTermsInvalid = 31,      // too many, unordered or repeated attributes, min > max, or a
+                                  // sell term that is not a single measured value
+  kAssayOutOfSpec = 32,           // an assay value outside its grade's limit (event names it)
+  kAcceptanceInvalid = 33,        // accepted grades/hubs on a sell, or accepting no instrument
+  kQualityNotAmendable = 34,      // amend of an assay, or of bounds on an order without them
 };
 
-inline constexpr std::uint16_t kRejectCodeCount = 31;
+inline constexpr std::uint16_t kRejectCodeCount = 35;
 
 std::string_view reject_name(RejectCode code);  // "PRICE_OFF_TICK"
 std::string_view reject_text(RejectCode code);  // "price is not a multiple of the instrument's tick size"

@@ -16,6 +16,8 @@ using refdata::Timestamp;
 using refdata::kAnyInstrument;
 using refdata::kAnyParticipant;
 using refdata::kAnyCommodity;
+using refdata::AttributeId;
+using refdata::AttributeRange;
 
 using SequenceNumber = std::uint64_t;
 using OrderId = std::uint64_t;  // the sequence number of the command that created the order
