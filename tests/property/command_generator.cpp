@@ -37,7 +37,7 @@ InstrumentSpec make_spec(refdata::InstrumentId id, const char* code, Price tick,
   InstrumentSpec s;
   s.id = id;
   s.code = code;
-  s.commodity = id;
+  s.commodity = id % 2;  // 0 and 2 share a commodity, so a commodity halt covers two books
   s.tick_size = tick;
   s.lot_minimum = lot_minimum;
   s.lot_increment = lot_increment;
@@ -52,7 +52,7 @@ std::vector<InstrumentSpec> property_instruments() {
   return {
       make_spec(0, "ST-HMS-PROP", 10, 1000, 500, 5000, 5100),        // 11 prices
       make_spec(1, "CU-BARLEY-PROP", 50, 2000, 1000, 20000, 20300),  // 7 prices
-      make_spec(2, "PAPER-OCC-PROP", 1, 100, 100, 100, 108),         // 9 prices, one-lot orders
+      make_spec(2, "ST-SHRED-PROP", 1, 100, 100, 100, 108),          // 9 prices; steel again (commodity 0)
   };
 }
 
@@ -182,7 +182,7 @@ Command CommandGenerator::next(const ReferenceBook& book) {
 
   Command c;
   std::optional<refdata::Timestamp> at;  // a timestamp the command should carry, if any
-  const std::int64_t total = 560 + cancel_weight + 170 + mass_weight + 3 + 30 + 3;
+  const std::int64_t total = 560 + cancel_weight + 170 + mass_weight + 3 + 30 + 3 + 10 + 3;
   std::int64_t roll = random_.between(0, total - 1);
   auto take = [&roll](std::int64_t weight) {
     const bool hit = roll < weight;
@@ -210,8 +210,12 @@ Command CommandGenerator::next(const ReferenceBook& book) {
       }
       if (next_expiry) at = *next_expiry - (random_.percent(30) ? 1 : 0);
     }
+  } else if (take(3)) {
+    c = halt_or_resume(CommandType::kHalt);
+  } else if (take(10)) {
+    c = halt_or_resume(CommandType::kResume);
   } else {
-    c.type = static_cast<CommandType>(random_.between(6, 255));
+    c.type = static_cast<CommandType>(random_.between(8, 255));
     c.participant = any_participant();
   }
   // Stamps come last so that the body's random draws do not depend on them, except GTD expiry,
@@ -347,7 +351,7 @@ Command CommandGenerator::amend(const std::vector<Target>& live, const Reference
     c.instrument = any_instrument();
     c.participant = any_participant();
     c.quantity = lot_quantity(instruments_[c.instrument], 4);
-    if (narrowing_.no_marketable_size_cut) {
+    if (narrowing_.no_marketable_size_cut || narrowing_.no_foreign_amend_when_halted) {
       for (const Target& t : live) {
         if (t.order.id == c.order_id) c.type = CommandType::kCancel;
       }
@@ -360,6 +364,9 @@ Command CommandGenerator::amend(const std::vector<Target>& live, const Reference
   c.instrument = t.instrument;
   c.participant = random_.percent(92) ? t.order.participant : any_participant();
 
+  if (narrowing_.no_foreign_amend_when_halted && c.participant != t.order.participant) {
+    c.participant = t.order.participant;  // whether halted or not: the generator cannot see halts
+  }
   const Quantity open = t.order.open;
   const std::int64_t q = random_.between(0, 99);
   if (q < 35) {
@@ -393,6 +400,32 @@ Command CommandGenerator::amend(const std::vector<Target>& live, const Reference
     const bool crossed = !opposite.empty() && (t.order.side == Side::kBuy ? opposite.front().price <= t.order.price
                                                                           : opposite.front().price >= t.order.price);
     if (crossed) c.type = CommandType::kCancel;
+  }
+  return c;
+}
+
+// Mostly one instrument or one commodity; sometimes the whole market, or a scope the engine must
+// refuse (both named, an unknown instrument or commodity).
+Command CommandGenerator::halt_or_resume(CommandType type) {
+  Command c;
+  c.type = type;
+  c.participant = 0;
+  c.instrument = refdata::kAnyInstrument;
+  c.commodity = refdata::kAnyCommodity;
+  const std::int64_t roll = random_.between(0, 99);
+  if (roll < 55) {
+    c.instrument = any_instrument();
+  } else if (roll < 80) {
+    c.commodity = instruments_[any_instrument()].commodity;
+  } else if (roll < 88) {
+    // the whole market
+  } else if (roll < 93) {
+    c.instrument = any_instrument();
+    c.commodity = instruments_[c.instrument].commodity;
+  } else if (roll < 97) {
+    c.instrument = static_cast<refdata::InstrumentId>(instruments_.size() + 1);
+  } else {
+    c.commodity = 17;
   }
   return c;
 }

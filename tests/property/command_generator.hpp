@@ -36,6 +36,8 @@ struct Narrowing {
   // No size cut at the same price (priority kept) of an order resting at a marketable price
   // (a book crossed by an all-or-none lot): the engine does not match it afterwards.
   bool no_marketable_size_cut = false;
+  // No amend by another participant of an order whose instrument is halted (which check wins).
+  bool no_foreign_amend_when_halted = false;
 };
 
 class CommandGenerator {
@@ -59,6 +61,7 @@ class CommandGenerator {
   matcher::Command cancel(const std::vector<Target>& live);
   matcher::Command amend(const std::vector<Target>& live, const ReferenceBook& book);
   matcher::Command mass_cancel();
+  matcher::Command halt_or_resume(matcher::CommandType type);
   std::vector<Target> live_orders(const ReferenceBook& book) const;
 
   refdata::InstrumentId any_instrument();

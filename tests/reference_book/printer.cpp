@@ -20,22 +20,23 @@ std::string name_of(const std::array<std::string_view, N>& names, E value) {
   return unknown;
 }
 
-constexpr std::array<std::string_view, 6> kCommandTypes{"NEW", "CANCEL", "AMEND", "MASS_CANCEL", "END_OF_DAY", "CLOCK"};
+constexpr std::array<std::string_view, 8> kCommandTypes{"NEW", "CANCEL", "AMEND", "MASS_CANCEL", "END_OF_DAY", "CLOCK", "HALT", "RESUME"};
 constexpr std::array<std::string_view, 2> kSides{"BUY", "SELL"};
 constexpr std::array<std::string_view, 2> kOrderTypes{"LIMIT", "MARKET"};
 constexpr std::array<std::string_view, 5> kTifs{"DAY", "GTC", "GTD", "IOC", "FOK"};
 constexpr std::array<std::string_view, 5> kStps{"NONE", "CANCEL_RESTING", "CANCEL_INCOMING", "CANCEL_BOTH", "DECREMENT"};
-constexpr std::array<std::string_view, 7> kEventTypes{"ACCEPTED", "REJECTED", "TRADE", "AMENDED", "CANCELLED", "EXPIRED", "BOOK_LEVEL"};
+constexpr std::array<std::string_view, 9> kEventTypes{"ACCEPTED", "REJECTED", "TRADE", "AMENDED", "CANCELLED", "EXPIRED", "BOOK_LEVEL", "TRADING_STATUS", "COMMODITY_TOP"};
 constexpr std::array<std::string_view, 6> kCancelReasons{"REQUESTED", "MASS_CANCEL", "IMMEDIATE_REMAINDER", "FILL_OR_KILL", "MIN_QUANTITY_NOT_MET", "SELF_TRADE_PREVENTION"};
 constexpr std::array<std::string_view, 2> kExpiryReasons{"GOOD_TILL_DATE", "END_OF_DAY"};
-constexpr std::array<std::string_view, 28> kRejects{
+constexpr std::array<std::string_view, 35> kRejects{
     "NONE", "UNKNOWN_INSTRUMENT", "INVALID_ENUM_VALUE", "QUANTITY_NOT_POSITIVE", "QUANTITY_BELOW_LOT_MINIMUM",
     "QUANTITY_NOT_LOT_INCREMENT", "PRICE_OFF_TICK", "PRICE_OUTSIDE_BAND", "MARKET_ORDER_NOT_IMMEDIATE",
     "MARKET_ORDER_WITH_PRICE", "POST_ONLY_NOT_RESTING", "POST_ONLY_WOULD_CROSS", "DISPLAY_QUANTITY_INVALID",
     "ICEBERG_ALL_OR_NONE", "MIN_QUANTITY_INVALID", "MIN_QUANTITY_CONFLICT", "DECREMENT_NOT_ALLOWED",
     "EXPIRY_MISSING", "EXPIRY_IN_PAST", "EXPIRY_WITHOUT_GTD", "UNKNOWN_ORDER", "NOT_ORDER_OWNER",
     "AMEND_NO_CHANGE", "SEQUENCE_NOT_INCREASING", "TIMESTAMP_DECREASING", "INVALID_MASS_CANCEL_SCOPE",
-    "INVALID_COMMAND_TYPE", "QUANTITY_TOO_LARGE"};
+    "INVALID_COMMAND_TYPE", "QUANTITY_TOO_LARGE", "INSTRUMENT_HALTED", "UNKNOWN_COMMODITY", "INVALID_HALT_SCOPE",
+    "QUALITY_TERMS_INVALID", "ASSAY_OUT_OF_SPEC", "ACCEPTANCE_INVALID", "QUALITY_NOT_AMENDABLE"};
 
 std::string id_or_any(std::uint32_t value) {
   return value == UINT32_MAX ? std::string("ANY") : std::to_string(value);
@@ -67,6 +68,10 @@ std::string to_string(const Command& c) {
       break;
     case CommandType::kMassCancel:
       s << " p=" << id_or_any(c.participant) << " instr=" << id_or_any(c.instrument);
+      break;
+    case CommandType::kHalt:
+    case CommandType::kResume:
+      s << " instr=" << id_or_any(c.instrument) << " commodity=" << id_or_any(c.commodity);
       break;
     default:
       break;
@@ -110,7 +115,26 @@ std::string to_string(const Event& e) {
       s << " instr=" << e.instrument << ' ' << name_of(kSides, e.side) << " px=" << e.price
         << " qty=" << e.quantity << " count=" << e.order_count;
       break;
+    case EventType::kTradingStatus:
+      s << " instr=" << e.instrument << (e.halted ? " HALTED" : " TRADING");
+      break;
+    case EventType::kCommodityTop:
+      s << " commodity=" << e.commodity << " bid=" << e.bid << 'x' << e.bid_quantity << " ask=" << e.ask << 'x'
+        << e.ask_quantity;
+      break;
   }
+  if (e.type == EventType::kTrade) s << " base_px=" << e.base_price << " refdata=" << e.reference_data;
+  if (e.type == EventType::kRejected && e.attribute != 0) s << " attribute=" << e.attribute;
+  if (e.type != EventType::kTrade && (e.base_price != 0 || e.reference_data != 0)) {
+    s << " [base_px=" << e.base_price << " refdata=" << e.reference_data << ']';
+  }
+  if (e.type != EventType::kCommodityTop &&
+      (e.commodity != 0 || e.bid != 0 || e.ask != 0 || e.bid_quantity != 0 || e.ask_quantity != 0)) {
+    s << " [commodity=" << e.commodity << " bid=" << e.bid << 'x' << e.bid_quantity << " ask=" << e.ask << 'x'
+      << e.ask_quantity << ']';
+  }
+  if (e.type != EventType::kRejected && e.attribute != 0) s << " [attribute=" << e.attribute << ']';
+  if (e.type != EventType::kTradingStatus && e.halted) s << " [halted]";
   // Fields a kind should leave zero are easy to miss in the line above: show any that are set.
   const bool is_trade = e.type == EventType::kTrade;
   if (!is_trade && e.taker_participant != 0) s << " [taker_participant=" << e.taker_participant << ']';

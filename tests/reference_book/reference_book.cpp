@@ -165,8 +165,49 @@ void ReferenceBook::run(const Command& command, std::vector<Event>& out) {
     case CommandType::kMassCancel: mass_cancel(command, out); return;
     case CommandType::kEndOfDay: end_of_day(command, out); return;
     case CommandType::kClock: return;  // only the GTD expiry, already done
+    case CommandType::kHalt: halt_or_resume(command, out, true); return;
+    case CommandType::kResume: halt_or_resume(command, out, false); return;
   }
   out.push_back(reject_event(command, RejectCode::kInvalidCommandType));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Halt and resume
+
+void ReferenceBook::halt_or_resume(const Command& c, std::vector<Event>& out, bool halt) {
+  const bool names_instrument = c.instrument != kAnyInstrument;
+  const bool names_commodity = c.commodity != refdata::kAnyCommodity;
+  if (names_instrument && names_commodity) {
+    out.push_back(reject_event(c, RejectCode::kInvalidHaltScope));
+    return;
+  }
+  if (names_instrument && find_book(c.instrument) == nullptr) {
+    out.push_back(reject_event(c, RejectCode::kUnknownInstrument));
+    return;
+  }
+  if (names_commodity) {
+    bool known = false;
+    for (const auto& [id, book] : books_) known = known || book.spec.commodity == c.commodity;
+    if (!known) {
+      out.push_back(reject_event(c, RejectCode::kUnknownCommodity));
+      return;
+    }
+  }
+  for (const auto& [id, book] : books_) {
+    const bool in_scope = names_instrument   ? id == c.instrument
+                          : names_commodity ? book.spec.commodity == c.commodity
+                                            : true;
+    if (!in_scope || halted_.contains(id) == halt) continue;
+    if (halt) {
+      halted_.insert(id);
+    } else {
+      halted_.erase(id);
+    }
+    Event e = base_event(c, EventType::kTradingStatus);
+    e.instrument = id;
+    e.halted = halt;
+    out.push_back(e);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,6 +266,7 @@ void ReferenceBook::end_of_day(const Command& command, std::vector<Event>& out) 
 RejectCode ReferenceBook::check_new_order(const Command& c) const {
   const Book* book = find_book(c.instrument);
   if (book == nullptr) return RejectCode::kUnknownInstrument;
+  if (halted_.contains(c.instrument)) return RejectCode::kInstrumentHalted;
   if (static_cast<unsigned>(c.side) > 1 || static_cast<unsigned>(c.order_type) > 1 ||
       static_cast<unsigned>(c.time_in_force) > 4 || static_cast<unsigned>(c.self_trade) > 4) {
     return RejectCode::kInvalidEnumValue;
@@ -527,6 +569,11 @@ void ReferenceBook::amend(const Command& c, std::vector<Event>& out) {
   }
   Book& book = *loc.book;
   const Order old = *loc.it;
+  // "Checked right after the instrument is known": the target names it, so before the owner.
+  if (halted_.contains(old.instrument)) {
+    out.push_back(reject_event(c, RejectCode::kInstrumentHalted));
+    return;
+  }
   if (old.participant != c.participant) {
     out.push_back(reject_event(c, RejectCode::kNotOrderOwner));
     return;

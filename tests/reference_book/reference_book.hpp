@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <list>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "matcher/command.hpp"
@@ -76,6 +77,7 @@ class ReferenceBook {
   void mass_cancel(const Command& command, std::vector<Event>& out);
   void end_of_day(const Command& command, std::vector<Event>& out);
   void expire_good_till_date(const Command& command, std::vector<Event>& out);
+  void halt_or_resume(const Command& command, std::vector<Event>& out, bool halt);
 
   matcher::RejectCode check_new_order(const Command& command) const;
   // Matches `incoming` against the other side of `book`; trades and STP cancels go to `out`.
@@ -100,6 +102,7 @@ class ReferenceBook {
 
   std::vector<InstrumentSpec> specs_;
   std::map<InstrumentId, Book> books_;
+  std::set<InstrumentId> halted_;
   matcher::SequenceNumber last_seq_ = 0;
   refdata::Timestamp last_timestamp_ = 0;
   matcher::TradeId next_trade_id_ = 1;

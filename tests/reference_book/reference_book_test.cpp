@@ -324,6 +324,38 @@ TEST_CASE("reference: amend priority rules and marketable amends", "[reference_b
   CHECK(h.view(post, Side::kBuy).price == 1650);
 }
 
+TEST_CASE("reference: a size cut that makes a crossed order fillable matches", "[reference_book]") {
+  Harness h;
+  // The AON bid is too big for the ask and rests across it; cut to 3000 (priority kept) it is
+  // still marketable and now fillable: it matches after the AMENDED.
+  const auto ask = h.run(h.order(3, Side::kSell, 1500, 4000));
+  auto c = h.order(2, Side::kBuy, 1600, 11000);
+  c.all_or_none = true;
+  const auto bid = h.run(c);
+  CHECK(h.trades().empty());
+  h.run(h.amend(2, bid, 0, 3000));
+  REQUIRE(h.events.size() >= 2);
+  CHECK(h.events[0].type == EventType::kAmended);
+  CHECK(h.events[0].priority_kept);
+  CHECK(h.trades() == std::vector<Trade>{{ask, bid, 1500, 3000}});
+  CHECK(h.queue_ids(Side::kBuy).empty());
+
+  // An iceberg whose slice was too small for an AON ask trades its whole open quantity as the
+  // incoming side once amended; its remainder keeps its place and a slice no bigger than before.
+  Harness g;
+  auto ice = g.order(2, Side::kBuy, 1600, 10000);
+  ice.display_quantity = 2000;
+  const auto iceberg = g.run(ice);
+  auto a = g.order(3, Side::kSell, 1500, 6000);
+  a.all_or_none = true;
+  const auto aon = g.run(a);
+  CHECK(g.trades().empty());
+  g.run(g.amend(2, iceberg, 0, 9000));
+  CHECK(g.trades() == std::vector<Trade>{{aon, iceberg, 1500, 6000}});
+  CHECK(g.view(iceberg, Side::kBuy).open == 3000);
+  CHECK(g.view(iceberg, Side::kBuy).visible == 2000);
+}
+
 TEST_CASE("reference: post-only counts all-or-none lots; new order checks run in order", "[reference_book]") {
   Harness h;
   auto aon = h.order(1, Side::kSell, 1500, 5000);
@@ -397,6 +429,52 @@ TEST_CASE("reference: END_OF_DAY and mass cancel order", "[reference_book]") {
   REQUIRE(h.of_type(EventType::kCancelled).size() == 1);
   CHECK(h.events[0].order_id == gtc);
   CHECK(h.events[0].cancel_reason == CancelReason::kMassCancel);
+}
+
+TEST_CASE("reference: halt and resume", "[reference_book]") {
+  Harness h;  // instruments 0 and 1, both commodity 0
+  const auto resting = h.run(h.order(1, Side::kSell, 1500, 1000));
+  const auto other = h.run([&] { auto c = h.order(1, Side::kSell, 1500, 1000); c.instrument = 1; return c; }());
+  Command halt = h.simple(CommandType::kHalt);
+  halt.instrument = kAnyInstrument;
+  halt.commodity = 0;
+  h.run(halt);
+  REQUIRE(h.events.size() == 2);
+  CHECK((h.events[0].type == EventType::kTradingStatus && h.events[0].instrument == 0 && h.events[0].halted));
+  CHECK((h.events[1].instrument == 1 && h.events[1].halted));
+  h.run(halt);
+  CHECK(h.events.empty());  // already halted: no change, no event
+
+  h.run(h.order(2, Side::kBuy, 1500, 1000));
+  CHECK(h.events[0].reject == RejectCode::kInstrumentHalted);
+  h.run(h.amend(2, resting, 1510, 0));  // halted wins over the owner check
+  CHECK(h.events[0].reject == RejectCode::kInstrumentHalted);
+  h.run(h.amend(1, 999, 1510, 0));
+  CHECK(h.events[0].reject == RejectCode::kUnknownOrder);
+
+  Command bad = halt;
+  bad.instrument = 0;
+  h.run(bad);
+  CHECK(h.events[0].reject == RejectCode::kInvalidHaltScope);
+  bad.commodity = kAnyCommodity;
+  bad.instrument = 7;
+  h.run(bad);
+  CHECK(h.events[0].reject == RejectCode::kUnknownInstrument);
+  bad.instrument = kAnyInstrument;
+  bad.commodity = 3;
+  h.run(bad);
+  CHECK(h.events[0].reject == RejectCode::kUnknownCommodity);
+
+  Command resume = h.simple(CommandType::kResume);
+  resume.instrument = 0;
+  h.run(resume);
+  REQUIRE(h.events.size() == 1);
+  CHECK_FALSE(h.events[0].halted);
+  const auto buy = h.run(h.order(2, Side::kBuy, 1500, 1000));
+  CHECK(h.trades() == std::vector<Trade>{{resting, buy, 1500, 1000}});
+  // Cancels go on in a halted instrument.
+  h.run(h.cancel(1, other));
+  CHECK(h.events[0].type == EventType::kCancelled);
 }
 
 }  // namespace
