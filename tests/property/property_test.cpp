@@ -224,8 +224,9 @@ TEST_CASE("engine and reference book agree on random command streams", "[propert
   }
 }
 
-// Minimal reproductions the random streams found, kept as fixed regression cases (instrument 1 of
-// property_instruments(): tick 50, lots of 2000 + 1000, band 20000..20300).
+// Minimal reproductions the random streams found, and readings worth pinning, kept as fixed
+// regression cases (instrument 1 of property_instruments(): tick 50, lots of 2000 + 1000, band
+// 20000..20300).
 std::vector<std::vector<Command>> past_reproductions() {
   auto order = [](SequenceNumber seq, ParticipantId p, Side side, Price price, Quantity qty) {
     Command c;
@@ -250,6 +251,11 @@ std::vector<std::vector<Command>> past_reproductions() {
     c.quantity = qty;
     return c;
   };
+  auto aon_ask_at = [&order](SequenceNumber seq, Quantity qty) {
+    Command c = order(seq, 3, Side::kSell, 20050, qty);
+    c.all_or_none = true;
+    return c;
+  };
   std::vector<std::vector<Command>> cases;
   // A size cut (same price, priority kept) of an all-or-none bid resting across an ask it was too
   // big for: the order is marketable, so it must match after the AMENDED (trade 3000 at 20050).
@@ -263,10 +269,29 @@ std::vector<std::vector<Command>> past_reproductions() {
   Command aon_ask = order(2, 3, Side::kSell, 20050, 6000);
   aon_ask.all_or_none = true;
   cases.push_back({iceberg_bid, aon_ask, amend(3, 2, 1, 8000)});
+  // Pinned reading (not a found defect): an iceberg whose slice was partly taken (1000 of 4000
+  // showing), cut and matched as the incoming side, rests with min(visible, open) = 1000, not a
+  // fresh slice of min(display, open) = 2000.
+  Command partly_shown = order(1, 2, Side::kBuy, 20300, 12000);
+  partly_shown.display_quantity = 4000;
+  cases.push_back({partly_shown, order(2, 3, Side::kSell, 20300, 3000), aon_ask_at(3, 6000),
+                   amend(4, 2, 1, 8000)});
+  // An amend by another participant of an order in a halted instrument: INSTRUMENT_HALTED is
+  // "checked right after the instrument is known, before every other check" (order-types.md,
+  // Halt and resume), and the target order is what makes the instrument known, so it comes
+  // before NOT_ORDER_OWNER. (The engine answered NOT_ORDER_OWNER.)
+  Command halt;
+  halt.type = matcher::CommandType::kHalt;
+  halt.seq = 2;
+  halt.timestamp = 1'000'002;
+  halt.instrument = 1;
+  Command foreign_amend = amend(3, 1, 1, 0);
+  foreign_amend.price = 20250;
+  cases.push_back({order(1, 4, Side::kSell, 20200, 3000), halt, foreign_amend});
   return cases;
 }
 
-TEST_CASE("engine and reference book agree on past minimal reproductions", "[property]") {
+TEST_CASE("engine and reference book agree on past reproductions and pinned cases", "[property]") {
   const auto cases = past_reproductions();
   for (std::size_t i = 0; i < cases.size(); ++i) {
     if (auto mismatch = replay(cases[i])) FAIL("case " << i << ", " << describe_reproduction(cases[i]));
