@@ -34,6 +34,10 @@ struct ExchangeConfig {
   std::size_t inbound_capacity = 1u << 16;  // commands queued before submit() answers kBusy
   std::size_t max_group_commands = 8192;    // commands per group commit at most
   std::uint64_t snapshot_every_commands = 1'000'000;
+  // The journal's LMDB map starts at the first size and doubles as needed up to the second; beyond
+  // it (or when the disk is full) submit() answers kJournalFull. 64 MiB holds ~300,000 commands.
+  std::size_t journal_initial_map_bytes = std::size_t{64} << 20;
+  std::size_t journal_max_map_bytes = std::size_t{1} << 40;
 };
 
 enum class SubmitStatus : std::uint8_t {
@@ -48,6 +52,9 @@ struct CommandResult {
   matcher::Command command;  // as stamped by the sequencer (seq, timestamp)
   Origin origin;
   std::span<const matcher::Event> events;
+  // kQueued: journaled and run, `events` are its results. kJournalFull: the journal could not take
+  // it, so it was neither journaled nor run (command.seq is 0, events empty): reject to the sender.
+  SubmitStatus status = SubmitStatus::kQueued;
 };
 
 // Receives results in sequence order on the exchange's publisher thread, after they are durable.

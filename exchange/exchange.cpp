@@ -1,0 +1,436 @@
+// The pipeline, wired in one place (see exchange.hpp for its shape):
+//
+//   submit() -> inbound MpscQueue -> sequencer thread (stamp, Engine::process, batch, snapshot)
+//            -> to_writer ring -> writer thread (group commit to the LMDB journal, fsync)
+//            -> to_publisher ring -> publisher thread (listeners) -> free ring -> sequencer
+//
+// Back-pressure: no thread ever blocks on another. When a ring or the batch pool is exhausted the
+// sequencer stops taking inbound commands, the inbound queue fills, and submit() answers kBusy.
+#include "exchange/exchange.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "exchange/batch.hpp"
+#include "exchange/mpsc_queue.hpp"
+#include "persistence/journal.hpp"
+#include "persistence/recovery.hpp"
+
+namespace rex::exchange {
+namespace {
+
+// Commands per batch at most: small enough that the writer can start on a batch while the
+// sequencer fills the next, large enough that ring traffic is per hundreds of commands.
+constexpr std::size_t kBatchCommands = 512;
+// Batches in circulation: 128 x 512 = 64 Ki commands may be between the sequencer and the
+// listeners, several full groups of the default 8192, so the writer never starves under load.
+constexpr std::size_t kBatchPool = 128;
+
+std::uint64_t wall_clock_ns() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+std::uint64_t steady_ns() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count());
+}
+
+// Waiting without locks on a 2-core machine: spin briefly, then yield, then sleep in short naps.
+class Backoff {
+ public:
+  void pause() {
+    if (n_ < kSpins) {
+      __builtin_ia32_pause();
+    } else if (n_ < kSpins + kYields) {
+      std::this_thread::yield();
+    } else {
+      std::this_thread::sleep_for(kNap);
+    }
+    ++n_;
+  }
+  void reset() { n_ = 0; }
+
+ private:
+  static constexpr int kSpins = 64;    // ~ a microsecond: covers a hand-off in flight
+  static constexpr int kYields = 16;   // lets the other pipeline threads run on a busy core
+  static constexpr std::chrono::microseconds kNap{20};  // idle cost vs wake-up latency (≪ an fsync)
+  int n_ = 0;
+};
+
+struct Inbound {
+  matcher::Command command;
+  Origin origin;
+};
+
+template <typename T>
+void update_max(std::atomic<T>& a, T v) {
+  T current = a.load(std::memory_order_relaxed);
+  while (v > current && !a.compare_exchange_weak(current, v, std::memory_order_relaxed)) {
+  }
+}
+
+}  // namespace
+
+struct Exchange::State {
+  State(ExchangeConfig c, refdata::Catalogue cat)
+      : config(std::move(c)),
+        catalogue(std::move(cat)),
+        create_metadata(persistence::metadata_for(catalogue)),
+        journal(journal_options(config), &create_metadata),
+        inbound(config.inbound_capacity),
+        free_batches(kBatchPool),
+        to_writer(kBatchPool),
+        to_publisher(kBatchPool) {
+    persistence::check_reference_data(journal.metadata(), catalogue);
+    persistence::Recovered r = persistence::recover(journal, catalogue);
+    engine = std::move(r.engine);
+    last_seq = r.last_seq;
+    last_timestamp = r.last_timestamp;
+    published_seq.store(r.last_seq);
+    recovered = engine->snapshot();
+    for (const std::string& s : r.skipped_snapshots) std::fprintf(stderr, "rex exchange: skipped %s\n", s.c_str());
+    batch_limit = std::max<std::size_t>(1, std::min(kBatchCommands, config.max_group_commands));
+    for (std::size_t i = 0; i < kBatchPool; ++i) {
+      pool.push_back(std::make_unique<Batch>());
+      pool.back()->commands.reserve(batch_limit);
+      free_batches.try_push(pool.back().get());
+    }
+  }
+
+  static persistence::JournalOptions journal_options(const ExchangeConfig& c) {
+    persistence::JournalOptions o;
+    o.directory = c.data_directory;
+    o.durable = c.sync_commits;
+    o.initial_map_bytes = c.journal_initial_map_bytes;
+    o.max_map_bytes = c.journal_max_map_bytes;
+    return o;
+  }
+
+  void run_sequencer();
+  void run_writer();
+  void run_publisher();
+  void sequence(Inbound& item, Batch& batch);
+  void forward_durable(std::vector<Batch*>& group, std::uint64_t started_ns);
+  void forward_rejected(std::vector<Batch*>& group);
+
+  ExchangeConfig config;
+  refdata::Catalogue catalogue;
+  persistence::JournalMetadata create_metadata;  // used only if the journal is new
+  persistence::Journal journal;
+  std::unique_ptr<matcher::Engine> engine;
+  matcher::EngineSnapshot recovered;
+
+  MpscQueue<Inbound> inbound;
+  std::vector<std::unique_ptr<Batch>> pool;
+  SpscRing<Batch> free_batches;  // publisher -> sequencer
+  SpscRing<Batch> to_writer;     // sequencer -> writer
+  SpscRing<Batch> to_publisher;  // writer -> publisher
+  std::vector<ExchangeListener*> listeners;
+  std::thread sequencer_thread;
+  std::thread writer_thread;
+  std::thread publisher_thread;
+
+  std::atomic<bool> started{false};
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> journal_full{false};
+  std::atomic<bool> sequencer_done{false};
+  std::atomic<bool> writer_done{false};
+  std::atomic<int> submitters{0};  // submit() calls between their stop check and their push
+
+  // Sequencer thread only.
+  matcher::SequenceNumber last_seq = 0;
+  matcher::Timestamp last_timestamp = 0;
+  std::uint64_t since_snapshot = 0;
+  std::size_t batch_limit = kBatchCommands;
+
+  std::atomic<std::uint64_t> published_seq{0};
+  std::atomic<std::uint64_t> commands_submitted{0};
+  std::atomic<std::uint64_t> commands_busy{0};
+  std::atomic<std::uint64_t> commands_journaled{0};
+  std::atomic<std::uint64_t> events_published{0};
+  std::atomic<std::uint64_t> trades{0};
+  std::atomic<std::uint64_t> group_commits{0};
+  std::atomic<std::uint64_t> commit_ns_total{0};
+  std::atomic<std::uint64_t> commit_ns_max{0};
+};
+
+// ---- sequencer + matcher ----
+
+void Exchange::State::sequence(Inbound& item, Batch& batch) {
+  matcher::Command& c = item.command;
+  if (journal_full.load(std::memory_order_acquire) || batch.rejected) {
+    batch.rejected = true;  // the engine no longer runs: nothing after this point can be journaled
+    c.seq = 0;
+    c.timestamp = 0;
+  } else {
+    last_timestamp = std::max(last_timestamp, wall_clock_ns());  // never decreasing
+    c.seq = ++last_seq;
+    c.timestamp = last_timestamp;
+    engine->process(c, batch.events);
+  }
+  batch.commands.push_back(c);
+  batch.origins.push_back(item.origin);
+  batch.event_end.push_back(static_cast<std::uint32_t>(batch.events.size()));
+  if (batch.size() >= batch_limit) batch.closed = true;
+  if (!batch.rejected && config.snapshot_every_commands != 0 && ++since_snapshot >= config.snapshot_every_commands) {
+    batch.snapshot = std::make_unique<matcher::EngineSnapshot>(engine->snapshot());
+    batch.closed = true;  // the snapshot is the state after this batch's last command
+    since_snapshot = 0;
+  }
+}
+
+void Exchange::State::run_sequencer() {
+  Batch* current = nullptr;
+  Inbound item;
+  Backoff backoff;
+  for (;;) {
+    if (current == nullptr) current = free_batches.try_pop();
+    bool took = false;
+    if (current != nullptr && !current->closed && inbound.try_pop(item)) {
+      sequence(item, *current);
+      took = true;
+    }
+    // Hand the batch on when it is closed or nothing else is waiting; if the writer's ring is
+    // full keep filling it up to its limit, then stop taking commands (submit() answers busy).
+    if (current != nullptr && current->size() != 0 && (current->closed || !took) && to_writer.try_push(current)) {
+      current = nullptr;
+    }
+    if (took) {
+      backoff.reset();
+      continue;
+    }
+    // Stopping: every submit() that passed its stop check has pushed, the queue is drained and
+    // the last batch handed on.
+    if (stopping.load() && submitters.load() == 0 && (current == nullptr || current->size() == 0) &&
+        inbound.drained()) {
+      break;
+    }
+    backoff.pause();
+  }
+  sequencer_done.store(true, std::memory_order_release);
+}
+
+// ---- journal writer ----
+
+void Exchange::State::forward_durable(std::vector<Batch*>& group, std::uint64_t started_ns) {
+  if (group.empty()) return;
+  const std::uint64_t elapsed = steady_ns() - started_ns;
+  group_commits.fetch_add(1, std::memory_order_relaxed);
+  commit_ns_total.fetch_add(elapsed, std::memory_order_relaxed);
+  update_max(commit_ns_max, elapsed);
+  for (Batch* b : group) {
+    commands_journaled.fetch_add(b->size(), std::memory_order_relaxed);
+    to_publisher.try_push(b);  // cannot fail: the ring holds the whole pool
+  }
+  group.clear();
+}
+
+void Exchange::State::forward_rejected(std::vector<Batch*>& group) {
+  for (Batch* b : group) {
+    b->rejected = true;
+    b->snapshot.reset();
+    to_publisher.try_push(b);
+  }
+  group.clear();
+}
+
+void Exchange::State::run_writer() {
+  std::vector<Batch*> group;
+  std::vector<Batch*> pending;  // committed; durable once the next commit or a sync returns
+  std::uint64_t pending_started = 0;
+  Backoff backoff;
+
+  // Syncs what is committed and hands it on. A failed fsync leaves the durability of acknowledged
+  // data unknowable (the kernel may have dropped the dirty pages): stop the process; a restart
+  // recovers exactly what the disk holds.
+  auto make_pending_durable = [&] {
+    if (pending.empty()) return;
+    if (journal.sync() != persistence::WriteStatus::kOk) {
+      std::fprintf(stderr, "rex exchange: journal fsync failed (%s): stopping\n", journal.last_error_text().c_str());
+      std::abort();
+    }
+    forward_durable(pending, pending_started);
+  };
+
+  for (;;) {
+    std::size_t commands = 0;
+    while (Batch* b = to_writer.front()) {
+      if (!group.empty() && commands + b->size() > config.max_group_commands) break;
+      to_writer.pop();
+      group.push_back(b);
+      commands += b->size();
+    }
+    if (group.empty()) {
+      if (!pending.empty()) {
+        make_pending_durable();
+        continue;
+      }
+      if (sequencer_done.load(std::memory_order_acquire) && to_writer.empty()) break;
+      backoff.pause();
+      continue;
+    }
+    backoff.reset();
+
+    bool rejected = journal_full.load(std::memory_order_relaxed);
+    for (Batch* b : group) rejected = rejected || b->rejected;
+    if (rejected) {  // once full, nothing more is journaled (the engine ran past the journal)
+      make_pending_durable();
+      forward_rejected(group);
+      continue;
+    }
+
+    const std::uint64_t started_ns = steady_ns();
+    const persistence::WriteStatus status = journal.write_group([&](persistence::Journal::Appender& append) {
+      for (const Batch* b : group) {
+        std::uint32_t first = 0;
+        for (std::size_t i = 0; i < b->size(); ++i) {
+          append.command(b->commands[i], b->origins[i]);
+          for (std::uint32_t e = first; e < b->event_end[i]; ++e) {
+            if (b->events[e].type == matcher::EventType::kTrade) append.trade(b->events[e]);
+          }
+          first = b->event_end[i];
+        }
+      }
+    });
+    if (status != persistence::WriteStatus::kOk) {
+      std::fprintf(stderr, "rex exchange: journal full or failing (%s): no longer accepting commands\n",
+                   journal.last_error_text().c_str());
+      journal_full.store(true, std::memory_order_release);
+      make_pending_durable();
+      forward_rejected(group);
+      continue;
+    }
+    // This commit's own data sync also flushed the previous group's meta page: it is durable now.
+    forward_durable(pending, pending_started);
+    pending.swap(group);
+    pending_started = started_ns;
+    for (Batch* b : pending) {
+      if (!b->snapshot) continue;
+      if (journal.write_snapshot(*b->snapshot) != persistence::WriteStatus::kOk) {
+        std::fprintf(stderr, "rex exchange: snapshot at seq %llu not stored (%s)\n",
+                     static_cast<unsigned long long>(b->snapshot->last_seq), journal.last_error_text().c_str());
+      }
+      b->snapshot.reset();
+    }
+  }
+  make_pending_durable();
+  writer_done.store(true, std::memory_order_release);
+}
+
+// ---- publisher ----
+
+void Exchange::State::run_publisher() {
+  for (ExchangeListener* l : listeners) l->on_recovered(recovered);
+  recovered = matcher::EngineSnapshot{};
+  Backoff backoff;
+  for (;;) {
+    Batch* b = to_publisher.try_pop();
+    if (b == nullptr) {
+      if (writer_done.load(std::memory_order_acquire) && to_publisher.empty()) break;
+      backoff.pause();
+      continue;
+    }
+    backoff.reset();
+    std::uint32_t first = 0;
+    std::uint64_t trade_count = 0;
+    for (std::size_t i = 0; i < b->size(); ++i) {
+      CommandResult r;
+      r.origin = b->origins[i];
+      if (b->rejected) {
+        r.command = b->commands[i];
+        r.command.seq = 0;
+        r.command.timestamp = 0;
+        r.status = SubmitStatus::kJournalFull;
+      } else {
+        r.command = b->commands[i];
+        r.events = std::span<const matcher::Event>(b->events.data() + first, b->event_end[i] - first);
+        for (const matcher::Event& e : r.events) trade_count += e.type == matcher::EventType::kTrade ? 1 : 0;
+      }
+      first = b->event_end[i];
+      b->results.push_back(r);
+    }
+    for (ExchangeListener* l : listeners) l->on_results(b->results);
+    if (!b->rejected) {
+      events_published.fetch_add(b->events.size(), std::memory_order_relaxed);
+      trades.fetch_add(trade_count, std::memory_order_relaxed);
+      published_seq.store(b->commands.back().seq, std::memory_order_release);
+    }
+    b->clear();
+    free_batches.try_push(b);  // cannot fail: the ring holds the whole pool
+  }
+}
+
+// ---- the public face ----
+
+Exchange::Exchange(ExchangeConfig config, refdata::Catalogue catalogue)
+    : state_(std::make_unique<State>(std::move(config), std::move(catalogue))) {}
+
+Exchange::~Exchange() { stop(); }
+
+void Exchange::add_listener(ExchangeListener* listener) {
+  if (!state_->started.load()) state_->listeners.push_back(listener);
+}
+
+void Exchange::start() {
+  State& s = *state_;
+  if (s.started.exchange(true)) return;
+  s.publisher_thread = std::thread([&s] { s.run_publisher(); });
+  s.writer_thread = std::thread([&s] { s.run_writer(); });
+  s.sequencer_thread = std::thread([&s] { s.run_sequencer(); });
+}
+
+void Exchange::stop() {
+  State& s = *state_;
+  s.stopping.store(true);
+  if (!s.started.load()) return;
+  if (s.sequencer_thread.joinable()) s.sequencer_thread.join();
+  if (s.writer_thread.joinable()) s.writer_thread.join();
+  if (s.publisher_thread.joinable()) s.publisher_thread.join();
+}
+
+SubmitStatus Exchange::submit(const matcher::Command& command, const Origin& origin) {
+  State& s = *state_;
+  s.submitters.fetch_add(1);
+  SubmitStatus status = SubmitStatus::kQueued;
+  if (s.stopping.load()) {
+    status = SubmitStatus::kStopped;
+  } else if (s.journal_full.load(std::memory_order_acquire)) {
+    status = SubmitStatus::kJournalFull;
+  } else if (!s.inbound.try_push(Inbound{command, origin})) {
+    status = SubmitStatus::kBusy;
+  }
+  s.submitters.fetch_sub(1);
+  if (status == SubmitStatus::kQueued) {
+    s.commands_submitted.fetch_add(1, std::memory_order_relaxed);
+  } else if (status == SubmitStatus::kBusy) {
+    s.commands_busy.fetch_add(1, std::memory_order_relaxed);
+  }
+  return status;
+}
+
+const refdata::Catalogue& Exchange::catalogue() const { return state_->catalogue; }
+
+std::uint64_t Exchange::published_seq() const { return state_->published_seq.load(std::memory_order_acquire); }
+
+ExchangeStats Exchange::stats() const {
+  const State& s = *state_;
+  ExchangeStats out;
+  out.commands_submitted = s.commands_submitted.load(std::memory_order_relaxed);
+  out.commands_busy = s.commands_busy.load(std::memory_order_relaxed);
+  out.commands_journaled = s.commands_journaled.load(std::memory_order_relaxed);
+  out.events_published = s.events_published.load(std::memory_order_relaxed);
+  out.trades = s.trades.load(std::memory_order_relaxed);
+  out.inbound_depth = s.inbound.size();
+  out.group_commits = s.group_commits.load(std::memory_order_relaxed);
+  out.commit_nanoseconds_total = s.commit_ns_total.load(std::memory_order_relaxed);
+  out.commit_nanoseconds_max = s.commit_ns_max.load(std::memory_order_relaxed);
+  return out;
+}
+
+}  // namespace rex::exchange

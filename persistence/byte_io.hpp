@@ -1,0 +1,108 @@
+// Big-endian byte writing and bounds-checked reading: every integer in the journal is big-endian
+// (docs/journal-format.md), so a hex dump reads left to right and keys sort by number.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace rex::persistence {
+
+class ByteWriter {
+ public:
+  explicit ByteWriter(std::string& out) : out_(out) {}
+
+  void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void u16(std::uint16_t v) { put(v, 2); }
+  void u32(std::uint32_t v) { put(v, 4); }
+  void u64(std::uint64_t v) { put(v, 8); }
+  void i64(std::int64_t v) { put(static_cast<std::uint64_t>(v), 8); }
+  void bytes(std::string_view b) { out_.append(b); }
+  std::size_t size() const { return out_.size(); }
+  // Overwrites 4 bytes at `at` (a length written before its body was known).
+  void patch_u32(std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out_[at + i] = static_cast<char>(v >> (8 * (3 - i)));
+  }
+
+ private:
+  void put(std::uint64_t v, int n) {
+    for (int i = n - 1; i >= 0; --i) out_.push_back(static_cast<char>(v >> (8 * i)));
+  }
+  std::string& out_;
+};
+
+// Reads past the end return 0 and set failed(); callers check once at the end.
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view in) : in_(in) {}
+
+  std::uint8_t u8() { return static_cast<std::uint8_t>(get(1)); }
+  std::uint16_t u16() { return static_cast<std::uint16_t>(get(2)); }
+  std::uint32_t u32() { return static_cast<std::uint32_t>(get(4)); }
+  std::uint64_t u64() { return get(8); }
+  std::int64_t i64() { return static_cast<std::int64_t>(get(8)); }
+  std::string_view bytes(std::size_t n) {
+    if (in_.size() - pos_ < n) {
+      failed_ = true;
+      pos_ = in_.size();
+      return {};
+    }
+    const std::string_view b = in_.substr(pos_, n);
+    pos_ += n;
+    return b;
+  }
+  bool failed() const { return failed_; }
+  std::size_t remaining() const { return in_.size() - pos_; }
+  std::size_t position() const { return pos_; }
+
+ private:
+  std::uint64_t get(std::size_t n) {
+    if (in_.size() - pos_ < n) {
+      failed_ = true;
+      pos_ = in_.size();
+      return 0;
+    }
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<std::uint8_t>(in_[pos_ + i]);
+    pos_ += n;
+    return v;
+  }
+  std::string_view in_;
+  std::size_t pos_ = 0;
+  bool failed_ = false;
+};
+
+// A versioned section: u8 version, u32 body length, body. Lets a codec grow new fields (a new
+// version, a longer body) while old records stay readable.
+class SectionWriter {
+ public:
+  SectionWriter(ByteWriter& w, std::uint8_t version) : w_(w) {
+    w_.u8(version);
+    length_at_ = w_.size();
+    w_.u32(0);
+  }
+  ~SectionWriter() { w_.patch_u32(length_at_, static_cast<std::uint32_t>(w_.size() - length_at_ - 4)); }
+  SectionWriter(const SectionWriter&) = delete;
+  SectionWriter& operator=(const SectionWriter&) = delete;
+
+ private:
+  ByteWriter& w_;
+  std::size_t length_at_ = 0;
+};
+
+struct Section {
+  std::uint8_t version = 0;
+  std::string_view body;
+};
+
+// Reads one section header and its body; failed() on the reader if it does not fit.
+inline Section read_section(ByteReader& r) {
+  Section s;
+  s.version = r.u8();
+  const std::uint32_t length = r.u32();
+  s.body = r.bytes(length);
+  return s;
+}
+
+}  // namespace rex::persistence

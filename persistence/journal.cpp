@@ -1,0 +1,395 @@
+#include "persistence/journal.hpp"
+
+#include <lmdb.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+namespace rex::persistence {
+namespace {
+
+constexpr unsigned kMaxDatabases = 4;  // meta, commands, trades, snapshots
+constexpr std::size_t kMapGrowthFactor = 2;
+
+MDB_val as_val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+std::string_view as_view(const MDB_val& v) { return {static_cast<const char*>(v.mv_data), v.mv_size}; }
+
+[[noreturn]] void fail(const std::string& what, int rc) {
+  throw JournalError(what + ": " + mdb_strerror(rc));
+}
+
+void check(int rc, const std::string& what) {
+  if (rc != MDB_SUCCESS) fail(what, rc);
+}
+
+}  // namespace
+
+Journal::Journal(JournalOptions options, const JournalMetadata* create_with) : options_(std::move(options)) {
+  open_environment();
+  try {
+    check_not_truncated();
+    create_or_load_metadata(create_with);
+    load_tail();
+  } catch (...) {
+    mdb_env_close(env_);
+    throw;
+  }
+}
+
+Journal::~Journal() {
+  if (write_txn_ != nullptr) mdb_txn_abort(write_txn_);
+  mdb_env_close(env_);
+}
+
+void Journal::open_environment() {
+  const auto data_file = options_.directory / "data.mdb";
+  std::error_code ec;
+  if (!std::filesystem::exists(data_file, ec)) {
+    if (options_.read_only) throw JournalError("no journal in " + options_.directory.string() + " (data.mdb missing)");
+    std::filesystem::create_directories(options_.directory, ec);
+    if (ec) throw JournalError("cannot create " + options_.directory.string() + ": " + ec.message());
+  }
+  check(mdb_env_create(&env_), "mdb_env_create");
+  unsigned flags = MDB_NOTLS;  // read transactions are not tied to threads
+  if (options_.read_only) {
+    flags |= MDB_RDONLY;
+  } else {
+    flags |= options_.durable ? MDB_NOMETASYNC : MDB_NOSYNC;
+  }
+  int rc = mdb_env_set_maxdbs(env_, kMaxDatabases);
+  if (rc == MDB_SUCCESS && !options_.read_only) rc = mdb_env_set_mapsize(env_, options_.initial_map_bytes);
+  if (rc == MDB_SUCCESS) rc = mdb_env_open(env_, options_.directory.c_str(), flags, 0644);
+  if (rc != MDB_SUCCESS) {
+    mdb_env_close(env_);
+    env_ = nullptr;
+    fail("cannot open the journal in " + options_.directory.string(), rc);
+  }
+}
+
+// LMDB maps the file and trusts its meta page: a file cut short would fault on the first read of
+// a missing page. Compare the file size with the last page the meta page names before any read.
+void Journal::check_not_truncated() const {
+  MDB_envinfo info{};
+  MDB_stat stat{};
+  check(mdb_env_info(env_, &info), "mdb_env_info");
+  check(mdb_env_stat(env_, &stat), "mdb_env_stat");
+  struct stat file {};
+  const auto data_file = options_.directory / "data.mdb";
+  if (::stat(data_file.c_str(), &file) != 0) throw JournalError("cannot stat " + data_file.string());
+  const auto needed = static_cast<std::uint64_t>(info.me_last_pgno + 1) * stat.ms_psize;
+  if (static_cast<std::uint64_t>(file.st_size) < needed) {
+    throw JournalError(data_file.string() + " is truncated: " + std::to_string(file.st_size) +
+                       " bytes, its last page ends at byte " + std::to_string(needed));
+  }
+}
+
+void Journal::create_or_load_metadata(const JournalMetadata* create_with) {
+  MDB_txn* txn = nullptr;
+  const bool ro = options_.read_only;
+  check(mdb_txn_begin(env_, nullptr, ro ? MDB_RDONLY : 0, &txn), "mdb_txn_begin");
+  const unsigned create = ro ? 0 : MDB_CREATE;
+  auto open_db = [&](const char* name, unsigned& out) {
+    MDB_dbi d = 0;
+    const int rc = mdb_dbi_open(txn, name, create, &d);
+    if (rc != MDB_SUCCESS) {
+      mdb_txn_abort(txn);
+      fail(std::string("journal table '") + name + "' missing or unreadable", rc);
+    }
+    out = d;
+  };
+  open_db("meta", dbi_meta_);
+  open_db("commands", dbi_commands_);
+  open_db("trades", dbi_trades_);
+  open_db("snapshots", dbi_snapshots_);
+
+  MDB_val key = as_val(kMetadataKey);
+  MDB_val value{};
+  int rc = mdb_get(txn, dbi_meta_, &key, &value);
+  std::string stored;
+  if (rc == MDB_NOTFOUND) {
+    if (ro || create_with == nullptr) {
+      mdb_txn_abort(txn);
+      throw JournalError("journal in " + options_.directory.string() + " has no metadata record");
+    }
+    MDB_stat commands{};
+    mdb_stat(txn, dbi_commands_, &commands);
+    if (commands.ms_entries != 0) {
+      mdb_txn_abort(txn);
+      throw JournalError("journal has commands but no metadata record (deleted?)");
+    }
+    stored = encode_metadata(*create_with);
+    MDB_val v = as_val(stored);
+    rc = mdb_put(txn, dbi_meta_, &key, &v, MDB_NOOVERWRITE);
+    if (rc != MDB_SUCCESS) {
+      mdb_txn_abort(txn);
+      fail("cannot write the metadata record", rc);
+    }
+  } else if (rc != MDB_SUCCESS) {
+    mdb_txn_abort(txn);
+    fail("cannot read the metadata record", rc);
+  } else {
+    stored.assign(as_view(value));
+  }
+  rc = ro ? (mdb_txn_abort(txn), MDB_SUCCESS) : mdb_txn_commit(txn);
+  check(rc, "cannot commit the journal's tables");
+  if (!ro) check(mdb_env_sync(env_, 1), "mdb_env_sync");
+
+  if (!decode_metadata(stored, metadata_)) throw JournalError("the metadata record does not decode");
+  if (metadata_.format_version != kJournalFormatVersion) {
+    throw JournalError("journal format version " + std::to_string(metadata_.format_version) +
+                       " is not supported (this build reads version " + std::to_string(kJournalFormatVersion) + ")");
+  }
+  genesis_ = sha256(stored);
+}
+
+void Journal::load_tail() {
+  tail_command_hash_ = genesis_;
+  tail_trade_hash_ = genesis_;
+  const Reader r = reader();
+  if (auto last = r.last_key(Table::kCommands)) {
+    tail_seq_ = *last;
+    stored_chain_hash(*r.get(Table::kCommands, *last), tail_command_hash_);
+  }
+  if (auto last = r.last_key(Table::kTrades)) {
+    tail_trade_ = *last;
+    stored_chain_hash(*r.get(Table::kTrades, *last), tail_trade_hash_);
+  }
+}
+
+std::size_t Journal::map_bytes() const {
+  MDB_envinfo info{};
+  mdb_env_info(env_, &info);
+  return info.me_mapsize;
+}
+
+unsigned Journal::dbi(Table t) const {
+  switch (t) {
+    case Table::kCommands: return dbi_commands_;
+    case Table::kTrades: return dbi_trades_;
+    case Table::kSnapshots: return dbi_snapshots_;
+  }
+  return dbi_commands_;
+}
+
+std::string Journal::last_error_text() const { return last_error_ == 0 ? "" : mdb_strerror(last_error_); }
+
+WriteStatus Journal::classify(int rc) {
+  last_error_ = rc;
+  if (rc == MDB_SUCCESS) return WriteStatus::kOk;
+  if (rc == MDB_MAP_FULL || rc == ENOSPC || rc == EDQUOT || rc == EFBIG) return WriteStatus::kFull;
+  return WriteStatus::kFailed;
+}
+
+bool Journal::grow_map() {
+  const std::size_t current = map_bytes();
+  if (current >= options_.max_map_bytes) return false;
+  const std::size_t next = std::min(options_.max_map_bytes, current * kMapGrowthFactor);
+  std::unique_lock lock(map_mutex_);
+  return mdb_env_set_mapsize(env_, next) == MDB_SUCCESS;
+}
+
+void Journal::Appender::command(const matcher::Command& c, const exchange::Origin& o) {
+  if (error_ != 0) return;
+  Journal& j = journal_;
+  if (c.seq != j.tail_seq_ + 1) {
+    error_ = MDB_KEYEXIST;  // a gap or a repeat would break the chain: refuse the whole group
+    return;
+  }
+  const Hash h = encode_command_record(j.sha_, j.tail_command_hash_, c.seq, c, o, j.scratch_);
+  char k[kKeyBytes];
+  encode_key(c.seq, k);
+  MDB_val key{kKeyBytes, k};
+  MDB_val value = as_val(j.scratch_);
+  error_ = mdb_put(j.write_txn_, j.dbi_commands_, &key, &value, MDB_APPEND);
+  if (error_ == 0) {
+    j.tail_seq_ = c.seq;
+    j.tail_command_hash_ = h;
+  }
+}
+
+void Journal::Appender::trade(const matcher::Event& t) {
+  if (error_ != 0) return;
+  Journal& j = journal_;
+  if (t.trade_id != j.tail_trade_ + 1) {
+    error_ = MDB_KEYEXIST;
+    return;
+  }
+  const Hash h = encode_trade_record(j.sha_, j.tail_trade_hash_, t, j.scratch_);
+  char k[kKeyBytes];
+  encode_key(t.trade_id, k);
+  MDB_val key{kKeyBytes, k};
+  MDB_val value = as_val(j.scratch_);
+  error_ = mdb_put(j.write_txn_, j.dbi_trades_, &key, &value, MDB_APPEND);
+  if (error_ == 0) {
+    j.tail_trade_ = t.trade_id;
+    j.tail_trade_hash_ = h;
+  }
+}
+
+WriteStatus Journal::write_group(const std::function<void(Appender&)>& fill) {
+  if (options_.read_only) return WriteStatus::kFailed;
+  const std::uint64_t seq0 = tail_seq_;
+  const std::uint64_t trade0 = tail_trade_;
+  const Hash command_hash0 = tail_command_hash_;
+  const Hash trade_hash0 = tail_trade_hash_;
+  for (;;) {
+    int rc = mdb_txn_begin(env_, nullptr, 0, &write_txn_);
+    if (rc != MDB_SUCCESS) {
+      write_txn_ = nullptr;
+      return classify(rc);
+    }
+    Appender appender(*this);
+    fill(appender);
+    rc = appender.error_;
+    if (rc == MDB_SUCCESS) {
+      rc = mdb_txn_commit(write_txn_);  // frees the transaction whatever it answers
+    } else {
+      mdb_txn_abort(write_txn_);
+    }
+    write_txn_ = nullptr;
+    if (rc == MDB_SUCCESS) return classify(rc);
+    tail_seq_ = seq0;  // nothing of the group is stored: rewind the chain
+    tail_trade_ = trade0;
+    tail_command_hash_ = command_hash0;
+    tail_trade_hash_ = trade_hash0;
+    if (rc != MDB_MAP_FULL || !grow_map()) return classify(rc);
+  }
+}
+
+WriteStatus Journal::write_snapshot(const matcher::EngineSnapshot& s) {
+  if (options_.read_only || s.last_seq == 0) return WriteStatus::kFailed;
+  for (;;) {
+    MDB_txn* txn = nullptr;
+    int rc = mdb_txn_begin(env_, nullptr, 0, &txn);
+    if (rc != MDB_SUCCESS) return classify(rc);
+    char k[kKeyBytes];
+    encode_key(s.last_seq, k);
+    MDB_val key{kKeyBytes, k};
+    MDB_val command{};
+    rc = mdb_get(txn, dbi_commands_, &key, &command);
+    Hash chain{};
+    if (rc == MDB_SUCCESS && !stored_chain_hash(as_view(command), chain)) rc = MDB_CORRUPTED;
+    if (rc == MDB_SUCCESS) {
+      encode_snapshot_record(sha_, s, chain, scratch_);
+      MDB_val value = as_val(scratch_);
+      rc = mdb_put(txn, dbi_snapshots_, &key, &value, 0);
+    }
+    if (rc == MDB_SUCCESS) {  // keep the newest kSnapshotsKept
+      MDB_cursor* cursor = nullptr;
+      rc = mdb_cursor_open(txn, dbi_snapshots_, &cursor);
+      if (rc == MDB_SUCCESS) {
+        MDB_val ck{};
+        MDB_val cv{};
+        std::size_t seen = 0;
+        for (int op = MDB_LAST; mdb_cursor_get(cursor, &ck, &cv, static_cast<MDB_cursor_op>(op)) == MDB_SUCCESS;
+             op = MDB_PREV) {
+          if (++seen > kSnapshotsKept && (rc = mdb_cursor_del(cursor, 0)) != MDB_SUCCESS) break;
+        }
+        mdb_cursor_close(cursor);
+      }
+    }
+    rc = rc == MDB_SUCCESS ? mdb_txn_commit(txn) : (mdb_txn_abort(txn), rc);
+    if (rc == MDB_SUCCESS) return WriteStatus::kOk;
+    if (rc != MDB_MAP_FULL || !grow_map()) return classify(rc);
+  }
+}
+
+WriteStatus Journal::sync() {
+  if (!options_.durable || options_.read_only) return WriteStatus::kOk;
+  return classify(mdb_env_sync(env_, 1));
+}
+
+// ---- readers ----
+
+Journal::Reader::Reader(const Journal& j) : journal_(&j), lock_(j.map_mutex_) {
+  for (;;) {
+    const int rc = mdb_txn_begin(j.env_, nullptr, MDB_RDONLY, &txn_);
+    if (rc == MDB_SUCCESS) return;
+    if (rc != MDB_MAP_RESIZED) fail("cannot begin a read transaction", rc);
+    // Another process grew the map: adopt its size (no transaction of ours is open), then retry.
+    lock_.unlock();
+    {
+      std::unique_lock grow(j.map_mutex_);
+      mdb_env_set_mapsize(j.env_, 0);
+    }
+    lock_.lock();
+  }
+}
+
+Journal::Reader::Reader(Reader&& other) noexcept
+    : journal_(other.journal_), lock_(std::move(other.lock_)), txn_(other.txn_) {
+  other.txn_ = nullptr;
+}
+
+Journal::Reader::~Reader() {
+  if (txn_ != nullptr) mdb_txn_abort(txn_);
+}
+
+std::optional<std::string_view> Journal::Reader::get(Table t, std::uint64_t key) const {
+  char k[kKeyBytes];
+  encode_key(key, k);
+  MDB_val mk{kKeyBytes, k};
+  MDB_val value{};
+  if (mdb_get(txn_, journal_->dbi(t), &mk, &value) != MDB_SUCCESS) return std::nullopt;
+  return as_view(value);
+}
+
+std::optional<std::string_view> Journal::Reader::metadata_value() const {
+  MDB_val key = as_val(kMetadataKey);
+  MDB_val value{};
+  if (mdb_get(txn_, journal_->dbi_meta_, &key, &value) != MDB_SUCCESS) return std::nullopt;
+  return as_view(value);
+}
+
+namespace {
+
+std::optional<std::uint64_t> edge_key(MDB_txn* txn, unsigned dbi, MDB_cursor_op op) {
+  MDB_cursor* cursor = nullptr;
+  if (mdb_cursor_open(txn, dbi, &cursor) != MDB_SUCCESS) return std::nullopt;
+  MDB_val key{};
+  MDB_val value{};
+  std::optional<std::uint64_t> out;
+  std::uint64_t n = 0;
+  if (mdb_cursor_get(cursor, &key, &value, op) == MDB_SUCCESS && decode_key(as_view(key), n)) out = n;
+  mdb_cursor_close(cursor);
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> Journal::Reader::last_key(Table t) const { return edge_key(txn_, journal_->dbi(t), MDB_LAST); }
+std::optional<std::uint64_t> Journal::Reader::first_key(Table t) const {
+  return edge_key(txn_, journal_->dbi(t), MDB_FIRST);
+}
+
+void Journal::Reader::scan(Table t, std::uint64_t from,
+                           const std::function<bool(std::uint64_t, std::string_view)>& visit) const {
+  MDB_cursor* cursor = nullptr;
+  check(mdb_cursor_open(txn_, journal_->dbi(t), &cursor), "mdb_cursor_open");
+  char k[kKeyBytes];
+  encode_key(from, k);
+  MDB_val key{kKeyBytes, k};
+  MDB_val value{};
+  int rc = mdb_cursor_get(cursor, &key, &value, MDB_SET_RANGE);
+  while (rc == MDB_SUCCESS) {
+    std::uint64_t n = 0;
+    // A key of the wrong size is reported as key 0, which no table uses: checkers name it.
+    if (!decode_key(as_view(key), n)) n = 0;
+    if (!visit(n, as_view(value))) break;
+    rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT);
+  }
+  mdb_cursor_close(cursor);
+}
+
+std::vector<std::uint64_t> Journal::Reader::keys_descending(Table t) const {
+  std::vector<std::uint64_t> keys;
+  scan(t, 0, [&](std::uint64_t key, std::string_view) {
+    keys.push_back(key);
+    return true;
+  });
+  return {keys.rbegin(), keys.rend()};
+}
+
+}  // namespace rex::persistence

@@ -1,0 +1,155 @@
+// The LMDB journal of one exchange: journaled commands (the source of truth), the trades derived
+// from them, the metadata record and engine snapshots, in one environment (docs/journal-format.md).
+// One writer thread appends groups of commands, one write transaction each; any number of readers
+// read in their own read transactions meanwhile, in this process or another.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <shared_mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "exchange/exchange.hpp"
+#include "persistence/journal_format.hpp"
+
+struct MDB_env;
+struct MDB_txn;
+
+namespace rex::persistence {
+
+// A journal that cannot be opened or fails a check; the message names the file or record.
+class JournalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct JournalOptions {
+  std::filesystem::path directory;  // holds data.mdb and lock.mdb
+  // true: a group is durable once write_group() and a later commit or sync() return (MDB_NOMETASYNC,
+  // see docs/journal-format.md "Durability"); false: nothing is ever synced (benchmarks only).
+  bool durable = true;
+  bool read_only = false;  // auditors: MDB_RDONLY, never writes
+  // The map starts at this size and doubles when full, up to max_map_bytes; beyond it the journal
+  // answers kFull. 64 MiB holds ~300,000 commands; 1 TiB is far beyond any disk here.
+  std::size_t initial_map_bytes = std::size_t{64} << 20;
+  std::size_t max_map_bytes = std::size_t{1} << 40;
+};
+
+enum class WriteStatus : std::uint8_t {
+  kOk = 0,
+  kFull = 1,    // the map reached max_map_bytes or the disk is full: nothing of this write is stored
+  kFailed = 2,  // any other I/O error: nothing of this write is stored
+};
+
+enum class Table : std::uint8_t { kCommands = 0, kTrades = 1, kSnapshots = 2 };
+
+class Journal {
+ public:
+  // Opens the journal in options.directory, or creates it with `create_with` as its metadata when
+  // there is none (and not read-only). Throws JournalError for a missing, truncated or unreadable
+  // journal, or one whose metadata does not decode.
+  Journal(JournalOptions options, const JournalMetadata* create_with);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  const JournalMetadata& metadata() const { return metadata_; }
+  // SHA-256 of the metadata record's value: the "previous hash" of command 1 and of trade 1.
+  const Hash& genesis() const { return genesis_; }
+  const std::filesystem::path& directory() const { return options_.directory; }
+  std::size_t map_bytes() const;
+
+  // ---- the writer (one thread) ----
+  std::uint64_t last_seq() const { return tail_seq_; }
+  std::uint64_t last_trade() const { return tail_trade_; }
+
+  class Appender {
+   public:
+    // c.seq must be last_seq() + 1 (the previous command appended); t a kTrade event.
+    void command(const matcher::Command& c, const exchange::Origin& o);
+    void trade(const matcher::Event& t);
+
+   private:
+    friend class Journal;
+    explicit Appender(Journal& j) : journal_(j) {}
+    Journal& journal_;
+    int error_ = 0;
+  };
+  // Runs `fill` in one write transaction and commits it. On a full map it aborts, grows the map
+  // and runs `fill` again, so `fill` must only append.
+  WriteStatus write_group(const std::function<void(Appender&)>& fill);
+  // Stores a snapshot whose last_seq is already journaled, bound to that command's chain hash.
+  // Keeps the newest kSnapshotsKept. Failing here loses nothing: the journal still has every command.
+  WriteStatus write_snapshot(const matcher::EngineSnapshot& s);
+  // Forces everything committed to disk (one fdatasync).
+  WriteStatus sync();
+  // The errno or LMDB code of the last failed write, and its text.
+  int last_error() const { return last_error_; }
+  std::string last_error_text() const;
+
+  // ---- readers (any thread) ----
+  class Reader {
+   public:
+    Reader(Reader&& other) noexcept;
+    Reader& operator=(Reader&&) = delete;
+    ~Reader();
+    std::optional<std::string_view> get(Table t, std::uint64_t key) const;
+    std::optional<std::uint64_t> last_key(Table t) const;
+    std::optional<std::uint64_t> first_key(Table t) const;
+    // Visits records in key order from `from` on while `visit` returns true.
+    void scan(Table t, std::uint64_t from,
+              const std::function<bool(std::uint64_t key, std::string_view value)>& visit) const;
+    // Every key of a table, newest first (snapshots).
+    std::vector<std::uint64_t> keys_descending(Table t) const;
+    std::optional<std::string_view> metadata_value() const;
+
+   private:
+    friend class Journal;
+    Reader(const Journal& j);
+    const Journal* journal_;
+    std::shared_lock<std::shared_mutex> lock_;
+    MDB_txn* txn_ = nullptr;
+  };
+  Reader reader() const { return Reader(*this); }
+
+ private:
+  friend class Appender;
+  void open_environment();
+  void create_or_load_metadata(const JournalMetadata* create_with);
+  void check_not_truncated() const;
+  void load_tail();
+  bool grow_map();
+  WriteStatus classify(int rc);
+  unsigned dbi(Table t) const;
+
+  JournalOptions options_;
+  JournalMetadata metadata_;
+  Hash genesis_{};
+  MDB_env* env_ = nullptr;
+  unsigned dbi_meta_ = 0;
+  unsigned dbi_commands_ = 0;
+  unsigned dbi_trades_ = 0;
+  unsigned dbi_snapshots_ = 0;
+  // Readers hold it shared; the writer takes it exclusively only to grow the map (LMDB requires
+  // that no transaction of this process is open while mdb_env_set_mapsize runs).
+  mutable std::shared_mutex map_mutex_;
+
+  // Writer state: the chain tails and scratch, touched only by the writer thread.
+  MDB_txn* write_txn_ = nullptr;
+  std::uint64_t tail_seq_ = 0;
+  std::uint64_t tail_trade_ = 0;
+  Hash tail_command_hash_{};
+  Hash tail_trade_hash_{};
+  Sha256 sha_;
+  std::string scratch_;
+  int last_error_ = 0;
+};
+
+// How many snapshots the journal keeps: the newest, and older ones in case it is damaged.
+inline constexpr std::size_t kSnapshotsKept = 3;
+
+}  // namespace rex::persistence

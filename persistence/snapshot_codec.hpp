@@ -1,0 +1,17 @@
+// The journaled form of a matcher::EngineSnapshot: one versioned section (docs/journal-format.md).
+// When RestingOrder gains fields, add version 2 here and keep decoding version 1.
+#pragma once
+
+#include "matcher/engine.hpp"
+#include "persistence/byte_io.hpp"
+
+namespace rex::persistence {
+
+inline constexpr std::uint8_t kSnapshotCodecVersion = 1;
+// A resting order of version 1: 85 fixed bytes, then 18 per quality term.
+inline constexpr std::uint32_t kRestingOrderFixedV1Bytes = 85;
+
+void encode_snapshot(const matcher::EngineSnapshot& s, ByteWriter& w);
+bool decode_snapshot(ByteReader& r, matcher::EngineSnapshot& s);
+
+}  // namespace rex::persistence

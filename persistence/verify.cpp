@@ -1,0 +1,114 @@
+#include "persistence/verify.hpp"
+
+namespace rex::persistence {
+namespace {
+
+void bad(VerifyReport& report, std::string what) {
+  if (report.ok) report.first_bad = std::move(what);
+  report.ok = false;
+}
+
+void verify_commands(const Journal::Reader& r, const Journal& journal, VerifyReport& report) {
+  Sha256 sha;
+  Hash previous = journal.genesis();
+  std::uint64_t expected = 1;
+  matcher::Timestamp last_time = 0;
+  CommandRecord record;
+  r.scan(Table::kCommands, 0, [&](std::uint64_t seq, std::string_view value) {
+    const std::string where = "command record seq " + std::to_string(seq) + ": ";
+    if (seq != expected) {
+      bad(report, where + (seq < expected ? "out of order" : "expected seq " + std::to_string(expected) +
+                                                                 " (records missing)"));
+      return false;
+    }
+    const RecordCheck check = decode_command_record(sha, previous, seq, value, record);
+    if (check != RecordCheck::kOk) {
+      bad(report, where + std::string(describe(check)));
+      return false;
+    }
+    if (record.command.seq != seq) {
+      bad(report, where + "holds a command stamped seq " + std::to_string(record.command.seq));
+      return false;
+    }
+    if (record.command.timestamp < last_time) {
+      bad(report, where + "timestamp goes back in time");
+      return false;
+    }
+    last_time = record.command.timestamp;
+    previous = record.chain;
+    report.commands++;
+    report.last_seq = seq;
+    ++expected;
+    return true;
+  });
+  report.command_tail = previous;
+}
+
+void verify_trades(const Journal::Reader& r, const Journal& journal, VerifyReport& report) {
+  Sha256 sha;
+  Hash previous = journal.genesis();
+  std::uint64_t expected = 1;
+  std::uint64_t last_seq = 0;
+  TradeRecord record;
+  r.scan(Table::kTrades, 0, [&](std::uint64_t id, std::string_view value) {
+    const std::string where = "trade record id " + std::to_string(id) + ": ";
+    if (id != expected) {
+      bad(report, where + (id < expected ? "out of order" : "expected trade id " + std::to_string(expected) +
+                                                                " (records missing)"));
+      return false;
+    }
+    const RecordCheck check = decode_trade_record(sha, previous, id, value, record);
+    if (check != RecordCheck::kOk) {
+      bad(report, where + std::string(describe(check)));
+      return false;
+    }
+    if (record.trade.trade_id != id || record.trade.seq < last_seq || record.trade.seq > report.last_seq) {
+      bad(report, where + "names seq " + std::to_string(record.trade.seq) +
+                      ", out of order or past the last journaled command");
+      return false;
+    }
+    last_seq = record.trade.seq;
+    previous = record.chain;
+    report.trades++;
+    report.last_trade = id;
+    ++expected;
+    return true;
+  });
+  report.trade_tail = previous;
+}
+
+void verify_snapshots(const Journal::Reader& r, VerifyReport& report) {
+  Sha256 sha;
+  SnapshotRecord record;
+  r.scan(Table::kSnapshots, 0, [&](std::uint64_t seq, std::string_view value) {
+    report.snapshots++;
+    const std::string where = "snapshot at seq " + std::to_string(seq) + ": ";
+    const RecordCheck check = decode_snapshot_record(sha, value, record);
+    Hash chain{};
+    const auto command = r.get(Table::kCommands, seq);
+    if (check != RecordCheck::kOk) {
+      report.bad_snapshots.push_back(where + std::string(describe(check)));
+    } else if (record.snapshot.last_seq != seq) {
+      report.bad_snapshots.push_back(where + "holds the state at seq " + std::to_string(record.snapshot.last_seq));
+    } else if (!command || !stored_chain_hash(*command, chain) || chain != record.command_chain) {
+      report.bad_snapshots.push_back(where + "not bound to the journal's command " + std::to_string(seq));
+    }
+    return true;
+  });
+}
+
+}  // namespace
+
+VerifyReport verify_journal(const Journal& journal) {
+  VerifyReport report;
+  const Journal::Reader r = journal.reader();
+  if (auto meta = r.metadata_value(); !meta || sha256(*meta) != journal.genesis()) {
+    bad(report, "metadata record changed since the journal was opened");
+  }
+  verify_commands(r, journal, report);
+  verify_trades(r, journal, report);
+  verify_snapshots(r, report);
+  return report;
+}
+
+}  // namespace rex::persistence
