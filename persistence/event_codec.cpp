@@ -68,12 +68,10 @@ void encode_event(const matcher::Event& e, ByteWriter& w) {
   w.i64(e.taker_leaves);
   w.i64(e.base_price);
   w.u32(e.reference_data);
-  w.u32(e.commodity);
-  w.u16(e.attribute);
-  w.i64(e.bid);
   w.i64(e.ask);
-  w.i64(e.bid_quantity);
   w.i64(e.ask_quantity);
+  w.u32(e.commodity);
+  w.u32(e.attribute);
 }
 
 }  // namespace rex::persistence

@@ -8,7 +8,7 @@
 namespace rex::persistence {
 
 inline constexpr std::uint8_t kTradeCodecVersion = 1;
-inline constexpr std::uint32_t kTradeBodyV1Bytes = 105;
+inline constexpr std::uint32_t kTradeBodyV1Bytes = 97;
 inline constexpr std::uint8_t kEventCodecVersion = 1;
 
 // A kTrade event as a trade record section.

@@ -46,6 +46,13 @@ Journal::~Journal() {
 void Journal::open_environment() {
   const auto data_file = options_.directory / "data.mdb";
   std::error_code ec;
+  // LMDB would take an empty file for a new environment: a journal cut to nothing must not
+  // silently become an empty journal.
+  constexpr std::uintmax_t kMetaPagesBytes = 2 * 4096;  // LMDB's two meta pages
+  if (std::filesystem::exists(data_file, ec) && std::filesystem::file_size(data_file, ec) < kMetaPagesBytes) {
+    throw JournalError(data_file.string() + " is truncated: " + std::to_string(std::filesystem::file_size(data_file, ec)) +
+                       " bytes, less than LMDB's two meta pages");
+  }
   if (!std::filesystem::exists(data_file, ec)) {
     if (options_.read_only) throw JournalError("no journal in " + options_.directory.string() + " (data.mdb missing)");
     std::filesystem::create_directories(options_.directory, ec);

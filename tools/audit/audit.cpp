@@ -1,0 +1,262 @@
+#include "tools/audit/audit.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "matcher/engine.hpp"
+#include "persistence/byte_io.hpp"
+#include "persistence/event_codec.hpp"
+#include "persistence/journal_format.hpp"
+#include "persistence/recovery.hpp"
+
+namespace rex::audit {
+namespace {
+
+using persistence::Table;
+
+constexpr std::string_view kEventStreamDomain = "rex-event-stream-v1";  // prefix of the stream hash
+
+std::string trade_text(const matcher::Event& t) {
+  return "trade " + std::to_string(t.trade_id) + " (seq " + std::to_string(t.seq) + ", instrument " +
+         std::to_string(t.instrument) + ", price " + std::to_string(t.price) + ", quantity " +
+         std::to_string(t.quantity) + ", maker order " + std::to_string(t.order_id) + ", taker order " +
+         std::to_string(t.taker_order_id) + ")";
+}
+
+std::string instrument_code(const refdata::Catalogue* c, refdata::InstrumentId id) {
+  if (c == nullptr || id >= c->instruments().size()) return "";
+  return c->instruments()[id].code;
+}
+
+std::string_view command_type_name(matcher::CommandType t) {
+  switch (t) {
+    case matcher::CommandType::kNewOrder: return "NEW_ORDER";
+    case matcher::CommandType::kCancel: return "CANCEL";
+    case matcher::CommandType::kAmend: return "AMEND";
+    case matcher::CommandType::kMassCancel: return "MASS_CANCEL";
+    case matcher::CommandType::kEndOfDay: return "END_OF_DAY";
+    case matcher::CommandType::kClock: return "CLOCK";
+    case matcher::CommandType::kHalt: return "HALT";
+    case matcher::CommandType::kResume: return "RESUME";
+  }
+  return "UNKNOWN";
+}
+
+std::string_view side_name(matcher::Side s) { return s == matcher::Side::kBuy ? "BUY" : "SELL"; }
+
+std::string_view tif_name(matcher::TimeInForce t) {
+  switch (t) {
+    case matcher::TimeInForce::kDay: return "DAY";
+    case matcher::TimeInForce::kGoodTillCancel: return "GTC";
+    case matcher::TimeInForce::kGoodTillDate: return "GTD";
+    case matcher::TimeInForce::kImmediateOrCancel: return "IOC";
+    case matcher::TimeInForce::kFillOrKill: return "FOK";
+  }
+  return "UNKNOWN";
+}
+
+// One row of named values, written as CSV or as a JSON object (strings quoted, numbers bare).
+class RowWriter {
+ public:
+  RowWriter(std::ostream& out, Format f) : out_(out), format_(f) {}
+  void begin(std::initializer_list<std::string_view> header) {
+    header_.assign(header.begin(), header.end());
+    if (format_ == Format::kCsv) {
+      for (std::size_t i = 0; i < header_.size(); ++i) out_ << (i ? "," : "") << header_[i];
+      out_ << "\n";
+    } else {
+      out_ << "[";
+    }
+  }
+  void row(const std::vector<std::pair<std::string, bool>>& cells) {  // (text, is_string)
+    if (format_ == Format::kCsv) {
+      for (std::size_t i = 0; i < cells.size(); ++i) out_ << (i ? "," : "") << cells[i].first;
+      out_ << "\n";
+    } else {
+      out_ << (rows_ ? ",\n " : "\n ") << "{";
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        out_ << (i ? ", " : "") << '"' << header_[i] << "\": ";
+        if (cells[i].second) {
+          out_ << '"' << cells[i].first << '"';  // our strings never hold quotes or backslashes
+        } else {
+          out_ << cells[i].first;
+        }
+      }
+      out_ << "}";
+    }
+    ++rows_;
+  }
+  void end() {
+    if (format_ == Format::kJson) out_ << (rows_ ? "\n]\n" : "]\n");
+  }
+  std::uint64_t rows() const { return rows_; }
+
+ private:
+  std::ostream& out_;
+  Format format_;
+  std::vector<std::string_view> header_;
+  std::uint64_t rows_ = 0;
+};
+
+std::pair<std::string, bool> num(std::int64_t v) { return {std::to_string(v), false}; }
+std::pair<std::string, bool> num(std::uint64_t v) { return {std::to_string(v), false}; }
+std::pair<std::string, bool> str(std::string_view v) { return {std::string(v), true}; }
+
+}  // namespace
+
+ReplayReport replay_journal(const persistence::Journal& journal, const refdata::Catalogue& catalogue) {
+  persistence::check_reference_data(journal.metadata(), catalogue);
+  ReplayReport report;
+  matcher::Engine engine(catalogue.instruments(), persistence::engine_options_for(catalogue));
+  const persistence::Journal::Reader r = journal.reader();
+  persistence::Sha256 sha;
+  persistence::Sha256 stream;
+  stream.update(kEventStreamDomain);
+  persistence::CommandRecord command;
+  persistence::TradeRecord journaled;
+  persistence::SnapshotRecord snapshot;
+  matcher::EventBuffer events;
+  std::string scratch;
+  auto diverge = [&](std::string what) {
+    if (report.ok) report.first_divergence = std::move(what);
+    report.ok = false;
+  };
+  r.scan(Table::kCommands, 0, [&](std::uint64_t seq, std::string_view value) {
+    if (persistence::decode_command_record(sha, {}, seq, value, command) == persistence::RecordCheck::kUndecodable) {
+      diverge("command record seq " + std::to_string(seq) + " does not decode");
+      return false;
+    }
+    events.clear();
+    engine.process(command.command, events);
+    report.commands++;
+    for (const matcher::Event& e : events) {
+      scratch.clear();
+      persistence::ByteWriter w(scratch);
+      persistence::encode_event(e, w);
+      stream.update(scratch);
+      report.events++;
+      if (e.type != matcher::EventType::kTrade) continue;
+      report.trades++;
+      const auto stored = r.get(Table::kTrades, e.trade_id);
+      if (!stored) {
+        diverge("seq " + std::to_string(seq) + ": replay derives " + trade_text(e) + ", the journal has no such trade");
+      } else if (persistence::decode_trade_record(sha, {}, e.trade_id, *stored, journaled) ==
+                     persistence::RecordCheck::kUndecodable ||
+                 !(journaled.trade == e)) {
+        diverge("seq " + std::to_string(seq) + ": replay derives " + trade_text(e) + ", the journal has " +
+                trade_text(journaled.trade));
+      }
+    }
+    if (auto snap = r.get(Table::kSnapshots, seq)) {
+      if (persistence::decode_snapshot_record(sha, *snap, snapshot) == persistence::RecordCheck::kOk) {
+        report.snapshots_compared++;
+        if (!(snapshot.snapshot == engine.snapshot())) {
+          diverge("snapshot at seq " + std::to_string(seq) + " differs from the replayed engine state");
+        }
+      }
+    }
+    return true;
+  });
+  if (auto last = r.last_key(Table::kTrades); last && *last > report.trades) {
+    diverge("the journal holds trades up to id " + std::to_string(*last) + ", the replay derives " +
+            std::to_string(report.trades));
+  }
+  report.event_stream_hash = persistence::to_hex(stream.finish());
+  return report;
+}
+
+std::uint64_t export_trades(const persistence::Journal& journal, TimeRange range, Format format,
+                            const refdata::Catalogue* catalogue, std::ostream& out) {
+  RowWriter rows(out, format);
+  rows.begin({"trade_id", "seq", "timestamp_ns", "time_utc", "instrument_id", "instrument", "taker_side",
+              "price_fen_per_t", "base_price_fen_per_t", "quantity_kg", "maker_order", "taker_order",
+              "maker_participant", "taker_participant"});
+  persistence::Sha256 sha;
+  persistence::TradeRecord t;
+  journal.reader().scan(Table::kTrades, 1, [&](std::uint64_t id, std::string_view value) {
+    if (persistence::decode_trade_record(sha, {}, id, value, t) == persistence::RecordCheck::kUndecodable) return true;
+    const matcher::Event& e = t.trade;
+    if (e.timestamp >= range.to) return false;  // timestamps never decrease with trade ids
+    if (e.timestamp < range.from) return true;
+    rows.row({num(e.trade_id), num(e.seq), num(e.timestamp), str(format_time(e.timestamp)),
+              num(std::uint64_t{e.instrument}), str(instrument_code(catalogue, e.instrument)), str(side_name(e.side)),
+              num(e.price), num(e.base_price), num(e.quantity), num(e.order_id), num(e.taker_order_id),
+              num(std::uint64_t{e.participant}), num(std::uint64_t{e.taker_participant})});
+    return true;
+  });
+  rows.end();
+  return rows.rows();
+}
+
+std::uint64_t export_orders(const persistence::Journal& journal, TimeRange range, Format format,
+                            const refdata::Catalogue* catalogue, std::ostream& out) {
+  RowWriter rows(out, format);
+  rows.begin({"seq", "timestamp_ns", "time_utc", "type", "participant", "instrument_id", "instrument", "side",
+              "order_type", "time_in_force", "price_fen_per_t", "quantity_kg", "display_quantity_kg",
+              "min_quantity_kg", "expiry_ns", "target_order", "gateway", "session", "request"});
+  persistence::Sha256 sha;
+  persistence::CommandRecord r;
+  journal.reader().scan(Table::kCommands, 1, [&](std::uint64_t seq, std::string_view value) {
+    if (persistence::decode_command_record(sha, {}, seq, value, r) == persistence::RecordCheck::kUndecodable) {
+      return true;
+    }
+    const matcher::Command& c = r.command;
+    if (c.timestamp >= range.to) return false;
+    if (c.timestamp < range.from) return true;
+    rows.row({num(c.seq), num(c.timestamp), str(format_time(c.timestamp)), str(command_type_name(c.type)),
+              num(std::uint64_t{c.participant}), num(std::uint64_t{c.instrument}),
+              str(instrument_code(catalogue, c.instrument)), str(side_name(c.side)),
+              str(c.order_type == matcher::OrderType::kLimit ? "LIMIT" : "MARKET"), str(tif_name(c.time_in_force)),
+              num(c.price), num(c.quantity), num(c.display_quantity), num(c.min_quantity), num(c.expiry),
+              num(c.order_id), num(std::uint64_t{r.origin.gateway}), num(r.origin.session), num(r.origin.request)});
+    return true;
+  });
+  rows.end();
+  return rows.rows();
+}
+
+std::optional<std::uint64_t> parse_time(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  if (text.find_first_not_of("0123456789") == std::string_view::npos) {
+    if (text.size() > 19) return std::nullopt;  // past 2^63 ns
+    return std::stoull(std::string(text));
+  }
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, consumed = 0;
+  const std::string t(text);
+  if (std::sscanf(t.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3) return std::nullopt;
+  std::uint64_t fraction = 0;
+  if (static_cast<std::size_t>(consumed) < t.size()) {
+    int more = 0;
+    if (std::sscanf(t.c_str() + consumed, "T%2d:%2d:%2d%n", &h, &mi, &s, &more) != 3) return std::nullopt;
+    std::size_t at = static_cast<std::size_t>(consumed + more);
+    if (at < t.size() && t[at] == '.') {
+      std::uint64_t scale = 100'000'000;  // the first digit after the point is 0.1 s
+      for (++at; at < t.size() && t[at] >= '0' && t[at] <= '9'; ++at, scale /= 10) {
+        fraction += static_cast<std::uint64_t>(t[at] - '0') * scale;
+      }
+    }
+    if (at != t.size() - 1 || t[at] != 'Z') return std::nullopt;
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
+                                        std::chrono::day(static_cast<unsigned>(d))};
+  if (!ymd.ok() || y < 1970 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  const auto days = std::chrono::sys_days(ymd).time_since_epoch().count();
+  const auto seconds = static_cast<std::uint64_t>(days) * 86'400 + static_cast<std::uint64_t>(h * 3600 + mi * 60 + s);
+  return seconds * 1'000'000'000 + fraction;
+}
+
+std::string format_time(std::uint64_t ns) {
+  const auto days = std::chrono::sys_days(std::chrono::days(static_cast<long>(ns / 86'400'000'000'000)));
+  const std::chrono::year_month_day ymd(days);
+  const std::uint64_t in_day = ns % 86'400'000'000'000;
+  char out[40];
+  std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02llu:%02llu:%02llu.%09lluZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<unsigned long long>(in_day / 3'600'000'000'000),
+                static_cast<unsigned long long>(in_day / 60'000'000'000 % 60),
+                static_cast<unsigned long long>(in_day / 1'000'000'000 % 60),
+                static_cast<unsigned long long>(in_day % 1'000'000'000));
+  return out;
+}
+
+}  // namespace rex::audit

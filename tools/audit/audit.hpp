@@ -1,0 +1,46 @@
+// What rex-audit does, as functions the tests call too (docs/audit-guide.md): verify a journal,
+// replay it with a fresh engine and the journaled reference data, export trades and orders.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "persistence/journal.hpp"
+#include "persistence/verify.hpp"
+#include "reference-data/catalogue.hpp"
+
+namespace rex::audit {
+
+struct ReplayReport {
+  bool ok = true;
+  std::string first_divergence;    // the first trade or snapshot that differs, when !ok
+  std::uint64_t commands = 0;
+  std::uint64_t events = 0;
+  std::uint64_t trades = 0;
+  std::uint64_t snapshots_compared = 0;
+  std::string event_stream_hash;   // SHA-256 hex of every event, in order (docs/journal-format.md)
+};
+
+// Throws persistence::JournalError when `catalogue` is not the reference data the journal names.
+ReplayReport replay_journal(const persistence::Journal& journal, const refdata::Catalogue& catalogue);
+
+// Records with from <= timestamp < to. `catalogue` (optional) adds instrument codes.
+struct TimeRange {
+  std::uint64_t from = 0;
+  std::uint64_t to = UINT64_MAX;
+};
+enum class Format : std::uint8_t { kCsv, kJson };
+// Returns how many rows were written.
+std::uint64_t export_trades(const persistence::Journal& journal, TimeRange range, Format format,
+                            const refdata::Catalogue* catalogue, std::ostream& out);
+std::uint64_t export_orders(const persistence::Journal& journal, TimeRange range, Format format,
+                            const refdata::Catalogue* catalogue, std::ostream& out);
+
+// Nanoseconds since the epoch, or UTC "YYYY-MM-DDTHH:MM:SS[.fffffffff]Z" (or "YYYY-MM-DD").
+std::optional<std::uint64_t> parse_time(std::string_view text);
+std::string format_time(std::uint64_t ns);  // "2026-05-28T01:02:03.000000004Z"
+
+}  // namespace rex::audit
