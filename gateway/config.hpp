@@ -1,0 +1,50 @@
+// rexd's configuration: built-in defaults, a JSON file (docs/rexd-config.md, ops/rexd.json), then
+// command-line overrides. Every key is optional; an unknown key or a wrong type is an error.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "gateway/log.hpp"
+#include "gateway/server.hpp"
+
+namespace rex::gateway {
+
+struct RexdConfig {
+  ServerConfig server;
+  LogLevel log_level = LogLevel::kInfo;
+  std::filesystem::path catalogue = "reference-data/catalogue/rex-catalogue.json";
+
+  // journal
+  std::filesystem::path data_directory = "data";
+  bool sync_commits = true;
+  std::size_t inbound_capacity = 1u << 16;   // as exchange::ExchangeConfig
+  std::size_t max_group_commands = 8192;
+  std::uint64_t snapshot_every_commands = 1'000'000;
+
+  // auth
+  std::filesystem::path key_file;  // empty: no key file
+  bool cancel_on_disconnect = true;  // for key entries that do not say
+
+  // demo: well-known demo keys for every participant, and the sample day seeded into an empty journal
+  bool demo = true;
+  bool seed_sample_day = true;
+  std::filesystem::path sample_day = "ops/sample-day/sample-day.workload";
+
+  // A CLOCK command this often so GTD orders expire on time when no other traffic arrives; 0 = never.
+  std::uint32_t clock_interval_ms = 1000;
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Applies a JSON document on top of `config`. Throws ConfigError naming the key ("sessions.rate_limit_burst").
+void apply_config_json(std::string_view json, RexdConfig& config);
+void apply_config_file(const std::filesystem::path& path, RexdConfig& config);
+
+}  // namespace rex::gateway

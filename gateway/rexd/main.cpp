@@ -1,0 +1,226 @@
+// rexd: the exchange server. Loads the catalogue, opens (or creates) the journal and recovers,
+// serves the WebSocket API and HTTP on one port, and on SIGTERM/SIGINT stops taking commands,
+// drains and commits what is queued, delivers it, and exits. docs/rexd-config.md.
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "exchange/exchange.hpp"
+#include "gateway/auth.hpp"
+#include "gateway/config.hpp"
+#include "gateway/log.hpp"
+#include "gateway/seeder.hpp"
+#include "gateway/server.hpp"
+#include "reference-data/loader.hpp"
+#include "reference-data/sha256.hpp"
+
+namespace {
+
+using namespace rex;
+using namespace rex::gateway;
+
+constexpr const char* kUsage = R"(usage: rexd [options]
+  --config FILE          JSON config (docs/rexd-config.md); built-in defaults otherwise
+  --listen ADDRESS       listen address (default 127.0.0.1)
+  --port N               port for WebSocket and HTTP (default 8080; 0 picks a free one)
+  --port-file FILE       write the bound port to FILE once listening
+  --catalogue FILE       reference data (default reference-data/catalogue/rex-catalogue.json)
+  --data-dir DIR         journal directory (default data)
+  --key-file FILE        API key hashes (docs/rexd-config.md)
+  --demo | --no-demo     demo API keys and the sample-day seed (default on)
+  --no-seed              demo keys, but do not seed the sample day
+  --sync | --no-sync     fsync every group commit (default on; off only for benchmarks)
+  --io-threads N         network threads (default 1)
+  --rate-limit N         messages per second per session (0: unlimited)
+  --log-level LEVEL      debug, info, warn, error, off
+  --hash-key KEY         print the SHA-256 of KEY for a key file, and exit
+  --help
+)";
+
+[[noreturn]] void usage_error(const std::string& what) {
+  std::fprintf(stderr, "rexd: %s\n%s", what.c_str(), kUsage);
+  std::exit(2);
+}
+
+std::uint64_t number(const std::string& flag, const char* text, std::uint64_t max) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(text, &end, 10);
+  if (errno || end == text || *end || text[0] == '-' || v > max) usage_error(flag + ": expected a number up to " + std::to_string(max));
+  return v;
+}
+
+RexdConfig parse_arguments(int argc, char** argv, std::string& port_file) {
+  RexdConfig config;
+  // The config file first, so every other flag overrides it whatever the order.
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--config") == 0) {
+      if (i + 1 >= argc) usage_error("--config needs a file");
+      apply_config_file(argv[i + 1], config);
+    }
+  }
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    auto value = [&]() -> const char* {
+      if (i + 1 >= argc) usage_error(flag + " needs a value");
+      return argv[++i];
+    };
+    if (flag == "--config") value();
+    else if (flag == "--listen") config.server.address = value();
+    else if (flag == "--port") config.server.port = static_cast<std::uint16_t>(number(flag, value(), 65535));
+    else if (flag == "--port-file") port_file = value();
+    else if (flag == "--catalogue") config.catalogue = value();
+    else if (flag == "--data-dir") config.data_directory = value();
+    else if (flag == "--key-file") config.key_file = value();
+    else if (flag == "--demo") config.demo = true;
+    else if (flag == "--no-demo") config.demo = false;
+    else if (flag == "--no-seed") config.seed_sample_day = false;
+    else if (flag == "--sync") config.sync_commits = true;
+    else if (flag == "--no-sync") config.sync_commits = false;
+    else if (flag == "--io-threads") config.server.io_threads = number(flag, value(), 64);
+    else if (flag == "--rate-limit") config.server.rate_limit_per_second = static_cast<std::uint32_t>(number(flag, value(), 100'000'000));
+    else if (flag == "--log-level") {
+      if (!parse_log_level(value(), config.log_level)) usage_error("--log-level: expected debug, info, warn, error or off");
+    } else if (flag == "--hash-key") {
+      std::printf("%s\n", refdata::sha256_hex(value()).c_str());
+      std::exit(0);
+    } else if (flag == "--help" || flag == "-h") {
+      std::printf("%s", kUsage);
+      std::exit(0);
+    } else {
+      usage_error("unknown option " + flag);
+    }
+  }
+  return config;
+}
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+
+int run(int argc, char** argv) {
+  // Block the stop signals in every thread; the main thread waits for them with sigwait.
+  const sigset_t signals = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::string port_file;
+  RexdConfig config = parse_arguments(argc, argv, port_file);
+  set_log_level(config.log_level);
+
+  refdata::Catalogue catalogue = refdata::load_catalogue_file(config.catalogue);
+  log_info("rexd", "catalogue " + catalogue.version() + " (" + std::to_string(catalogue.instruments().size()) +
+                       " instruments, sha256 " + catalogue.content_hash().substr(0, 16) + "...) from " +
+                       config.catalogue.string());
+
+  KeyStore keys;
+  if (!config.key_file.empty()) keys = KeyStore::load_file(config.key_file, catalogue, config.cancel_on_disconnect);
+  if (config.demo) {
+    KeyStore demo = KeyStore::demo(catalogue, config.cancel_on_disconnect);
+    if (keys.size() == 0) keys = std::move(demo);
+    else log_warn("rexd", "demo mode with a key file: the key file wins, no demo keys");
+  }
+  if (keys.size() == 0) throw std::runtime_error("no API keys: give --key-file (or auth.key_file), or run with --demo");
+
+  std::filesystem::create_directories(config.data_directory);
+  exchange::ExchangeConfig xc;
+  xc.data_directory = config.data_directory;
+  xc.sync_commits = config.sync_commits;
+  xc.inbound_capacity = config.inbound_capacity;
+  xc.max_group_commands = config.max_group_commands;
+  xc.snapshot_every_commands = config.snapshot_every_commands;
+  exchange::Exchange exchange(xc, catalogue);
+  log_info("rexd", "journal " + config.data_directory.string() + " open, recovered up to seq " +
+                       std::to_string(exchange.published_seq()) + (config.sync_commits ? "" : " (SYNC OFF: not durable)"));
+
+  ExchangeAdapter<exchange::Exchange> port(exchange);
+  Server server(config.server, exchange.catalogue(), keys, port);
+  Seeder seeder;
+  exchange.add_listener(&server);
+  exchange.add_listener(&seeder);
+  exchange.start();
+
+  if (config.demo && config.seed_sample_day) {
+    const std::size_t n = seeder.seed(config.sample_day, exchange.catalogue(), port);
+    if (n) {
+      log_info("rexd", "demo: seeded " + std::to_string(n) + " commands from " + config.sample_day.string());
+    } else {
+      log_info("rexd", "demo: journal already holds a market; sample day not seeded");
+    }
+  }
+
+  server.start();
+  const std::string where = config.server.address + ":" + std::to_string(server.port());
+  if (!port_file.empty()) {
+    std::ofstream(port_file) << server.port() << '\n';
+  }
+  log_info("rexd", "listening on " + where + ": WebSocket ws://" + where + "/ws, HTTP http://" + where + "/health");
+  if (config.demo) {
+    log_warn("rexd", "DEMO MODE: well-known API keys are active; use a key file and --no-demo in production");
+    std::string list;
+    for (const auto& p : exchange.catalogue().participants()) {
+      list += "\n    " + KeyStore::demo_key(p.code) + "  " + p.code + " (";
+      for (std::size_t r = 0; r < p.roles.size(); ++r) {
+        if (r) list += ',';
+        list += refdata::role_name(p.roles[r]);
+      }
+      list += ")";
+    }
+    log_info("rexd", "demo API keys:" + list);
+    log_info("rexd",
+             "first order, e.g. with websocat (docs/websocket-api.md):\n    websocat ws://" + where +
+                 "/ws\n    {\"op\":\"login\",\"api_key\":\"demo-zytrade\"}\n"
+                 "    {\"op\":\"new_order\",\"cl_ord_id\":\"my-1\",\"instrument\":\"CU-BARLEY-XUCHANG\",\"side\":\"buy\","
+                 "\"price\":\"75950.00\",\"qty\":\"1000\"}\n"
+                 "    books: curl http://" + where + "/api/v1/books/CU-BARLEY-XUCHANG");
+  }
+
+  // A CLOCK command now and then expires GTD orders when nothing else arrives.
+  std::atomic<bool> ticking{config.clock_interval_ms != 0};
+  std::thread clock;
+  if (ticking) {
+    clock = std::thread([&] {
+      const auto interval = std::chrono::milliseconds(config.clock_interval_ms);
+      auto next = std::chrono::steady_clock::now() + interval;
+      while (ticking.load()) {
+        std::this_thread::sleep_until(next);
+        next += interval;
+        if (!ticking.load()) break;
+        matcher::Command c;
+        c.type = matcher::CommandType::kClock;
+        exchange.submit(c, {kSeedGateway, 0, 0});
+      }
+    });
+  }
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  log_info("rexd", std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") + ": stopping");
+  ticking = false;
+  if (clock.joinable()) clock.join();
+  server.stop_intake();
+  exchange.stop();  // drains the inbound queue, commits, publishes to the gateway
+  log_info("rexd", "exchange stopped at seq " + std::to_string(exchange.published_seq()) + "; closing sessions");
+  server.stop();
+  log_info("rexd", "stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    log_error("rexd", e.what());
+    return 1;
+  }
+}

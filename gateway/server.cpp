@@ -1,0 +1,468 @@
+#include "gateway/server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <deque>
+#include <future>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include "gateway/json_out.hpp"
+#include "gateway/log.hpp"
+#include "gateway/protocol.hpp"
+#include "gateway/reject.hpp"
+
+namespace rex::gateway {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+class WsSession;
+
+// Per-session token bucket in integer nanosecond-tokens: no floating point, no clock per token.
+class RateLimiter {
+ public:
+  RateLimiter(std::uint32_t per_second, std::uint32_t burst)
+      : rate_(per_second), capacity_(static_cast<std::uint64_t>(burst) * kNsPerSecond), tokens_(capacity_) {}
+
+  bool allow(std::uint64_t now_ns) {
+    if (rate_ == 0) return true;
+    const std::uint64_t elapsed = now_ns > last_ ? now_ns - last_ : 0;
+    last_ = now_ns;
+    // Clamp before multiplying so a long idle gap cannot overflow; a full bucket is the most it can earn.
+    const std::uint64_t earn = std::min<std::uint64_t>(elapsed, kNsPerSecond * 3600) * rate_;
+    tokens_ = std::min(capacity_, tokens_ + earn);
+    if (tokens_ < kNsPerSecond) return false;
+    tokens_ -= kNsPerSecond;
+    return true;
+  }
+
+ private:
+  static constexpr std::uint64_t kNsPerSecond = 1'000'000'000;  // one message costs one second of one token
+  std::uint64_t rate_;
+  std::uint64_t capacity_;
+  std::uint64_t tokens_;
+  std::uint64_t last_ = 0;
+};
+
+}  // namespace
+
+struct Server::State : std::enable_shared_from_this<Server::State>, Outbox {
+  ServerConfig config;
+  const refdata::Catalogue& catalogue;
+  const KeyStore& keys;
+  ExchangePort& exchange;
+  GatewayMetrics metrics;
+  asio::io_context ioc;
+  asio::strand<asio::io_context::executor_type> core_strand;
+  std::unique_ptr<GatewayCore> core;
+  tcp::acceptor acceptor;
+  std::vector<std::thread> threads;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::atomic<bool> intake{true};
+  std::atomic<std::uint64_t> next_session{0};
+  std::atomic<std::uint16_t> bound_port{0};
+  std::unordered_map<SessionId, std::weak_ptr<WsSession>> registry;  // core strand only
+
+  State(ServerConfig c, const refdata::Catalogue& cat, const KeyStore& k, ExchangePort& x)
+      : config(std::move(c)), catalogue(cat), keys(k), exchange(x), core_strand(asio::make_strand(ioc)), acceptor(ioc) {
+    if (config.core.finished_orders_kept == 0) config.core.finished_orders_kept = 1;
+    core = std::make_unique<GatewayCore>(catalogue, keys, config.core, exchange, *this, metrics);
+  }
+
+  void deliver(SessionId session, std::vector<Message>&& messages) override;
+  void accept();
+  void session_opened(const std::shared_ptr<WsSession>& session, SessionId id);
+  void session_closed(SessionId id);
+};
+
+namespace {
+
+class WsSession : public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(tcp::socket&& socket, Server::State& state)
+      : ws_(std::move(socket)),
+        state_(state),
+        parser_(state.catalogue),
+        rate_(state.config.rate_limit_per_second, state.config.rate_limit_burst),
+        id_(++state.next_session) {}
+
+  template <class Body, class Allocator>
+  void run(http::request<Body, http::basic_fields<Allocator>> req) {
+    websocket::stream_base::timeout timeout = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeout.handshake_timeout = std::chrono::seconds(state_.config.handshake_timeout_seconds);
+    ws_.set_option(timeout);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "rexd"); }));
+    ws_.read_message_max(state_.config.max_message_bytes);
+    ws_.auto_fragment(false);
+    ws_.async_accept(req, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
+  }
+
+  // On this session's strand.
+  void enqueue(std::vector<Message>& messages) {
+    if (closed_) return;
+    for (auto& m : messages) {
+      queued_bytes_ += m->size();
+      queue_.push_back(std::move(m));
+    }
+    if (queue_.size() > state_.config.max_send_queue_messages || queued_bytes_ > state_.config.max_send_queue_bytes) {
+      state_.metrics.slow_consumer_disconnects.fetch_add(1, std::memory_order_relaxed);
+      log_warn("gateway", "session " + std::to_string(id_) + ": send queue overflow (" + std::to_string(queue_.size()) +
+                              " messages, " + std::to_string(queued_bytes_) + " bytes): slow consumer cut off");
+      cut_off();
+      return;
+    }
+    if (!writing_) write_next();
+  }
+
+  auto executor() { return ws_.get_executor(); }
+
+ private:
+  void on_accept(beast::error_code ec) {
+    if (ec) {
+      log(LogLevel::kDebug, "gateway", "websocket handshake failed: " + ec.message());
+      return;
+    }
+    state_.session_opened(shared_from_this(), id_);
+    read();
+  }
+
+  void read() {
+    ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) return close_down(ec);
+    state_.metrics.frames_in.fetch_add(1, std::memory_order_relaxed);
+    if (!state_.intake.load(std::memory_order_relaxed)) {
+      buffer_.consume(buffer_.size());
+      local_reject({}, {}, static_cast<std::uint16_t>(GatewayReject::kExchangeStopped), {});
+      return read();
+    }
+    const std::string_view text(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    const bool limited = !rate_.allow(steady_ns());
+    if (text.size() > state_.config.max_frame_bytes) {
+      local_reject({}, {}, static_cast<std::uint16_t>(GatewayReject::kFrameTooLarge),
+                   std::to_string(text.size()) + " bytes, at most " + std::to_string(state_.config.max_frame_bytes));
+    } else {
+      ParseError error;
+      bool op_known = false;
+      if (!parser_.parse(text, request_, error, op_known)) {
+        local_reject(request_.req, op_known ? op_name(request_.op) : std::string_view{}, error.code, error.detail);
+      } else if (limited) {
+        local_reject(request_.req, op_name(request_.op), static_cast<std::uint16_t>(GatewayReject::kRateLimited),
+                     std::to_string(state_.config.rate_limit_per_second) + " messages per second");
+      } else {
+        asio::post(state_.core_strand, [s = shared_from_this(), r = std::move(request_)]() {
+          s->state_.core->handle(s->id_, r);
+        });
+      }
+    }
+    buffer_.consume(buffer_.size());
+    read();
+  }
+
+  void local_reject(std::string_view req, std::string_view op, std::uint16_t code, std::string_view detail) {
+    state_.metrics.count_reject(code);
+    std::vector<Message> one{std::make_shared<const std::string>(GatewayCore::reject_message(req, op, code, detail))};
+    state_.metrics.messages_out.fetch_add(1, std::memory_order_relaxed);
+    enqueue(one);
+  }
+
+  void write_next() {
+    writing_ = true;
+    ws_.async_write(asio::buffer(*queue_.front()), beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    if (ec) return close_down(ec);
+    if (queue_.empty()) return;
+    queued_bytes_ -= queue_.front()->size();
+    queue_.pop_front();
+    if (!queue_.empty() && !closed_) return write_next();
+    if (queue_.empty() && closing_ && !closed_) send_close();
+  }
+
+  void send_close() {
+    closed_ = true;
+    ws_.async_close(websocket::close_code::going_away, [s = shared_from_this()](beast::error_code) {});
+  }
+
+  void cut_off() {
+    closed_ = true;
+    queue_.clear();
+    queued_bytes_ = 0;
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+  }
+
+  void close_down(beast::error_code ec) {
+    if (ec != websocket::error::closed && ec != asio::error::operation_aborted && ec != asio::error::eof) {
+      log(LogLevel::kDebug, "gateway", "session " + std::to_string(id_) + " ended: " + ec.message());
+    }
+    if (!reported_) {
+      reported_ = true;
+      closed_ = true;
+      state_.session_closed(id_);
+    }
+  }
+
+ public:
+  // Server shutdown: a polite close frame, on this session's strand.
+  // What is queued is sent first.
+  void close_politely() {
+    if (closed_ || closing_) return;
+    closing_ = true;
+    if (!writing_ && queue_.empty()) send_close();
+  }
+
+ private:
+  websocket::stream<beast::tcp_stream> ws_;
+  Server::State& state_;
+  beast::flat_buffer buffer_;
+  RequestParser parser_;
+  Request request_;
+  RateLimiter rate_;
+  SessionId id_;
+  std::deque<Message> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;  // a close frame follows the queue
+  bool closed_ = false;
+  bool reported_ = false;
+};
+
+std::optional<matcher::InstrumentId> instrument_from(const refdata::Catalogue& catalogue, std::string_view code) {
+  const auto* spec = catalogue.find_instrument(code);
+  if (!spec) return std::nullopt;
+  return spec->id;
+}
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket&& socket, Server::State& state) : stream_(std::move(socket)), state_(state) {}
+
+  void run() { asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::read, shared_from_this())); }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(state_.config.max_http_body_bytes);
+    stream_.expires_after(std::chrono::seconds(30));  // an idle HTTP client holds nothing for long
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream) return shutdown();
+    if (ec) return;
+    if (websocket::is_upgrade(parser_->get())) {
+      if (!state_.intake.load()) return shutdown();
+      stream_.expires_never();
+      std::make_shared<WsSession>(stream_.release_socket(), state_)->run(parser_->release());
+      return;
+    }
+    state_.metrics.http_requests.fetch_add(1, std::memory_order_relaxed);
+    route(parser_->release());
+  }
+
+  void respond(http::status status, std::string content_type, std::string body) {
+    auto res = std::make_shared<http::response<http::string_body>>(status, version_);
+    res->set(http::field::server, "rexd");
+    res->set(http::field::content_type, content_type);
+    res->keep_alive(keep_alive_);
+    res->body() = std::move(body);
+    res->prepare_payload();
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      if (!res->keep_alive()) return self->shutdown();
+      self->read();
+    });
+  }
+
+  void json_error(http::status status, std::string_view text) {
+    std::string body = "{\"error\":";
+    append_json_string(body, text);
+    body += "}\n";
+    respond(status, "application/json", std::move(body));
+  }
+
+  // Computes the body on the core strand, answers on this session's strand.
+  template <class F>
+  void from_core(F&& make_body) {
+    asio::post(state_.core_strand, [self = shared_from_this(), make_body = std::forward<F>(make_body)]() {
+      std::string body = make_body(*self->state_.core);
+      body += '\n';
+      asio::post(self->stream_.get_executor(), [self, body = std::move(body)]() mutable {
+        self->respond(http::status::ok, "application/json", std::move(body));
+      });
+    });
+  }
+
+  void route(http::request<http::string_body> req) {
+    version_ = req.version();
+    keep_alive_ = req.keep_alive();
+    if (req.method() != http::verb::get) return json_error(http::status::method_not_allowed, "only GET is served");
+    std::string_view target(req.target().data(), req.target().size());
+    if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
+    if (target == "/health") {
+      std::string body;
+      JsonOut j(body);
+      const bool ok = state_.intake.load();
+      j.begin_object()
+          .field("status", ok ? "ok" : "stopping")
+          .field_uint("published_seq", state_.exchange.published_seq())
+          .field_uint("sessions", state_.metrics.sessions_open.load())
+          .field("catalogue_version", state_.catalogue.version())
+          .end_object();
+      body += '\n';
+      return respond(ok ? http::status::ok : http::status::service_unavailable, "application/json", std::move(body));
+    }
+    if (target == "/metrics") {
+      return respond(http::status::ok, "text/plain; version=0.0.4", render_prometheus(state_.metrics, state_.exchange.stats()));
+    }
+    if (target == "/api/v1/instruments") {
+      return from_core([](GatewayCore& core) { return core.instruments_json(); });
+    }
+    constexpr std::string_view kBooks = "/api/v1/books/";
+    constexpr std::string_view kTrades = "/api/v1/trades/";
+    for (auto prefix : {kBooks, kTrades}) {
+      if (target.substr(0, prefix.size()) != prefix) continue;
+      const auto ins = instrument_from(state_.catalogue, target.substr(prefix.size()));
+      if (!ins) return json_error(http::status::not_found, "no instrument with that code");
+      const bool books = prefix == kBooks;
+      return from_core([id = *ins, books](GatewayCore& core) { return books ? core.book_json(id) : core.trades_json(id); });
+    }
+    return json_error(http::status::not_found,
+                      "not found; try /health, /metrics, /api/v1/instruments, /api/v1/books/<code>, /api/v1/trades/<code>");
+  }
+
+  void shutdown() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  Server::State& state_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  unsigned version_ = 11;
+  bool keep_alive_ = false;
+};
+
+}  // namespace
+
+void Server::State::deliver(SessionId session, std::vector<Message>&& messages) {
+  auto it = registry.find(session);
+  if (it == registry.end()) return;
+  auto s = it->second.lock();
+  if (!s) return;
+  asio::post(s->executor(), [s, m = std::move(messages)]() mutable { s->enqueue(m); });
+}
+
+void Server::State::accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec != asio::error::operation_aborted) log_warn("gateway", "accept failed: " + ec.message());
+      if (!self->acceptor.is_open()) return;
+    } else {
+      socket.set_option(tcp::no_delay(true));
+      std::make_shared<HttpSession>(std::move(socket), *self)->run();
+    }
+    self->accept();
+  });
+}
+
+void Server::State::session_opened(const std::shared_ptr<WsSession>& session, SessionId id) {
+  metrics.sessions_open.fetch_add(1, std::memory_order_relaxed);
+  metrics.sessions_total.fetch_add(1, std::memory_order_relaxed);
+  asio::post(core_strand, [this, weak = std::weak_ptr<WsSession>(session), id]() {
+    registry.emplace(id, weak);
+    core->open_session(id);
+  });
+}
+
+void Server::State::session_closed(SessionId id) {
+  metrics.sessions_open.fetch_sub(1, std::memory_order_relaxed);
+  asio::post(core_strand, [this, id]() {
+    registry.erase(id);
+    core->close_session(id);
+  });
+}
+
+Server::Server(ServerConfig config, const refdata::Catalogue& catalogue, const KeyStore& keys, ExchangePort& exchange)
+    : state_(std::make_shared<State>(std::move(config), catalogue, keys, exchange)) {}
+
+Server::~Server() { stop(); }
+
+void Server::start() {
+  State& s = *state_;
+  const auto address = asio::ip::make_address(s.config.address);
+  const tcp::endpoint endpoint(address, s.config.port);
+  s.acceptor.open(endpoint.protocol());
+  s.acceptor.set_option(asio::socket_base::reuse_address(true));
+  s.acceptor.bind(endpoint);
+  s.acceptor.listen(asio::socket_base::max_listen_connections);
+  s.bound_port = s.acceptor.local_endpoint().port();
+  s.work.emplace(asio::make_work_guard(s.ioc));
+  s.accept();
+  const std::size_t n = std::max<std::size_t>(1, s.config.io_threads);
+  for (std::size_t i = 0; i < n; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
+}
+
+std::uint16_t Server::port() const { return state_->bound_port.load(); }
+
+void Server::stop_intake() {
+  State& s = *state_;
+  s.intake = false;
+  asio::post(s.ioc, [&s] {
+    beast::error_code ignored;
+    s.acceptor.close(ignored);
+  });
+}
+
+void Server::stop() {
+  State& s = *state_;
+  if (s.threads.empty()) return;
+  stop_intake();
+  // Close every session politely from the core strand (which owns the registry), then let the
+  // I/O threads finish the close handshakes, bounded in time.
+  std::promise<void> closed;
+  asio::post(s.core_strand, [&s, &closed] {
+    for (auto& [id, weak] : s.registry) {
+      if (auto session = weak.lock()) asio::post(session->executor(), [session] { session->close_politely(); });
+    }
+    closed.set_value();
+  });
+  closed.get_future().wait();
+  s.work.reset();
+  constexpr auto kCloseGrace = std::chrono::milliseconds(500);  // enough for loopback close frames
+  std::this_thread::sleep_for(kCloseGrace);
+  s.ioc.stop();
+  for (auto& t : s.threads) t.join();
+  s.threads.clear();
+}
+
+void Server::on_recovered(const matcher::EngineSnapshot& state) {
+  asio::post(state_->core_strand, [s = state_, snapshot = state]() { s->core->on_recovered(snapshot); });
+}
+
+void Server::on_results(std::span<const exchange::CommandResult> batch) {
+  asio::post(state_->core_strand, [s = state_, b = ResultBatch::copy(batch)]() { s->core->on_results(b); });
+}
+
+const GatewayMetrics& Server::metrics() const { return state_->metrics; }
+std::size_t Server::session_count() const { return state_->metrics.sessions_open.load(); }
+
+}  // namespace rex::gateway
