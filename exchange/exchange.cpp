@@ -258,6 +258,23 @@ void Exchange::State::run_writer() {
     forward_durable(pending, pending_started);
   };
 
+  // One write transaction for the batches [first, last): their commands and derived trades.
+  auto write = [&](std::vector<Batch*>::iterator first, std::vector<Batch*>::iterator last) {
+    return journal.write_group([&](persistence::Journal::Appender& append) {
+      for (auto it = first; it != last; ++it) {
+        const Batch* b = *it;
+        std::uint32_t begin = 0;
+        for (std::size_t i = 0; i < b->size(); ++i) {
+          append.command(b->commands[i], b->origins[i]);
+          for (std::uint32_t e = begin; e < b->event_end[i]; ++e) {
+            if (b->events[e].type == matcher::EventType::kTrade) append.trade(b->events[e]);
+          }
+          begin = b->event_end[i];
+        }
+      }
+    });
+  };
+
   for (;;) {
     std::size_t commands = 0;
     while (Batch* b = to_writer.front()) {
@@ -286,24 +303,28 @@ void Exchange::State::run_writer() {
     }
 
     const std::uint64_t started_ns = steady_ns();
-    const persistence::WriteStatus status = journal.write_group([&](persistence::Journal::Appender& append) {
-      for (const Batch* b : group) {
-        std::uint32_t first = 0;
-        for (std::size_t i = 0; i < b->size(); ++i) {
-          append.command(b->commands[i], b->origins[i]);
-          for (std::uint32_t e = first; e < b->event_end[i]; ++e) {
-            if (b->events[e].type == matcher::EventType::kTrade) append.trade(b->events[e]);
-          }
-          first = b->event_end[i];
+    persistence::WriteStatus status = write(group.begin(), group.end());
+    std::size_t stored = status == persistence::WriteStatus::kOk ? group.size() : 0;
+    if (status == persistence::WriteStatus::kFull && group.size() > 1) {
+      // The map is at its limit: keep what fits, batch by batch, before refusing the rest.
+      for (stored = 0; stored < group.size(); ++stored) {
+        if (write(group.begin() + static_cast<std::ptrdiff_t>(stored),
+                  group.begin() + static_cast<std::ptrdiff_t>(stored) + 1) != persistence::WriteStatus::kOk) {
+          break;
         }
       }
-    });
-    if (status != persistence::WriteStatus::kOk) {
+    }
+    if (stored < group.size()) {
       std::fprintf(stderr, "rex exchange: journal full or failing (%s): no longer accepting commands\n",
                    journal.last_error_text().c_str());
       journal_full.store(true, std::memory_order_release);
+      std::vector<Batch*> refused(group.begin() + static_cast<std::ptrdiff_t>(stored), group.end());
+      group.resize(stored);
+      make_pending_durable();  // rare path: a sync of its own rather than reasoning about which commit ran
+      pending.swap(group);
+      pending_started = started_ns;
       make_pending_durable();
-      forward_rejected(group);
+      forward_rejected(refused);
       continue;
     }
     // This commit's own data sync also flushed the previous group's meta page: it is durable now.

@@ -1,7 +1,9 @@
 #include "persistence/journal.hpp"
 
 #include <lmdb.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -27,10 +29,25 @@ void check(int rc, const std::string& what) {
 }  // namespace
 
 Journal::Journal(JournalOptions options, const JournalMetadata* create_with) : options_(std::move(options)) {
+  const auto data_file = options_.directory / "data.mdb";
+  std::error_code ec;
+  if (!std::filesystem::exists(data_file, ec)) {
+    if (options_.read_only || create_with == nullptr) {
+      throw JournalError("no journal in " + options_.directory.string() + " (data.mdb missing)");
+    }
+    create(*create_with);
+  }
+  // LMDB would take an empty file for a new environment: a journal cut to nothing must not
+  // silently become an empty journal (creation never leaves one: see create()).
+  constexpr std::uintmax_t kMetaPagesBytes = 2 * 4096;  // LMDB's two meta pages
+  if (std::filesystem::file_size(data_file, ec) < kMetaPagesBytes) {
+    throw JournalError(data_file.string() + " is truncated: " + std::to_string(std::filesystem::file_size(data_file, ec)) +
+                       " bytes, less than LMDB's two meta pages");
+  }
   open_environment();
   try {
     check_not_truncated();
-    create_or_load_metadata(create_with);
+    load_metadata();
     load_tail();
   } catch (...) {
     mdb_env_close(env_);
@@ -43,21 +60,44 @@ Journal::~Journal() {
   mdb_env_close(env_);
 }
 
-void Journal::open_environment() {
-  const auto data_file = options_.directory / "data.mdb";
+// A new journal is built aside, in <directory>/.creating, synced, and renamed into place: a crash
+// at any moment leaves either no data.mdb or a complete one holding its metadata.
+void Journal::create(const JournalMetadata& metadata) {
+  const auto aside = options_.directory / ".creating";
   std::error_code ec;
-  // LMDB would take an empty file for a new environment: a journal cut to nothing must not
-  // silently become an empty journal.
-  constexpr std::uintmax_t kMetaPagesBytes = 2 * 4096;  // LMDB's two meta pages
-  if (std::filesystem::exists(data_file, ec) && std::filesystem::file_size(data_file, ec) < kMetaPagesBytes) {
-    throw JournalError(data_file.string() + " is truncated: " + std::to_string(std::filesystem::file_size(data_file, ec)) +
-                       " bytes, less than LMDB's two meta pages");
+  std::filesystem::remove_all(aside, ec);
+  std::filesystem::create_directories(aside, ec);
+  if (ec) throw JournalError("cannot create " + aside.string() + ": " + ec.message());
+  MDB_env* env = nullptr;
+  check(mdb_env_create(&env), "mdb_env_create");
+  MDB_txn* txn = nullptr;
+  int rc = mdb_env_set_maxdbs(env, kMaxDatabases);
+  if (rc == MDB_SUCCESS) rc = mdb_env_open(env, aside.c_str(), 0, 0644);
+  if (rc == MDB_SUCCESS) rc = mdb_txn_begin(env, nullptr, 0, &txn);
+  const std::string value = encode_metadata(metadata);
+  for (const char* name : {"meta", "commands", "trades", "snapshots"}) {
+    MDB_dbi d = 0;
+    if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, name, MDB_CREATE, &d);
+    if (rc == MDB_SUCCESS && std::string_view(name) == "meta") {
+      MDB_val key = as_val(kMetadataKey);
+      MDB_val v = as_val(value);
+      rc = mdb_put(txn, d, &key, &v, 0);
+    }
   }
-  if (!std::filesystem::exists(data_file, ec)) {
-    if (options_.read_only) throw JournalError("no journal in " + options_.directory.string() + " (data.mdb missing)");
-    std::filesystem::create_directories(options_.directory, ec);
-    if (ec) throw JournalError("cannot create " + options_.directory.string() + ": " + ec.message());
+  if (txn != nullptr) rc = rc == MDB_SUCCESS ? mdb_txn_commit(txn) : (mdb_txn_abort(txn), rc);
+  if (rc == MDB_SUCCESS) rc = mdb_env_sync(env, 1);
+  mdb_env_close(env);
+  if (rc != MDB_SUCCESS) fail("cannot create a journal in " + aside.string(), rc);
+  std::filesystem::rename(aside / "data.mdb", options_.directory / "data.mdb", ec);
+  if (ec) throw JournalError("cannot move the new journal into place: " + ec.message());
+  if (const int dir = ::open(options_.directory.c_str(), O_RDONLY | O_DIRECTORY); dir >= 0) {
+    ::fsync(dir);  // the rename itself is durable
+    ::close(dir);
   }
+  std::filesystem::remove_all(aside, ec);
+}
+
+void Journal::open_environment() {
   check(mdb_env_create(&env_), "mdb_env_create");
   unsigned flags = MDB_NOTLS;  // read transactions are not tied to threads
   if (options_.read_only) {
@@ -92,14 +132,12 @@ void Journal::check_not_truncated() const {
   }
 }
 
-void Journal::create_or_load_metadata(const JournalMetadata* create_with) {
+void Journal::load_metadata() {
   MDB_txn* txn = nullptr;
-  const bool ro = options_.read_only;
-  check(mdb_txn_begin(env_, nullptr, ro ? MDB_RDONLY : 0, &txn), "mdb_txn_begin");
-  const unsigned create = ro ? 0 : MDB_CREATE;
+  check(mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin");
   auto open_db = [&](const char* name, unsigned& out) {
     MDB_dbi d = 0;
-    const int rc = mdb_dbi_open(txn, name, create, &d);
+    const int rc = mdb_dbi_open(txn, name, 0, &d);
     if (rc != MDB_SUCCESS) {
       mdb_txn_abort(txn);
       fail(std::string("journal table '") + name + "' missing or unreadable", rc);
@@ -110,39 +148,12 @@ void Journal::create_or_load_metadata(const JournalMetadata* create_with) {
   open_db("commands", dbi_commands_);
   open_db("trades", dbi_trades_);
   open_db("snapshots", dbi_snapshots_);
-
   MDB_val key = as_val(kMetadataKey);
   MDB_val value{};
-  int rc = mdb_get(txn, dbi_meta_, &key, &value);
-  std::string stored;
-  if (rc == MDB_NOTFOUND) {
-    if (ro || create_with == nullptr) {
-      mdb_txn_abort(txn);
-      throw JournalError("journal in " + options_.directory.string() + " has no metadata record");
-    }
-    MDB_stat commands{};
-    mdb_stat(txn, dbi_commands_, &commands);
-    if (commands.ms_entries != 0) {
-      mdb_txn_abort(txn);
-      throw JournalError("journal has commands but no metadata record (deleted?)");
-    }
-    stored = encode_metadata(*create_with);
-    MDB_val v = as_val(stored);
-    rc = mdb_put(txn, dbi_meta_, &key, &v, MDB_NOOVERWRITE);
-    if (rc != MDB_SUCCESS) {
-      mdb_txn_abort(txn);
-      fail("cannot write the metadata record", rc);
-    }
-  } else if (rc != MDB_SUCCESS) {
-    mdb_txn_abort(txn);
-    fail("cannot read the metadata record", rc);
-  } else {
-    stored.assign(as_view(value));
-  }
-  rc = ro ? (mdb_txn_abort(txn), MDB_SUCCESS) : mdb_txn_commit(txn);
-  check(rc, "cannot commit the journal's tables");
-  if (!ro) check(mdb_env_sync(env_, 1), "mdb_env_sync");
-
+  const int rc = mdb_get(txn, dbi_meta_, &key, &value);
+  const std::string stored = rc == MDB_SUCCESS ? std::string(as_view(value)) : std::string();
+  mdb_txn_commit(txn);  // a read-only commit keeps the table handles open for the environment
+  if (rc != MDB_SUCCESS) throw JournalError("the journal in " + options_.directory.string() + " has no metadata record");
   if (!decode_metadata(stored, metadata_)) throw JournalError("the metadata record does not decode");
   if (metadata_.format_version != kJournalFormatVersion) {
     throw JournalError("journal format version " + std::to_string(metadata_.format_version) +

@@ -118,8 +118,9 @@ class Journal {
 
  private:
   friend class Appender;
+  void create(const JournalMetadata& metadata);
   void open_environment();
-  void create_or_load_metadata(const JournalMetadata* create_with);
+  void load_metadata();
   void check_not_truncated() const;
   void load_tail();
   bool grow_map();

@@ -1,0 +1,218 @@
+// The pipeline end to end on a real journal: stamping, order, durability before publication,
+// restart, back-pressure, a full journal, reference data checks.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <thread>
+
+#include "exchange/exchange.hpp"
+#include "persistence/recovery.hpp"
+#include "persistence/verify.hpp"
+#include "reference-data/loader.hpp"
+#include "tests/exchange/recorder.hpp"
+#include "tests/persistence/support.hpp"
+
+using namespace rex;
+using exchange::SubmitStatus;
+using rex::testing::TempDir;
+
+namespace {
+
+const refdata::Catalogue& catalogue() { return testing::bundled_catalogue(); }
+
+exchange::ExchangeConfig config(const TempDir& dir) {
+  exchange::ExchangeConfig c;
+  c.data_directory = dir.path();
+  c.snapshot_every_commands = 500;
+  return c;
+}
+
+persistence::JournalOptions journal_options(const TempDir& dir) {
+  persistence::JournalOptions o;
+  o.directory = dir.path();
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("commands from several gateway threads are stamped, run, journaled, then published in order",
+          "[exchange]") {
+  TempDir dir;
+  testing::Recorder recorder;
+  constexpr int kThreads = 2;
+  constexpr std::uint64_t kPerThread = 3000;
+  {
+    exchange::Exchange ex(config(dir), catalogue());
+    ex.add_listener(&recorder);
+    ex.start();
+    std::vector<std::thread> gateways;
+    for (int t = 0; t < kThreads; ++t) {
+      gateways.emplace_back([&ex, t] {
+        testing::OrderFlow flow(catalogue(), 100 + static_cast<std::uint64_t>(t));
+        for (std::uint64_t i = 0; i < kPerThread; ++i) {
+          matcher::Command c = flow.next();
+          c.seq = 999;  // overwritten by the sequencer
+          REQUIRE(testing::submit_patiently(ex, c, {1, static_cast<std::uint64_t>(t), i}) == SubmitStatus::kQueued);
+        }
+      });
+    }
+    for (auto& g : gateways) g.join();
+    REQUIRE(recorder.wait_for(kThreads * kPerThread));
+    REQUIRE(ex.published_seq() == kThreads * kPerThread);
+    const exchange::ExchangeStats stats = ex.stats();
+    REQUIRE(stats.commands_submitted == kThreads * kPerThread);
+    REQUIRE(stats.commands_journaled == kThreads * kPerThread);
+    REQUIRE(stats.group_commits > 0);
+    REQUIRE(stats.commit_nanoseconds_max > 0);
+  }
+  REQUIRE(recorder.recovered_calls() == 1);
+  REQUIRE(recorder.recovered().orders.empty());
+  const auto results = recorder.results();
+  REQUIRE(results.size() == kThreads * kPerThread);
+  std::vector<std::uint64_t> next_request(kThreads, 0);
+  matcher::Timestamp last_time = 0;
+  std::vector<matcher::Event> published_events;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    REQUIRE(r.status == SubmitStatus::kQueued);
+    REQUIRE(r.command.seq == i + 1);
+    REQUIRE(r.command.timestamp >= last_time);
+    last_time = r.command.timestamp;
+    REQUIRE(r.origin.request == next_request[r.origin.session]++);  // each gateway's order kept
+    for (const auto& e : r.events) {
+      REQUIRE(e.seq == r.command.seq);
+      published_events.push_back(e);
+    }
+  }
+  // The journal holds exactly the published commands, and replaying it gives the published events.
+  persistence::Journal j(journal_options(dir), nullptr);
+  REQUIRE(persistence::verify_journal(j).ok);
+  matcher::Engine engine(catalogue().instruments(), persistence::engine_options_for(catalogue()));
+  matcher::EventBuffer replayed;
+  persistence::Sha256 sha;
+  persistence::CommandRecord record;
+  std::size_t i = 0;
+  j.reader().scan(persistence::Table::kCommands, 1, [&](std::uint64_t seq, std::string_view value) {
+    persistence::decode_command_record(sha, {}, seq, value, record);
+    REQUIRE(record.command == results[i].command);
+    REQUIRE(record.origin.request == results[i].origin.request);
+    engine.process(record.command, replayed);
+    ++i;
+    return true;
+  });
+  REQUIRE(i == results.size());
+  REQUIRE(replayed == published_events);
+}
+
+TEST_CASE("a restarted exchange recovers the same books and continues the sequence", "[exchange]") {
+  TempDir dir;
+  testing::OrderFlow flow(catalogue(), 7);
+  matcher::Timestamp last_time = 0;
+  for (int run = 0; run < 3; ++run) {
+    testing::Recorder recorder;
+    exchange::Exchange ex(config(dir), catalogue());
+    ex.add_listener(&recorder);
+    ex.start();
+    REQUIRE(ex.published_seq() == static_cast<std::uint64_t>(run) * 1200);
+    for (int i = 0; i < 1200; ++i) {
+      REQUIRE(testing::submit_patiently(ex, flow.next(), {}) == SubmitStatus::kQueued);
+    }
+    REQUIRE(recorder.wait_for(1200));
+    ex.stop();
+    REQUIRE(ex.submit(flow.next(), {}) == SubmitStatus::kStopped);
+    const auto results = recorder.results();
+    REQUIRE(results.front().command.seq == static_cast<std::uint64_t>(run) * 1200 + 1);
+    REQUIRE(results.front().command.timestamp >= last_time);
+    last_time = results.back().command.timestamp;
+
+    if (run > 0) {  // what it recovered at start is what a from-scratch replay of the journal gives
+      testing::Recorder again;
+      {
+        exchange::Exchange reopened(config(dir), catalogue());
+        reopened.add_listener(&again);
+        reopened.start();
+      }
+      persistence::Journal j(journal_options(dir), nullptr);
+      const testing::Replay replay = testing::replay_from_scratch(j, catalogue());
+      REQUIRE(again.recovered() == replay.state);
+      REQUIRE_FALSE(replay.state.orders.empty());
+      REQUIRE(j.reader().last_key(persistence::Table::kSnapshots).has_value());
+    }
+  }
+}
+
+TEST_CASE("submit answers busy when the inbound queue is full, stopped after stop", "[exchange]") {
+  TempDir dir;
+  exchange::ExchangeConfig c = config(dir);
+  c.inbound_capacity = 8;
+  testing::Recorder recorder;
+  exchange::Exchange ex(c, catalogue());
+  ex.add_listener(&recorder);
+  testing::OrderFlow flow(catalogue(), 3);
+  for (int i = 0; i < 8; ++i) REQUIRE(ex.submit(flow.next(), {}) == SubmitStatus::kQueued);  // not started yet
+  REQUIRE(ex.submit(flow.next(), {}) == SubmitStatus::kBusy);
+  REQUIRE(ex.stats().commands_busy == 1);
+  REQUIRE(ex.stats().inbound_depth == 8);
+  ex.start();
+  REQUIRE(recorder.wait_for(8));
+  ex.stop();
+  REQUIRE(ex.submit(flow.next(), {}) == SubmitStatus::kStopped);
+  REQUIRE(ex.published_seq() == 8);
+}
+
+TEST_CASE("a full journal stops new commands with a clear reject and keeps what it acknowledged",
+          "[exchange][full]") {
+  TempDir dir;
+  exchange::ExchangeConfig c = config(dir);
+  c.journal_initial_map_bytes = std::size_t{1} << 18;  // 256 KiB: grows once or twice...
+  c.journal_max_map_bytes = std::size_t{1} << 20;      // ...and is full at 1 MiB
+  c.snapshot_every_commands = 0;
+  testing::Recorder recorder;
+  std::uint64_t queued = 0;
+  std::uint64_t published = 0;
+  {
+    exchange::Exchange ex(c, catalogue());
+    ex.add_listener(&recorder);
+    ex.start();
+    testing::OrderFlow flow(catalogue(), 11);
+    SubmitStatus s = SubmitStatus::kQueued;
+    for (int i = 0; i < 200000 && s == SubmitStatus::kQueued; ++i) {
+      s = testing::submit_patiently(ex, flow.next(), {2, 1, static_cast<std::uint64_t>(i)});
+      if (s == SubmitStatus::kQueued) ++queued;
+    }
+    REQUIRE(s == SubmitStatus::kJournalFull);
+    REQUIRE(recorder.wait_for(queued));  // every queued command gets an answer
+    REQUIRE(ex.submit(flow.next(), {}) == SubmitStatus::kJournalFull);
+    published = ex.published_seq();  // reads keep working
+    REQUIRE(published > 1000);
+  }
+  const auto results = recorder.results();
+  REQUIRE(results.size() == queued);
+  std::size_t durable = 0;
+  while (durable < results.size() && results[durable].status == SubmitStatus::kQueued) ++durable;
+  REQUIRE(durable == published);
+  REQUIRE(durable < results.size());  // some were refused...
+  for (std::size_t i = durable; i < results.size(); ++i) {  // ...all of them after the last durable one
+    REQUIRE(results[i].status == SubmitStatus::kJournalFull);
+    REQUIRE(results[i].command.seq == 0);
+    REQUIRE(results[i].events.empty());
+    REQUIRE(results[i].origin.request == i);
+  }
+  // Nothing is corrupted: with room again the journal verifies, holds exactly the acknowledged
+  // commands, and the exchange restarts on it.
+  persistence::Journal j(journal_options(dir), nullptr);
+  const persistence::VerifyReport report = persistence::verify_journal(j);
+  REQUIRE(report.ok);
+  REQUIRE(report.last_seq == published);
+  REQUIRE(persistence::recover(j, catalogue()).engine->snapshot() ==
+          testing::replay_from_scratch(j, catalogue()).state);
+}
+
+TEST_CASE("an exchange refuses a journal written with other reference data", "[exchange]") {
+  TempDir dir;
+  { exchange::Exchange ex(config(dir), catalogue()); }
+  std::ifstream in(std::filesystem::path(REX_SOURCE_DIR) / refdata::kBundledCataloguePath, std::ios::binary);
+  const std::string json = std::string(std::istreambuf_iterator<char>(in), {}) + "\n";
+  REQUIRE_THROWS_WITH(exchange::Exchange(config(dir), refdata::load_catalogue_string(json)),
+                      Catch::Contains("reference data differs"));
+}
