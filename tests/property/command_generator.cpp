@@ -32,12 +32,16 @@ constexpr refdata::Timestamp kRoundExpiry = 10'000;
 constexpr refdata::Timestamp kExpiryNowMarker = UINT64_MAX;
 constexpr refdata::Timestamp kExpiryPastMarker = UINT64_MAX - 1;
 
-InstrumentSpec make_spec(refdata::InstrumentId id, const char* code, Price tick, Quantity lot_minimum,
-                         Quantity lot_increment, Price floor, Price ceiling) {
+InstrumentSpec make_spec(refdata::InstrumentId id, const char* code, std::uint32_t commodity, std::uint32_t grade,
+                         std::uint32_t hub, Price differential, Price tick, Quantity lot_minimum, Quantity lot_increment,
+                         Price floor, Price ceiling) {
   InstrumentSpec s;
   s.id = id;
   s.code = code;
-  s.commodity = id % 2;  // 0 and 2 share a commodity, so a commodity halt covers two books
+  s.commodity = commodity;
+  s.grade = grade;
+  s.hub = hub;
+  s.differential = differential;
   s.tick_size = tick;
   s.lot_minimum = lot_minimum;
   s.lot_increment = lot_increment;
@@ -46,14 +50,38 @@ InstrumentSpec make_spec(refdata::InstrumentId id, const char* code, Price tick,
   return s;
 }
 
+// Quality attributes of the property catalogue (fixed point, scale 0 or 2).
+constexpr refdata::AttributeId kImpurity = 0;   // steel, per mille
+constexpr refdata::AttributeId kThickness = 1;  // steel, 0.01 mm
+constexpr refdata::AttributeId kCopper = 2;     // copper, 0.01 %
+constexpr refdata::AttributeId kMoisture = 3;   // no grade limits it: only buyers bound it
+
+refdata::AttributeRange range(refdata::AttributeId attribute, std::int64_t min, std::int64_t max) {
+  refdata::AttributeRange r;
+  r.attribute = attribute;
+  r.min = min;
+  r.max = max;
+  return r;
+}
+
 }  // namespace
 
+// Steel (commodity 0) has three instruments whose bands line up on the base basis, so quality bids
+// reach across grades and hubs; copper (commodity 1) has one. Grades: 0 HMS1, 1 HMS2, 2 copper
+// Barley; hubs 0 and 1.
 std::vector<InstrumentSpec> property_instruments() {
-  return {
-      make_spec(0, "ST-HMS-PROP", 10, 1000, 500, 5000, 5100),        // 11 prices
-      make_spec(1, "CU-BARLEY-PROP", 50, 2000, 1000, 20000, 20300),  // 7 prices
-      make_spec(2, "ST-SHRED-PROP", 1, 100, 100, 100, 108),          // 9 prices; steel again (commodity 0)
+  std::vector<InstrumentSpec> specs{
+      make_spec(0, "FE-HMS1-PROP", 0, 0, 0, 0, 10, 1000, 500, 5000, 5100),           // 11 prices
+      make_spec(1, "CU-BARLEY-PROP", 1, 2, 0, 0, 50, 2000, 1000, 20000, 20300),      // 7 prices
+      make_spec(2, "FE-HMS2-PROP", 0, 1, 0, -100, 10, 100, 100, 4900, 4980),         // base 5000..5080
+      make_spec(3, "FE-HMS1-HUB1-PROP", 0, 0, 1, 50, 10, 1000, 500, 5050, 5150),     // base 5000..5100
   };
+  for (InstrumentSpec& s : specs) {
+    if (s.grade == 0) s.quality = {range(kImpurity, 0, 300), range(kThickness, 60, 1000)};
+    if (s.grade == 1) s.quality = {range(kImpurity, 0, 500), range(kThickness, 30, 1000)};
+    if (s.grade == 2) s.quality = {range(kCopper, 9990, 10000)};
+  }
+  return specs;
 }
 
 std::uint64_t Random::next() {
@@ -182,7 +210,7 @@ Command CommandGenerator::next(const ReferenceBook& book) {
 
   Command c;
   std::optional<refdata::Timestamp> at;  // a timestamp the command should carry, if any
-  const std::int64_t total = 560 + cancel_weight + 170 + mass_weight + 3 + 30 + 3 + 10 + 3;
+  const std::int64_t total = 560 + cancel_weight + 170 + mass_weight + 3 + 30 + 2 + 10 + 3;
   std::int64_t roll = random_.between(0, total - 1);
   auto take = [&roll](std::int64_t weight) {
     const bool hit = roll < weight;
@@ -210,8 +238,8 @@ Command CommandGenerator::next(const ReferenceBook& book) {
       }
       if (next_expiry) at = *next_expiry - (random_.percent(30) ? 1 : 0);
     }
-  } else if (take(3)) {
-    c = halt_or_resume(CommandType::kHalt);
+  } else if (take(2)) {
+    c = halt_or_resume(narrowing_.no_halts ? CommandType::kResume : CommandType::kHalt);
   } else if (take(10)) {
     c = halt_or_resume(CommandType::kResume);
   } else {
@@ -281,6 +309,11 @@ Command CommandGenerator::new_order() {
     c.min_quantity = spec.lot_increment * random_.between(1, c.quantity / spec.lot_increment);
   }
   if (c.time_in_force == TimeInForce::kGoodTillDate) c.expiry = static_cast<refdata::Timestamp>(random_.between(1, kMaxGtdLifetime));
+  if (c.side == Side::kSell && random_.percent(65)) c.quality = assay(spec);
+  if (c.side == Side::kBuy && random_.percent(35)) {
+    if (random_.percent(60)) c.quality = bounds(spec);
+    if (random_.percent(60)) accepted_sets(c);
+  }
 
   // Most orders are made consistent; the rest keep whatever combination the dice gave.
   if (random_.percent(85)) {
@@ -319,12 +352,82 @@ Command CommandGenerator::new_order() {
         c.expiry = static_cast<refdata::Timestamp>(random_.between(1, kMaxGtdLifetime));
       }
     }
+    if (random_.percent(10)) spoil_quality(c);
     if (random_.percent(4)) c.side = static_cast<Side>(random_.between(2, 255));
     if (random_.percent(4)) c.order_type = static_cast<OrderType>(random_.between(2, 255));
     if (random_.percent(4)) c.time_in_force = static_cast<TimeInForce>(random_.between(5, 255));
     if (random_.percent(4)) c.self_trade = static_cast<SelfTradePrevention>(random_.between(5, 255));
   }
   return c;
+}
+
+// A lot's assay: some of its commodity's attributes, mostly inside the grade's limits.
+matcher::QualityTerms CommandGenerator::assay(const InstrumentSpec& spec) {
+  matcher::QualityTerms q;
+  auto measure = [&](refdata::AttributeId attribute, std::int64_t lo, std::int64_t hi, std::int64_t off_lo,
+                     std::int64_t off_hi) {
+    const std::int64_t v = random_.percent(90) ? random_.between(lo, hi) : random_.between(off_lo, off_hi);
+    q.terms[q.count++] = range(attribute, v, v);
+  };
+  if (spec.commodity == 0) {
+    if (random_.percent(80)) measure(kImpurity, 0, 300, 301, 550);
+    if (random_.percent(80)) measure(kThickness, 60, 1000, 20, 59);
+  } else {
+    if (random_.percent(85)) measure(kCopper, 9990, 10000, 9980, 9989);
+  }
+  if (random_.percent(50)) measure(kMoisture, 0, 80, 0, 80);
+  return q;
+}
+
+// A buyer's own bounds on one or two attributes of its commodity.
+matcher::QualityTerms CommandGenerator::bounds(const InstrumentSpec& spec) {
+  matcher::QualityTerms q;
+  if (spec.commodity == 0) {
+    if (random_.percent(60)) q.terms[q.count++] = range(kImpurity, refdata::kNoLowerLimit, 100 * random_.between(1, 4));
+    if (random_.percent(50)) q.terms[q.count++] = range(kThickness, 100 * random_.between(0, 3), refdata::kNoUpperLimit);
+  } else if (random_.percent(70)) {
+    q.terms[q.count++] = range(kCopper, 9990 + random_.between(0, 8), 10000);
+  }
+  if (random_.percent(30)) q.terms[q.count++] = range(kMoisture, 0, 20 * random_.between(1, 4));
+  return q;
+}
+
+void CommandGenerator::accepted_sets(Command& c) {
+  constexpr std::uint64_t kGrades[] = {0, 0b011, 0b010, 0b001, 0b100, 0b111};
+  constexpr std::uint64_t kHubs[] = {0, 0b11, 0b10, 0b01};
+  c.accepted_grades = kGrades[random_.between(0, 5)];
+  c.accepted_hubs = kHubs[random_.between(0, 3)];
+}
+
+// Terms the engine must refuse: unordered, repeated, inverted, too many, a sell range, sets on a sell.
+void CommandGenerator::spoil_quality(Command& c) {
+  matcher::QualityTerms& q = c.quality;
+  switch (random_.between(0, 5)) {
+    case 0:
+      q.count = 2;
+      q.terms[0] = range(kThickness, 100, 100);
+      q.terms[1] = range(kImpurity, 100, 100);
+      break;
+    case 1:
+      q.count = 2;
+      q.terms[0] = range(kImpurity, 100, 100);
+      q.terms[1] = range(kImpurity, 100, 100);
+      break;
+    case 2:
+      q.count = 1;
+      q.terms[0] = range(kMoisture, 50, 10);
+      break;
+    case 3:
+      q.count = static_cast<std::uint8_t>(matcher::kMaxQualityTerms + 1);
+      break;
+    case 4:
+      q.count = 1;
+      q.terms[0] = range(kMoisture, 10, 50);  // a range: fine on a buy, not an assay
+      break;
+    default:
+      c.accepted_grades = 0b11;
+      break;
+  }
 }
 
 Command CommandGenerator::cancel(const std::vector<Target>& live) {
@@ -394,6 +497,12 @@ Command CommandGenerator::amend(const std::vector<Target>& live, const Reference
   } else {
     c.price = bad_price(spec);
   }
+  if (random_.percent(12)) {
+    c.replace_quality = true;
+    c.quality = bounds(spec);
+    if (random_.percent(70)) accepted_sets(c);
+    if (random_.percent(5)) spoil_quality(c);
+  }
   if (narrowing_.no_marketable_size_cut && (c.price == 0 || c.price == t.order.price) && c.quantity > 0 &&
       c.quantity < t.order.open) {
     const auto opposite = book.orders(t.instrument, matcher::opposite(t.order.side));
@@ -412,7 +521,8 @@ Command CommandGenerator::halt_or_resume(CommandType type) {
   c.participant = 0;
   c.instrument = refdata::kAnyInstrument;
   c.commodity = refdata::kAnyCommodity;
-  const std::int64_t roll = random_.between(0, 99);
+  // Resumes mostly reopen everything, so halts stay short and the books keep trading.
+  const std::int64_t roll = type == CommandType::kResume && random_.percent(50) ? 85 : random_.between(0, 99);
   if (roll < 55) {
     c.instrument = any_instrument();
   } else if (roll < 80) {

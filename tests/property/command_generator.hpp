@@ -38,6 +38,8 @@ struct Narrowing {
   bool no_marketable_size_cut = false;
   // No amend by another participant of an order whose instrument is halted (which check wins).
   bool no_foreign_amend_when_halted = false;
+  // No HALT commands at all (resumes still come, and change nothing).
+  bool no_halts = false;
 };
 
 class CommandGenerator {
@@ -70,6 +72,10 @@ class CommandGenerator {
   refdata::Price band_price(const refdata::InstrumentSpec& spec);
   refdata::Price order_price(const refdata::InstrumentSpec& spec, matcher::Side side);
   refdata::Quantity bad_quantity(const refdata::InstrumentSpec& spec);
+  matcher::QualityTerms assay(const refdata::InstrumentSpec& spec);
+  matcher::QualityTerms bounds(const refdata::InstrumentSpec& spec);
+  void accepted_sets(matcher::Command& c);
+  void spoil_quality(matcher::Command& c);
   refdata::Price bad_price(const refdata::InstrumentSpec& spec);
 
   Random random_;

@@ -62,6 +62,7 @@ Narrowing narrowing() {
   const std::string list = text == nullptr ? "" : text;
   n.no_marketable_size_cut = list.find("size_cut") != std::string::npos;
   n.no_foreign_amend_when_halted = list.find("halted_owner") != std::string::npos;
+  n.no_halts = list.find("no_halts") != std::string::npos;
   return n;
 }
 
@@ -312,6 +313,7 @@ TEST_CASE("the generator is reproducible and reaches every rule", "[property]") 
   std::size_t good_till_date = 0;
   std::size_t kept = 0;
   std::size_t expiry_ties = 0;  // commands that expire several GTD orders at once
+  std::size_t differential_trades = 0;  // trades on an instrument priced off the base
   std::size_t refills = 0;   // a maker traded again by the same taker: an iceberg met twice
   std::size_t crossed = 0;   // a command after which some book shows best bid >= best ask (AON)
   std::vector<Event> events;
@@ -336,6 +338,7 @@ TEST_CASE("the generator is reproducible and reaches every rule", "[property]") 
       }
       if (e.type == EventType::kAmended && e.priority_kept) ++kept;
       if (e.type == EventType::kTrade && ++pairs[{e.order_id, e.taker_order_id}] == 2) ++refills;
+      if (e.type == EventType::kTrade && e.base_price != e.price) ++differential_trades;
     }
     for (const auto& spec : specs) {
       const auto bids = first.orders(spec.id, Side::kBuy);
@@ -346,9 +349,7 @@ TEST_CASE("the generator is reproducible and reaches every rule", "[property]") 
       }
     }
   }
-  // Every reject of docs/order-types.md (and halts); the quality codes from 31 on need quality
-  // orders, which the stream does not send yet.
-  for (std::uint16_t code = 1; code < static_cast<std::uint16_t>(matcher::RejectCode::kQualityTermsInvalid); ++code) {
+  for (std::uint16_t code = 1; code < matcher::kRejectCodeCount; ++code) {
     INFO("reject code " << code);
     CHECK(rejects[static_cast<matcher::RejectCode>(code)] > 0);
   }
@@ -361,6 +362,12 @@ TEST_CASE("the generator is reproducible and reaches every rule", "[property]") 
   CHECK(good_till_date > 100);
   CHECK(kept > 100);
   CHECK(expiry_ties > 10);
+  CHECK(differential_trades > 100);
+  CHECK(kinds[EventType::kCommodityTop] > 1000);
+  CHECK(kinds[EventType::kTradingStatus] > 10);
+  std::size_t quality_bids = 0;
+  for (std::uint32_t commodity : {0u, 1u}) quality_bids += first.quality_bids(commodity).size();
+  INFO("quality bids resting at the end: " << quality_bids);
   CHECK(refills > 10);
   CHECK(crossed > 0);
 }

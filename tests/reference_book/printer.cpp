@@ -1,5 +1,8 @@
 #include "tests/reference_book/printer.hpp"
 
+#include "tests/reference_book/event_fields.hpp"
+
+#include <algorithm>
 #include <array>
 #include <sstream>
 #include <string_view>
@@ -42,6 +45,29 @@ std::string id_or_any(std::uint32_t value) {
   return value == UINT32_MAX ? std::string("ANY") : std::to_string(value);
 }
 
+std::string limit_text(std::int64_t v, std::int64_t open_end) {
+  return v == open_end ? std::string("*") : std::to_string(v);
+}
+
+// Accepted sets and quality terms, when any are set: " grades=0x3 hubs=0x1 q=[0:*..300,1:60..60]".
+std::string quality_text(const Command& c) {
+  std::ostringstream s;
+  if (c.accepted_grades != 0) s << " grades=0x" << std::hex << c.accepted_grades << std::dec;
+  if (c.accepted_hubs != 0) s << " hubs=0x" << std::hex << c.accepted_hubs << std::dec;
+  if (c.quality.count != 0) {
+    s << " q=[";
+    const std::size_t shown = std::min<std::size_t>(c.quality.count, c.quality.terms.size());
+    for (std::size_t i = 0; i < shown; ++i) {
+      const auto& t = c.quality.terms[i];
+      s << (i ? "," : "") << t.attribute << ':' << limit_text(t.min, refdata::kNoLowerLimit) << ".."
+        << limit_text(t.max, refdata::kNoUpperLimit);
+    }
+    if (shown < c.quality.count) s << ",... count=" << int{c.quality.count};
+    s << ']';
+  }
+  return s.str();
+}
+
 }  // namespace
 
 std::string to_string(const Command& c) {
@@ -58,6 +84,7 @@ std::string to_string(const Command& c) {
       if (c.post_only) s << " POST_ONLY";
       if (c.all_or_none) s << " AON";
       if (c.self_trade != SelfTradePrevention::kNone) s << " stp=" << name_of(kStps, c.self_trade);
+      s << quality_text(c);
       break;
     case CommandType::kCancel:
       s << " p=" << c.participant << " instr=" << c.instrument << " order=" << c.order_id;
@@ -65,6 +92,7 @@ std::string to_string(const Command& c) {
     case CommandType::kAmend:
       s << " p=" << c.participant << " instr=" << c.instrument << " order=" << c.order_id << " px=" << c.price
         << " qty=" << c.quantity;
+      if (c.replace_quality) s << " REPLACE_QUALITY" << quality_text(c);
       break;
     case CommandType::kMassCancel:
       s << " p=" << id_or_any(c.participant) << " instr=" << id_or_any(c.instrument);
@@ -118,20 +146,20 @@ std::string to_string(const Event& e) {
     case EventType::kTradingStatus:
       s << " instr=" << e.instrument << (e.halted ? " HALTED" : " TRADING");
       break;
-    case EventType::kCommodityTop:
-      s << " commodity=" << e.commodity << " bid=" << e.bid << 'x' << e.bid_quantity << " ask=" << e.ask << 'x'
-        << e.ask_quantity;
+    case EventType::kCommodityTop: {
+      const CommodityTop top = commodity_top_of(e);
+      s << " commodity=" << e.commodity << " bid=" << top.bid << 'x' << top.bid_quantity << " ask=" << top.ask
+        << 'x' << top.ask_quantity;
       break;
+    }
   }
   if (e.type == EventType::kTrade) s << " base_px=" << e.base_price << " refdata=" << e.reference_data;
   if (e.type == EventType::kRejected && e.attribute != 0) s << " attribute=" << e.attribute;
   if (e.type != EventType::kTrade && (e.base_price != 0 || e.reference_data != 0)) {
     s << " [base_px=" << e.base_price << " refdata=" << e.reference_data << ']';
   }
-  if (e.type != EventType::kCommodityTop &&
-      (e.commodity != 0 || e.bid != 0 || e.ask != 0 || e.bid_quantity != 0 || e.ask_quantity != 0)) {
-    s << " [commodity=" << e.commodity << " bid=" << e.bid << 'x' << e.bid_quantity << " ask=" << e.ask << 'x'
-      << e.ask_quantity << ']';
+  if (e.type != EventType::kCommodityTop && (e.commodity != 0 || e.ask != 0 || e.ask_quantity != 0)) {
+    s << " [commodity=" << e.commodity << " ask=" << e.ask << 'x' << e.ask_quantity << ']';
   }
   if (e.type != EventType::kRejected && e.attribute != 0) s << " [attribute=" << e.attribute << ']';
   if (e.type != EventType::kTradingStatus && e.halted) s << " [halted]";

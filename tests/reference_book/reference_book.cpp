@@ -1,6 +1,10 @@
-// docs/order-types.md, written out as plainly as possible. Every section of the spec has one
-// function here; nothing is optimised. When this file and the spec disagree, the spec wins.
+// docs/order-types.md and docs/quality-matching.md, written out as plainly as possible. Every
+// section of the specs has one function here; nothing is optimised: matching gathers every
+// eligible resting order, sorts them and takes the first one it may trade with, again and again.
+// When this file and the specs disagree, the specs win.
 #include "tests/reference_book/reference_book.hpp"
+
+#include "tests/reference_book/event_fields.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -14,11 +18,13 @@ using matcher::EventType;
 using matcher::ExpiryReason;
 using matcher::OrderId;
 using matcher::OrderType;
+using matcher::QualityTerms;
 using matcher::RejectCode;
 using matcher::SelfTradePrevention;
 using matcher::Side;
 using matcher::TimeInForce;
 using matcher::TradeId;
+using refdata::AttributeId;
 using refdata::kAnyInstrument;
 using refdata::kAnyParticipant;
 using refdata::Price;
@@ -34,10 +40,11 @@ Event base_event(const Command& command, EventType type) {
   return e;
 }
 
-Event reject_event(const Command& command, RejectCode code) {
+Event reject_event(const Command& command, RejectCode code, AttributeId attribute = 0) {
   Event e = base_event(command, EventType::kRejected);
   e.reject = code;
   e.participant = command.participant;
+  e.attribute = attribute;
   if (command.type == CommandType::kCancel || command.type == CommandType::kAmend) {
     e.order_id = command.order_id;
   }
@@ -48,92 +55,163 @@ bool is_immediate(TimeInForce tif) {
   return tif == TimeInForce::kImmediateOrCancel || tif == TimeInForce::kFillOrKill;
 }
 
+std::uint64_t bit(std::uint32_t index) { return index < 64 ? std::uint64_t{1} << index : 0; }
+
+bool in_band(const InstrumentSpec& spec, Price price) {
+  return price >= spec.price_floor && price <= spec.price_ceiling;
+}
+
+// Terms well formed: at most kMaxQualityTerms, ascending attributes without repeats, min <= max,
+// and on a sell single measured values.
+bool terms_valid(const QualityTerms& q, bool sell) {
+  if (q.count > matcher::kMaxQualityTerms) return false;
+  for (std::size_t i = 0; i < q.count; ++i) {
+    const auto& t = q.terms[i];
+    if (t.min > t.max) return false;
+    if (i > 0 && t.attribute <= q.terms[i - 1].attribute) return false;
+    if (sell && t.min != t.max) return false;
+  }
+  return true;
+}
+
+struct Verdict {
+  RejectCode code = RejectCode::kNone;
+  AttributeId attribute = 0;
+};
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Construction and queries
 
-ReferenceBook::ReferenceBook(std::vector<InstrumentSpec> instruments) : specs_(std::move(instruments)) {
-  for (const InstrumentSpec& spec : specs_) {
+ReferenceBook::ReferenceBook(std::vector<InstrumentSpec> instruments, std::uint32_t reference_data)
+    : specs_(std::move(instruments)), reference_data_(reference_data) {
+  for (const InstrumentSpec& s : specs_) {
     Book book;
-    book.spec = spec;
-    books_.emplace(spec.id, std::move(book));
+    book.spec = s;
+    state_.books.emplace(s.id, std::move(book));
   }
 }
 
+namespace {
+
+OrderView view_of(InstrumentId, matcher::OrderId id, refdata::ParticipantId participant, Side side,
+                  TimeInForce tif, bool aon, Price price, Quantity open, Quantity visible, Quantity display,
+                  refdata::Timestamp expiry) {
+  OrderView v;
+  v.id = id;
+  v.participant = participant;
+  v.side = side;
+  v.time_in_force = tif;
+  v.all_or_none = aon;
+  v.price = price;
+  v.open = open;
+  v.visible = visible;
+  v.display = display;
+  v.expiry = expiry;
+  return v;
+}
+
+}  // namespace
+
 std::vector<OrderView> ReferenceBook::orders(InstrumentId instrument, Side side) const {
   std::vector<OrderView> views;
-  const Book* book = find_book(instrument);
-  if (book == nullptr) return views;
-  for (const Order* o : in_priority_order(*book)) {
-    if (o->side != side) continue;
-    OrderView v;
-    v.id = o->id;
-    v.participant = o->participant;
-    v.side = o->side;
-    v.time_in_force = o->time_in_force;
-    v.all_or_none = o->all_or_none;
-    v.price = o->price;
-    v.open = o->open;
-    v.visible = o->visible;
-    v.display = o->display;
-    v.expiry = o->expiry;
-    views.push_back(v);
+  auto it = state_.books.find(instrument);
+  if (it == state_.books.end()) return views;
+  for (const Order* o : all_in_priority_order(state_)) {
+    if (o->quality_bid || o->instrument != instrument || o->side != side) continue;
+    views.push_back(view_of(o->instrument, o->id, o->participant, o->side, o->time_in_force, o->all_or_none,
+                            o->price, o->open, o->visible, o->display, o->expiry));
   }
   return views;
 }
 
-std::size_t ReferenceBook::open_orders() const {
-  std::size_t n = 0;
-  for (const auto& [id, book] : books_) n += in_priority_order(book).size();
-  return n;
+std::vector<OrderView> ReferenceBook::quality_bids(std::uint32_t commodity) const {
+  std::vector<OrderView> views;
+  for (const Order* o : all_in_priority_order(state_)) {
+    if (!o->quality_bid || spec(o->instrument).commodity != commodity) continue;
+    views.push_back(view_of(o->instrument, o->id, o->participant, o->side, o->time_in_force, o->all_or_none,
+                            o->price, o->open, o->visible, o->display, o->expiry));
+  }
+  return views;
 }
 
-std::vector<const ReferenceBook::Order*> ReferenceBook::in_priority_order(const Book& book) {
+std::size_t ReferenceBook::open_orders() const { return all_in_priority_order(state_).size(); }
+
+std::vector<const ReferenceBook::Order*> ReferenceBook::all_in_priority_order(const State& state) {
   std::vector<const Order*> result;
-  for (auto level = book.bids.rbegin(); level != book.bids.rend(); ++level) {
-    for (const Order& o : level->second) result.push_back(&o);
+  for (const auto& [id, book] : state.books) {
+    for (auto level = book.bids.rbegin(); level != book.bids.rend(); ++level) {
+      for (const Order& o : level->second) result.push_back(&o);
+    }
+    for (const auto& [price, queue] : book.asks) {
+      for (const Order& o : queue) result.push_back(&o);
+    }
   }
-  for (const auto& [price, queue] : book.asks) {
-    for (const Order& o : queue) result.push_back(&o);
+  for (const auto& [commodity, ladder] : state.quality) {
+    for (auto level = ladder.rbegin(); level != ladder.rend(); ++level) {
+      for (const Order& o : level->second) result.push_back(&o);
+    }
   }
   return result;
 }
 
-ReferenceBook::Book* ReferenceBook::find_book(InstrumentId id) {
-  auto it = books_.find(id);
-  return it == books_.end() ? nullptr : &it->second;
+// ---------------------------------------------------------------------------------------------
+// Where orders rest
+
+Price ReferenceBook::ladder_key(const State& state, const Order& order) {
+  if (!order.quality_bid) return order.price;
+  return order.price - state.books.at(order.instrument).spec.differential;
 }
 
-const ReferenceBook::Book* ReferenceBook::find_book(InstrumentId id) const {
-  auto it = books_.find(id);
-  return it == books_.end() ? nullptr : &it->second;
+ReferenceBook::Ladder& ReferenceBook::ladder_of(State& state, const Order& order) {
+  Book& book = state.books.at(order.instrument);
+  if (order.quality_bid) return state.quality[book.spec.commodity];
+  return book.side(order.side);
 }
 
-ReferenceBook::Located ReferenceBook::find_order(OrderId id) {
-  for (auto& [instrument, book] : books_) {
-    for (Ladder* ladder : {&book.bids, &book.asks}) {
-      for (auto& [price, queue] : *ladder) {
-        for (auto it = queue.begin(); it != queue.end(); ++it) {
-          if (it->id == id) return Located{&book, &queue, it};
-        }
-      }
-    }
-  }
-  return Located{};
+void ReferenceBook::place(State& state, Order order) {
+  order.placed = state.next_placement++;
+  const Price key = ladder_key(state, order);
+  ladder_of(state, order)[key].push_back(order);
 }
 
-void ReferenceBook::erase(Book& book, Side side, Price price, OrderId id) {
-  Ladder& ladder = book.side(side);
-  auto level = ladder.find(price);
+void ReferenceBook::remove(State& state, const Order& order) {
+  const OrderId id = order.id;  // `order` may live in the queue it is removed from
+  const Price key = ladder_key(state, order);
+  Ladder& ladder = ladder_of(state, order);
+  auto level = ladder.find(key);
   if (level == ladder.end()) return;
   level->second.remove_if([id](const Order& o) { return o.id == id; });
   if (level->second.empty()) ladder.erase(level);
 }
 
-bool ReferenceBook::marketable(const Book& book, Side side, Price price) {
-  if (side == Side::kBuy) return !book.asks.empty() && price >= book.asks.begin()->first;
-  return !book.bids.empty() && price <= book.bids.rbegin()->first;
+ReferenceBook::Order* ReferenceBook::find(State& state, OrderId id) {
+  for (const Order* o : all_in_priority_order(state)) {
+    if (o->id == id) return const_cast<Order*>(o);
+  }
+  return nullptr;
+}
+
+bool ReferenceBook::accepts(const Order& bid, InstrumentId lot_instrument) const {
+  if (!bid.quality_bid) return lot_instrument == bid.instrument;
+  const InstrumentSpec& lot = spec(lot_instrument);
+  return lot.commodity == spec(bid.instrument).commodity && (bid.accepted_grades & bit(lot.grade)) != 0 &&
+         (bid.accepted_hubs & bit(lot.hub)) != 0;
+}
+
+bool ReferenceBook::bounds_accept(const QualityTerms& bounds, const QualityTerms& assay) {
+  for (std::size_t i = 0; i < bounds.count; ++i) {
+    const auto& bound = bounds.terms[i];
+    bool measured = false;
+    for (std::size_t j = 0; j < assay.count; ++j) {
+      if (assay.terms[j].attribute != bound.attribute) continue;
+      measured = true;
+      if (!bound.contains(assay.terms[j].min)) return false;
+    }
+    if (!measured) return false;  // quality unknown: not acceptable
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -151,10 +229,11 @@ void ReferenceBook::process(const Command& command, std::vector<Event>& out) {
   last_seq_ = command.seq;
   last_timestamp_ = command.timestamp;
 
-  const LevelSnapshot before = snapshot_levels();
+  const LevelSnapshot levels_before = snapshot_levels();
+  const TopSnapshot tops_before = snapshot_tops();
   expire_good_till_date(command, out);
   run(command, out);
-  emit_level_changes(before, command, out);
+  emit_market_data(levels_before, tops_before, command, out);
 }
 
 void ReferenceBook::run(const Command& command, std::vector<Event>& out) {
@@ -171,6 +250,21 @@ void ReferenceBook::run(const Command& command, std::vector<Event>& out) {
   out.push_back(reject_event(command, RejectCode::kInvalidCommandType));
 }
 
+namespace {
+
+Event order_event(const Command& command, EventType type, InstrumentId instrument, refdata::ParticipantId participant,
+                  OrderId id, Side side, Price price) {
+  Event e = base_event(command, type);
+  e.instrument = instrument;
+  e.participant = participant;
+  e.order_id = id;
+  e.side = side;
+  e.price = price;
+  return e;
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // Halt and resume
 
@@ -181,19 +275,19 @@ void ReferenceBook::halt_or_resume(const Command& c, std::vector<Event>& out, bo
     out.push_back(reject_event(c, RejectCode::kInvalidHaltScope));
     return;
   }
-  if (names_instrument && find_book(c.instrument) == nullptr) {
+  if (names_instrument && !state_.books.contains(c.instrument)) {
     out.push_back(reject_event(c, RejectCode::kUnknownInstrument));
     return;
   }
   if (names_commodity) {
     bool known = false;
-    for (const auto& [id, book] : books_) known = known || book.spec.commodity == c.commodity;
+    for (const InstrumentSpec& s : specs_) known = known || s.commodity == c.commodity;
     if (!known) {
       out.push_back(reject_event(c, RejectCode::kUnknownCommodity));
       return;
     }
   }
-  for (const auto& [id, book] : books_) {
+  for (const auto& [id, book] : state_.books) {
     const bool in_scope = names_instrument   ? id == c.instrument
                           : names_commodity ? book.spec.commodity == c.commodity
                                             : true;
@@ -215,48 +309,33 @@ void ReferenceBook::halt_or_resume(const Command& c, std::vector<Event>& out, bo
 
 void ReferenceBook::expire_good_till_date(const Command& command, std::vector<Event>& out) {
   std::vector<std::pair<refdata::Timestamp, OrderId>> due;
-  for (const auto& [instrument, book] : books_) {
-    for (const Order* o : in_priority_order(book)) {
-      if (o->time_in_force == TimeInForce::kGoodTillDate && o->expiry <= command.timestamp) {
-        due.emplace_back(o->expiry, o->id);
-      }
+  for (const Order* o : all_in_priority_order(state_)) {
+    if (o->time_in_force == TimeInForce::kGoodTillDate && o->expiry <= command.timestamp) {
+      due.emplace_back(o->expiry, o->id);
     }
   }
   std::sort(due.begin(), due.end());
   for (const auto& [expiry, id] : due) {
-    Located loc = find_order(id);
-    const Order o = *loc.it;
-    Event e = base_event(command, EventType::kExpired);
-    e.instrument = o.instrument;
-    e.participant = o.participant;
-    e.order_id = o.id;
-    e.side = o.side;
-    e.price = o.price;
+    const Order o = *find(state_, id);
+    Event e = order_event(command, EventType::kExpired, o.instrument, o.participant, o.id, o.side, o.price);
     e.expiry_reason = ExpiryReason::kGoodTillDate;
     e.quantity = o.open;
     out.push_back(e);
-    erase(*loc.book, o.side, o.price, o.id);
+    remove(state_, o);
   }
 }
 
 void ReferenceBook::end_of_day(const Command& command, std::vector<Event>& out) {
-  for (auto& [instrument, book] : books_) {
-    std::vector<Order> day_orders;
-    for (const Order* o : in_priority_order(book)) {
-      if (o->time_in_force == TimeInForce::kDay) day_orders.push_back(*o);
-    }
-    for (const Order& o : day_orders) {
-      Event e = base_event(command, EventType::kExpired);
-      e.instrument = o.instrument;
-      e.participant = o.participant;
-      e.order_id = o.id;
-      e.side = o.side;
-      e.price = o.price;
-      e.expiry_reason = ExpiryReason::kEndOfDay;
-      e.quantity = o.open;
-      out.push_back(e);
-      erase(book, o.side, o.price, o.id);
-    }
+  std::vector<Order> day_orders;
+  for (const Order* o : all_in_priority_order(state_)) {
+    if (o->time_in_force == TimeInForce::kDay) day_orders.push_back(*o);
+  }
+  for (const Order& o : day_orders) {
+    Event e = order_event(command, EventType::kExpired, o.instrument, o.participant, o.id, o.side, o.price);
+    e.expiry_reason = ExpiryReason::kEndOfDay;
+    e.quantity = o.open;
+    out.push_back(e);
+    remove(state_, o);
   }
 }
 
@@ -264,28 +343,26 @@ void ReferenceBook::end_of_day(const Command& command, std::vector<Event>& out) 
 // New order
 
 RejectCode ReferenceBook::check_new_order(const Command& c) const {
-  const Book* book = find_book(c.instrument);
-  if (book == nullptr) return RejectCode::kUnknownInstrument;
+  auto found = state_.books.find(c.instrument);
+  if (found == state_.books.end()) return RejectCode::kUnknownInstrument;
   if (halted_.contains(c.instrument)) return RejectCode::kInstrumentHalted;
   if (static_cast<unsigned>(c.side) > 1 || static_cast<unsigned>(c.order_type) > 1 ||
       static_cast<unsigned>(c.time_in_force) > 4 || static_cast<unsigned>(c.self_trade) > 4) {
     return RejectCode::kInvalidEnumValue;
   }
-  const InstrumentSpec& spec = book->spec;
+  const InstrumentSpec& s = found->second.spec;
 
   // 2. quantity
   if (c.quantity <= 0) return RejectCode::kQuantityNotPositive;
   if (c.quantity > kReferenceMaxQuantity) return RejectCode::kQuantityTooLarge;
-  if (c.quantity < spec.lot_minimum) return RejectCode::kQuantityBelowLotMinimum;
-  if (c.quantity % spec.lot_increment != 0) return RejectCode::kQuantityNotLotIncrement;
+  if (c.quantity < s.lot_minimum) return RejectCode::kQuantityBelowLotMinimum;
+  if (c.quantity % s.lot_increment != 0) return RejectCode::kQuantityNotLotIncrement;
 
   // 3. price
   const bool market = c.order_type == OrderType::kMarket;
   if (!market) {
-    if (c.price % spec.tick_size != 0) return RejectCode::kPriceOffTick;
-    if (c.price <= 0 || c.price < spec.price_floor || c.price > spec.price_ceiling) {
-      return RejectCode::kPriceOutsideBand;
-    }
+    if (c.price % s.tick_size != 0) return RejectCode::kPriceOffTick;
+    if (c.price <= 0 || !in_band(s, c.price)) return RejectCode::kPriceOutsideBand;
   } else {
     if (c.price != 0) return RejectCode::kMarketOrderWithPrice;
     if (!is_immediate(c.time_in_force)) return RejectCode::kMarketOrderNotImmediate;
@@ -294,20 +371,18 @@ RejectCode ReferenceBook::check_new_order(const Command& c) const {
   // 4. post-only
   if (c.post_only && (market || is_immediate(c.time_in_force))) return RejectCode::kPostOnlyNotResting;
 
-  // 5. iceberg
-  // Any non-zero display makes an iceberg: a negative one with all-or-none is reported as
-  // ICEBERG_ALL_OR_NONE, the first check the spec lists (an ambiguity, see the property report).
+  // 5. iceberg: any non-zero display makes one, and the all-or-none check comes first.
   if (c.display_quantity != 0) {
     if (c.all_or_none) return RejectCode::kIcebergAllOrNone;
-    if (c.display_quantity < 0 || c.display_quantity >= c.quantity || c.display_quantity < spec.lot_minimum ||
-        c.display_quantity % spec.lot_increment != 0) {
+    if (c.display_quantity < 0 || c.display_quantity >= c.quantity || c.display_quantity < s.lot_minimum ||
+        c.display_quantity % s.lot_increment != 0) {
       return RejectCode::kDisplayQuantityInvalid;
     }
   }
 
   // 6. minimum quantity
   if (c.min_quantity != 0) {
-    if (c.min_quantity < 0 || c.min_quantity > c.quantity || c.min_quantity % spec.lot_increment != 0) {
+    if (c.min_quantity < 0 || c.min_quantity > c.quantity || c.min_quantity % s.lot_increment != 0) {
       return RejectCode::kMinQuantityInvalid;
     }
     if (c.all_or_none || c.time_in_force == TimeInForce::kFillOrKill || c.post_only) {
@@ -328,19 +403,84 @@ RejectCode ReferenceBook::check_new_order(const Command& c) const {
   } else if (c.expiry != 0) {
     return RejectCode::kExpiryWithoutGtd;
   }
-
-  // 9. post-only must not be marketable
-  if (c.post_only && marketable(*book, c.side, c.price)) return RejectCode::kPostOnlyWouldCross;
+  // Then the quality checks (check_quality), then post-only (post_only_would_trade).
   return RejectCode::kNone;
 }
 
+// docs/quality-matching.md, "What orders carry": terms, assay against the grade, acceptance.
+RejectCode ReferenceBook::check_quality(const Command& c) const {
+  const InstrumentSpec& s = spec(c.instrument);
+  const bool sell = c.side == Side::kSell;
+  if (!terms_valid(c.quality, sell)) return RejectCode::kQualityTermsInvalid;
+  if (sell) {
+    for (std::size_t i = 0; i < c.quality.count; ++i) {
+      for (const auto& limit : s.quality) {
+        if (limit.attribute == c.quality.terms[i].attribute && !limit.contains(c.quality.terms[i].min)) {
+          return RejectCode::kAssayOutOfSpec;
+        }
+      }
+    }
+    if (c.accepted_grades != 0 || c.accepted_hubs != 0) return RejectCode::kAcceptanceInvalid;
+    return RejectCode::kNone;
+  }
+  const std::uint64_t grades = c.accepted_grades != 0 ? c.accepted_grades : bit(s.grade);
+  const std::uint64_t hubs = c.accepted_hubs != 0 ? c.accepted_hubs : bit(s.hub);
+  for (const InstrumentSpec& j : specs_) {
+    if (j.commodity == s.commodity && (grades & bit(j.grade)) != 0 && (hubs & bit(j.hub)) != 0) {
+      return RejectCode::kNone;
+    }
+  }
+  return RejectCode::kAcceptanceInvalid;
+}
+
+bool ReferenceBook::marketable_in_own_book(const Order& order) const {
+  const Book& book = state_.books.at(order.instrument);
+  if (order.side == Side::kBuy) return !book.asks.empty() && order.price >= book.asks.begin()->first;
+  return !book.bids.empty() && order.price <= book.bids.rbegin()->first;
+}
+
+// docs/quality-matching.md, Post-only: a plain order is refused when marketable in its own book
+// (all-or-none lots included) or when it would trade with quality bids; a quality bid when it would
+// trade at all.
+bool ReferenceBook::post_only_would_trade(const Order& order) const {
+  if (!order.quality_bid && marketable_in_own_book(order)) return true;
+  if (!order.quality_bid && order.side == Side::kBuy) return false;  // quality bids are bids
+  Command probe;
+  return dry_run_traded(order, probe) > 0;
+}
+
+Quantity ReferenceBook::dry_run_traded(const Order& incoming, const Command& command) const {
+  State copy = state_;
+  Order probe = incoming;
+  std::vector<Event> scratch;
+  TradeId scratch_trade_id = next_trade_id_;
+  match(copy, probe, command, scratch, scratch_trade_id);
+  Quantity traded = 0;
+  for (const Event& e : scratch) {
+    if (e.type == EventType::kTrade) traded += e.quantity;
+  }
+  return traded;
+}
+
 void ReferenceBook::new_order(const Command& c, std::vector<Event>& out) {
-  const RejectCode code = check_new_order(c);
+  RejectCode code = check_new_order(c);
+  if (code == RejectCode::kNone) code = check_quality(c);
+  if (code == RejectCode::kAssayOutOfSpec) {
+    const InstrumentSpec& s = spec(c.instrument);
+    for (std::size_t i = 0; i < c.quality.count; ++i) {
+      for (const auto& limit : s.quality) {
+        if (limit.attribute == c.quality.terms[i].attribute && !limit.contains(c.quality.terms[i].min)) {
+          out.push_back(reject_event(c, code, c.quality.terms[i].attribute));
+          return;
+        }
+      }
+    }
+  }
   if (code != RejectCode::kNone) {
     out.push_back(reject_event(c, code));
     return;
   }
-  Book& book = *find_book(c.instrument);
+  const InstrumentSpec& s = spec(c.instrument);
 
   Order in;
   in.id = c.seq;
@@ -356,50 +496,48 @@ void ReferenceBook::new_order(const Command& c, std::vector<Event>& out) {
   in.open = c.quantity;
   in.display = c.display_quantity;
   in.expiry = c.expiry;
+  in.quality = c.quality;
+  if (c.side == Side::kBuy) {
+    in.accepted_grades = c.accepted_grades != 0 ? c.accepted_grades : bit(s.grade);
+    in.accepted_hubs = c.accepted_hubs != 0 ? c.accepted_hubs : bit(s.hub);
+    bool accepts_another = false;
+    for (const InstrumentSpec& j : specs_) {
+      accepts_another = accepts_another || (j.id != s.id && j.commodity == s.commodity &&
+                                            (in.accepted_grades & bit(j.grade)) != 0 &&
+                                            (in.accepted_hubs & bit(j.hub)) != 0);
+    }
+    in.quality_bid = in.quality.count > 0 || accepts_another;
+  }
 
-  Event accepted = base_event(c, EventType::kAccepted);
-  accepted.instrument = in.instrument;
-  accepted.participant = in.participant;
-  accepted.order_id = in.id;
-  accepted.side = in.side;
-  accepted.price = in.price;
-  accepted.quantity = c.quantity;
-  out.push_back(accepted);
+  // 9. post-only
+  if (in.post_only && post_only_would_trade(in)) {
+    out.push_back(reject_event(c, RejectCode::kPostOnlyWouldCross));
+    return;
+  }
+
+  out.push_back(order_event(c, EventType::kAccepted, in.instrument, in.participant, in.id, in.side, in.price));
+  out.back().quantity = c.quantity;
 
   auto cancel_incoming = [&](CancelReason reason, Quantity quantity) {
-    Event e = base_event(c, EventType::kCancelled);
-    e.instrument = in.instrument;
-    e.participant = in.participant;
-    e.order_id = in.id;
-    e.side = in.side;
-    e.price = in.price;
+    Event e = order_event(c, EventType::kCancelled, in.instrument, in.participant, in.id, in.side, in.price);
     e.cancel_reason = reason;
     e.quantity = quantity;
     e.leaves = 0;
     out.push_back(e);
   };
 
-  // 4. FOK / minimum quantity: a dry run of the very same matching on a copy of the book.
+  // 4. FOK / minimum quantity: a dry run of the very same matching on a copy of the state.
   const bool fill_or_kill = c.time_in_force == TimeInForce::kFillOrKill;
   if (fill_or_kill || c.min_quantity > 0) {
-    Book copy = book;
-    Order probe = in;
-    std::vector<Event> scratch;
-    TradeId scratch_trade_id = next_trade_id_;
-    match(copy, probe, c, scratch, scratch_trade_id);
-    Quantity traded = 0;
-    for (const Event& e : scratch) {
-      if (e.type == EventType::kTrade) traded += e.quantity;
-    }
     const Quantity needed = fill_or_kill ? c.quantity : c.min_quantity;
-    if (traded < needed) {
+    if (dry_run_traded(in, c) < needed) {
       cancel_incoming(fill_or_kill ? CancelReason::kFillOrKill : CancelReason::kMinQuantityNotMet, c.quantity);
       return;
     }
   }
 
   // 5. matching
-  match(book, in, c, out, next_trade_id_);
+  match(state_, in, c, out, next_trade_id_);
 
   // 6. the remainder
   if (in.open == 0) return;
@@ -408,78 +546,106 @@ void ReferenceBook::new_order(const Command& c, std::vector<Event>& out) {
     return;
   }
   in.visible = in.display > 0 ? std::min(in.display, in.open) : in.open;
-  book.side(in.side)[in.price].push_back(in);
+  place(state_, in);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Matching
 
-void ReferenceBook::match(Book& book, Order& in, const Command& c, std::vector<Event>& out,
-                          TradeId& next_trade_id) {
-  Ladder& other = book.side(matcher::opposite(in.side));
-  const bool buy = in.side == Side::kBuy;
-  const Price limit = in.market ? (buy ? book.spec.price_ceiling : book.spec.price_floor) : in.price;
+void ReferenceBook::match(State& state, Order& in, const Command& c, std::vector<Event>& out,
+                          TradeId& next_trade_id) const {
+  const InstrumentSpec& named = spec(in.instrument);
 
-  auto order_event = [&](EventType type, const Order& o) {
-    Event e = base_event(c, type);
-    e.instrument = o.instrument;
-    e.participant = o.participant;
-    e.order_id = o.id;
-    e.side = o.side;
-    e.price = o.price;
-    return e;
-  };
   auto cancelled = [&](const Order& o, Quantity quantity, Quantity leaves) {
-    Event e = order_event(EventType::kCancelled, o);
+    Event e = order_event(c, EventType::kCancelled, o.instrument, o.participant, o.id, o.side, o.price);
     e.cancel_reason = CancelReason::kSelfTradePrevention;
     e.quantity = quantity;
     e.leaves = leaves;
     out.push_back(e);
   };
 
+  // An eligible resting order within the incoming order's limit.
+  struct Candidate {
+    Order* order = nullptr;
+    Price rank = 0;            // the adjusted price it is compared by
+    InstrumentId lot = 0;      // the instrument the trade is on
+    Price trade_price = 0;     // the resting order's price in the lot's terms
+  };
+
   while (in.open > 0) {
-    // The first resting order, in price-time priority within the limit, that is not skipped.
-    // Skips are stable (the incoming open quantity only falls), so rescanning from the front
-    // after every step visits orders exactly in queue order.
-    std::vector<Price> prices;
-    for (const auto& [price, queue] : other) prices.push_back(price);
-    if (!buy) std::reverse(prices.begin(), prices.end());
-
-    Queue* queue = nullptr;
-    Queue::iterator target;
-    Quantity x = 0;
-    for (Price price : prices) {
-      if (buy ? price > limit : price < limit) break;
-      Queue& q = other[price];
-      for (auto it = q.begin(); it != q.end(); ++it) {
-        const Quantity tradable = it->display > 0 ? it->visible : it->open;
-        const Quantity candidate = std::min(in.open, tradable);
-        if (it->all_or_none && candidate < it->open) continue;
-        if (in.all_or_none && candidate < in.open) continue;
-        queue = &q;
-        target = it;
-        x = candidate;
-        break;
+    std::vector<Candidate> candidates;
+    if (in.side == Side::kSell) {
+      // Bids in the lot's terms: plain bids on it, and the quality bids that accept it.
+      const InstrumentId lot = in.instrument;
+      const Price limit = in.market ? named.price_floor : in.price;
+      for (auto& [price, queue] : state.books.at(lot).bids) {
+        if (price < limit) continue;
+        for (Order& o : queue) candidates.push_back({&o, price, lot, price});
       }
-      if (queue != nullptr) break;
+      auto ladder = state.quality.find(named.commodity);
+      if (ladder != state.quality.end()) {
+        for (auto& [base, queue] : ladder->second) {
+          const Price in_lot_terms = base + named.differential;
+          if (in_lot_terms < limit || !in_band(named, in_lot_terms)) continue;
+          for (Order& o : queue) {
+            if (accepts(o, lot) && bounds_accept(o.quality, in.quality)) {
+              candidates.push_back({&o, in_lot_terms, lot, in_lot_terms});
+            }
+          }
+        }
+      }
+      std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+        return std::tie(b.rank, a.order->placed) < std::tie(a.rank, b.order->placed);
+      });
+    } else {
+      // Asks by base-equivalent price, on every instrument the bid accepts (a plain bid: its own).
+      const Price base_limit = (in.market ? named.price_ceiling : in.price) - named.differential;
+      for (auto& [lot, book] : state.books) {
+        if (!accepts(in, lot) || (lot != in.instrument && halted_.contains(lot))) continue;
+        // A limit quality bid reaches J only while its price in J's terms is inside J's band; a
+        // market bid has no price of its own (it trades at asks, which are inside their bands).
+        if (in.quality_bid && !in.market && !in_band(book.spec, base_limit + book.spec.differential)) continue;
+        for (auto& [price, queue] : book.asks) {
+          const Price base = price - book.spec.differential;
+          if (base > base_limit) continue;
+          for (Order& o : queue) {
+            if (in.quality_bid && !bounds_accept(in.quality, o.quality)) continue;
+            candidates.push_back({&o, base, lot, price});
+          }
+        }
+      }
+      std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+        return std::tie(a.rank, a.order->placed) < std::tie(b.rank, b.order->placed);
+      });
     }
-    if (queue == nullptr) return;
 
-    Order& rest = *target;
-    const Price rest_price = rest.price;
+    // The first one it may trade with: all-or-none lots too big or too small are passed by.
+    const Candidate* target = nullptr;
+    Quantity x = 0;
+    for (const Candidate& candidate : candidates) {
+      const Order& o = *candidate.order;
+      const Quantity tradable = o.display > 0 ? o.visible : o.open;
+      const Quantity size = std::min(in.open, tradable);
+      if (o.all_or_none && size < o.open) continue;
+      if (in.all_or_none && size < in.open) continue;
+      target = &candidate;
+      x = size;
+      break;
+    }
+    if (target == nullptr) return;
+    Order& rest = *target->order;
 
     // After `rest` lost x (trade or decrement): gone, refilled to the back, or shrunk in place.
     auto after_reduction = [&]() {
       if (rest.open == 0) {
-        queue->erase(target);
-        if (queue->empty()) other.erase(rest_price);
-        return;
-      }
-      if (rest.display == 0) {
+        remove(state, rest);
+      } else if (rest.display == 0) {
         rest.visible = rest.open;
       } else if (rest.visible == 0) {
-        rest.visible = std::min(rest.display, rest.open);
-        queue->splice(queue->end(), *queue, target);
+        Order refilled = rest;
+        refilled.visible = std::min(refilled.display, refilled.open);
+        remove(state, rest);
+        place(state, refilled);
       }
     };
 
@@ -487,8 +653,7 @@ void ReferenceBook::match(Book& book, Order& in, const Command& c, std::vector<E
       switch (in.self_trade) {
         case SelfTradePrevention::kCancelResting:
           cancelled(rest, rest.open, 0);
-          queue->erase(target);
-          if (queue->empty()) other.erase(rest_price);
+          remove(state, rest);
           continue;
         case SelfTradePrevention::kCancelIncoming:
           cancelled(in, in.open, 0);
@@ -496,8 +661,7 @@ void ReferenceBook::match(Book& book, Order& in, const Command& c, std::vector<E
           return;
         case SelfTradePrevention::kCancelBoth:
           cancelled(rest, rest.open, 0);
-          queue->erase(target);
-          if (queue->empty()) other.erase(rest_price);
+          remove(state, rest);
           cancelled(in, in.open, 0);
           in.open = 0;
           return;
@@ -518,14 +682,16 @@ void ReferenceBook::match(Book& book, Order& in, const Command& c, std::vector<E
     if (rest.display > 0) rest.visible -= x;
     in.open -= x;
     Event trade = base_event(c, EventType::kTrade);
-    trade.instrument = rest.instrument;
+    trade.instrument = target->lot;
     trade.side = in.side;
     trade.trade_id = next_trade_id++;
     trade.order_id = rest.id;
     trade.taker_order_id = in.id;
     trade.participant = rest.participant;
     trade.taker_participant = in.participant;
-    trade.price = rest.price;
+    trade.price = target->trade_price;
+    trade.base_price = target->trade_price - spec(target->lot).differential;
+    trade.reference_data = reference_data_;
     trade.quantity = x;
     trade.leaves = rest.open;
     trade.taker_leaves = in.open;
@@ -538,37 +704,31 @@ void ReferenceBook::match(Book& book, Order& in, const Command& c, std::vector<E
 // Cancel, amend, mass cancel
 
 void ReferenceBook::cancel(const Command& c, std::vector<Event>& out) {
-  Located loc = find_order(c.order_id);
-  if (loc.book == nullptr) {
+  const Order* found = find(state_, c.order_id);
+  if (found == nullptr) {
     out.push_back(reject_event(c, RejectCode::kUnknownOrder));
     return;
   }
-  const Order o = *loc.it;
+  const Order o = *found;
   if (o.participant != c.participant) {
     out.push_back(reject_event(c, RejectCode::kNotOrderOwner));
     return;
   }
-  Event e = base_event(c, EventType::kCancelled);
-  e.instrument = o.instrument;
-  e.participant = o.participant;
-  e.order_id = o.id;
-  e.side = o.side;
-  e.price = o.price;
+  Event e = order_event(c, EventType::kCancelled, o.instrument, o.participant, o.id, o.side, o.price);
   e.cancel_reason = CancelReason::kRequested;
   e.quantity = o.open;
   e.leaves = 0;
   out.push_back(e);
-  erase(*loc.book, o.side, o.price, o.id);
+  remove(state_, o);
 }
 
 void ReferenceBook::amend(const Command& c, std::vector<Event>& out) {
-  Located loc = find_order(c.order_id);
-  if (loc.book == nullptr) {
+  const Order* found = find(state_, c.order_id);
+  if (found == nullptr) {
     out.push_back(reject_event(c, RejectCode::kUnknownOrder));
     return;
   }
-  Book& book = *loc.book;
-  const Order old = *loc.it;
+  const Order old = *found;
   // "Checked right after the instrument is known": the target names it, so before the owner.
   if (halted_.contains(old.instrument)) {
     out.push_back(reject_event(c, RejectCode::kInstrumentHalted));
@@ -578,66 +738,79 @@ void ReferenceBook::amend(const Command& c, std::vector<Event>& out) {
     out.push_back(reject_event(c, RejectCode::kNotOrderOwner));
     return;
   }
-  const InstrumentSpec& spec = book.spec;
+  const InstrumentSpec& s = spec(old.instrument);
+  auto reject = [&](RejectCode code) { out.push_back(reject_event(c, code)); };
   if (c.quantity != 0) {
-    if (c.quantity < 0) return out.push_back(reject_event(c, RejectCode::kQuantityNotPositive));
-    if (c.quantity > kReferenceMaxQuantity) return out.push_back(reject_event(c, RejectCode::kQuantityTooLarge));
-    if (c.quantity % spec.lot_increment != 0) {
-      return out.push_back(reject_event(c, RejectCode::kQuantityNotLotIncrement));
-    }
+    if (c.quantity < 0) return reject(RejectCode::kQuantityNotPositive);
+    if (c.quantity > kReferenceMaxQuantity) return reject(RejectCode::kQuantityTooLarge);
+    if (c.quantity % s.lot_increment != 0) return reject(RejectCode::kQuantityNotLotIncrement);
   }
   if (c.price != 0) {
-    if (c.price % spec.tick_size != 0) return out.push_back(reject_event(c, RejectCode::kPriceOffTick));
-    if (c.price < 0 || c.price < spec.price_floor || c.price > spec.price_ceiling) {
-      return out.push_back(reject_event(c, RejectCode::kPriceOutsideBand));
-    }
-  }
-  const Quantity new_quantity = c.quantity != 0 ? c.quantity : old.open;
-  const Price new_price = c.price != 0 ? c.price : old.price;
-  if (new_quantity == old.open && new_price == old.price) {
-    return out.push_back(reject_event(c, RejectCode::kAmendNoChange));
-  }
-  if (old.post_only && new_price != old.price && marketable(book, old.side, new_price)) {
-    return out.push_back(reject_event(c, RejectCode::kPostOnlyWouldCross));
+    if (c.price % s.tick_size != 0) return reject(RejectCode::kPriceOffTick);
+    if (c.price < 0 || !in_band(s, c.price)) return reject(RejectCode::kPriceOutsideBand);
   }
 
-  const bool kept = new_price == old.price && new_quantity < old.open;
-  Order* order = nullptr;
+  // Replacing a quality bid's bounds and accepted sets (docs/quality-matching.md, Amending).
+  Order updated = old;
+  if (c.replace_quality) {
+    if (!old.quality_bid) return reject(RejectCode::kQualityNotAmendable);
+    if (!terms_valid(c.quality, false)) return reject(RejectCode::kQualityTermsInvalid);
+    updated.quality = c.quality;
+    updated.accepted_grades = c.accepted_grades != 0 ? c.accepted_grades : bit(s.grade);
+    updated.accepted_hubs = c.accepted_hubs != 0 ? c.accepted_hubs : bit(s.hub);
+    bool accepts_any = false;
+    bool accepts_another = false;
+    for (const InstrumentSpec& j : specs_) {
+      const bool accepted = j.commodity == s.commodity && (updated.accepted_grades & bit(j.grade)) != 0 &&
+                            (updated.accepted_hubs & bit(j.hub)) != 0;
+      accepts_any = accepts_any || accepted;
+      accepts_another = accepts_another || (accepted && j.id != s.id);
+    }
+    if (!accepts_any) return reject(RejectCode::kAcceptanceInvalid);
+    if (updated.quality.count == 0 && !accepts_another) return reject(RejectCode::kQualityNotAmendable);
+  }
+  const bool quality_changed = updated.quality != old.quality || updated.accepted_grades != old.accepted_grades ||
+                               updated.accepted_hubs != old.accepted_hubs;
+
+  const Quantity new_quantity = c.quantity != 0 ? c.quantity : old.open;
+  const Price new_price = c.price != 0 ? c.price : old.price;
+  if (new_quantity == old.open && new_price == old.price && !quality_changed) {
+    return reject(RejectCode::kAmendNoChange);
+  }
+  updated.price = new_price;
+  updated.open = new_quantity;
+  if (old.post_only && new_price != old.price && post_only_would_trade(updated)) {
+    return reject(RejectCode::kPostOnlyWouldCross);
+  }
+
+  const bool kept = new_price == old.price && new_quantity < old.open && !quality_changed;
   if (kept) {
-    order = &*loc.it;
+    Order* order = find(state_, old.id);
     order->open = new_quantity;
     order->visible = order->display > 0 ? std::min(order->visible, new_quantity) : new_quantity;
   } else {
-    Order moved = old;
-    erase(book, old.side, old.price, old.id);
-    moved.price = new_price;
-    moved.open = new_quantity;
-    moved.visible = moved.display > 0 ? std::min(moved.display, new_quantity) : new_quantity;
-    Queue& queue = book.side(moved.side)[new_price];
-    queue.push_back(moved);
-    order = &queue.back();
+    remove(state_, old);
+    updated.visible = updated.display > 0 ? std::min(updated.display, new_quantity) : new_quantity;
+    place(state_, updated);
   }
 
-  Event e = base_event(c, EventType::kAmended);
-  e.instrument = order->instrument;
-  e.participant = order->participant;
-  e.order_id = order->id;
-  e.side = order->side;
-  e.price = order->price;
-  e.quantity = order->open;
+  Event e = order_event(c, EventType::kAmended, old.instrument, old.participant, old.id, old.side, new_price);
+  e.quantity = new_quantity;
   e.priority_kept = kept;
   out.push_back(e);
 
-  if (!marketable(book, order->side, order->price)) return;
-  // Matches as an incoming order; matching touches only the other side, so `order` stays valid.
-  Order incoming = *order;
-  match(book, incoming, c, out, next_trade_id_);
+  // Then it matches as an incoming order if it can (matching finds nothing when it is not
+  // marketable); it keeps whatever place it now has for what is left.
+  Order incoming = *find(state_, old.id);
+  const Quantity before = incoming.open;
+  match(state_, incoming, c, out, next_trade_id_);
+  Order* order = find(state_, old.id);
   if (incoming.open == 0) {
-    erase(book, order->side, order->price, order->id);
-    return;
+    remove(state_, *order);
+  } else if (incoming.open != before) {
+    order->open = incoming.open;
+    order->visible = order->display > 0 ? std::min(order->visible, order->open) : order->open;
   }
-  order->open = incoming.open;
-  order->visible = order->display > 0 ? std::min(order->visible, order->open) : order->open;
 }
 
 void ReferenceBook::mass_cancel(const Command& c, std::vector<Event>& out) {
@@ -645,30 +818,24 @@ void ReferenceBook::mass_cancel(const Command& c, std::vector<Event>& out) {
     out.push_back(reject_event(c, RejectCode::kInvalidMassCancelScope));
     return;
   }
-  // The spec is silent on a scope naming no instrument; like a new order, it is refused.
-  if (c.instrument != kAnyInstrument && find_book(c.instrument) == nullptr) {
+  if (c.instrument != kAnyInstrument && !state_.books.contains(c.instrument)) {
     out.push_back(reject_event(c, RejectCode::kUnknownInstrument));
     return;
   }
-  for (auto& [instrument, book] : books_) {
-    if (c.instrument != kAnyInstrument && c.instrument != instrument) continue;
-    std::vector<Order> doomed;
-    for (const Order* o : in_priority_order(book)) {
-      if (c.participant == kAnyParticipant || c.participant == o->participant) doomed.push_back(*o);
+  std::vector<Order> doomed;
+  for (const Order* o : all_in_priority_order(state_)) {
+    if ((c.instrument == kAnyInstrument || c.instrument == o->instrument) &&
+        (c.participant == kAnyParticipant || c.participant == o->participant)) {
+      doomed.push_back(*o);
     }
-    for (const Order& o : doomed) {
-      Event e = base_event(c, EventType::kCancelled);
-      e.instrument = o.instrument;
-      e.participant = o.participant;
-      e.order_id = o.id;
-      e.side = o.side;
-      e.price = o.price;
-      e.cancel_reason = CancelReason::kMassCancel;
-      e.quantity = o.open;
-      e.leaves = 0;
-      out.push_back(e);
-      erase(book, o.side, o.price, o.id);
-    }
+  }
+  for (const Order& o : doomed) {
+    Event e = order_event(c, EventType::kCancelled, o.instrument, o.participant, o.id, o.side, o.price);
+    e.cancel_reason = CancelReason::kMassCancel;
+    e.quantity = o.open;
+    e.leaves = 0;
+    out.push_back(e);
+    remove(state_, o);
   }
 }
 
@@ -677,7 +844,7 @@ void ReferenceBook::mass_cancel(const Command& c, std::vector<Event>& out) {
 
 ReferenceBook::LevelSnapshot ReferenceBook::snapshot_levels() const {
   LevelSnapshot snapshot;
-  for (const auto& [instrument, book] : books_) {
+  for (const auto& [instrument, book] : state_.books) {
     for (int s = 0; s < 2; ++s) {
       for (const auto& [price, queue] : book.side(s == 0 ? Side::kBuy : Side::kSell)) {
         LevelState& level = snapshot[instrument][s][price];
@@ -691,8 +858,31 @@ ReferenceBook::LevelSnapshot ReferenceBook::snapshot_levels() const {
   return snapshot;
 }
 
-void ReferenceBook::emit_level_changes(const LevelSnapshot& before, const Command& c,
-                                       std::vector<Event>& out) const {
+ReferenceBook::TopSnapshot ReferenceBook::snapshot_tops() const {
+  TopSnapshot tops;
+  for (const InstrumentSpec& s : specs_) tops[s.commodity];
+  std::map<std::uint32_t, std::map<Price, Quantity>> bids;  // commodity -> base price -> visible
+  std::map<std::uint32_t, std::map<Price, Quantity>> asks;
+  for (const Order* o : all_in_priority_order(state_)) {
+    const InstrumentSpec& s = spec(o->instrument);
+    const Price base = o->price - s.differential;
+    (o->side == Side::kBuy ? bids : asks)[s.commodity][base] += o->visible;
+  }
+  for (auto& [commodity, top] : tops) {
+    if (auto b = bids.find(commodity); b != bids.end() && !b->second.empty()) {
+      top.bid = b->second.rbegin()->first;
+      top.bid_quantity = b->second.rbegin()->second;
+    }
+    if (auto a = asks.find(commodity); a != asks.end() && !a->second.empty()) {
+      top.ask = a->second.begin()->first;
+      top.ask_quantity = a->second.begin()->second;
+    }
+  }
+  return tops;
+}
+
+void ReferenceBook::emit_market_data(const LevelSnapshot& before, const TopSnapshot& tops_before,
+                                     const Command& c, std::vector<Event>& out) const {
   const LevelSnapshot after = snapshot_levels();
   auto levels_of = [](const LevelSnapshot& snap, InstrumentId instrument, int s) {
     std::map<Price, LevelState> none;
@@ -702,7 +892,7 @@ void ReferenceBook::emit_level_changes(const LevelSnapshot& before, const Comman
     if (j == i->second.end()) return none;
     return j->second;
   };
-  for (const auto& [instrument, book] : books_) {
+  for (const auto& [instrument, book] : state_.books) {
     for (int s = 0; s < 2; ++s) {
       const auto old_levels = levels_of(before, instrument, s);
       const auto new_levels = levels_of(after, instrument, s);
@@ -727,6 +917,12 @@ void ReferenceBook::emit_level_changes(const LevelSnapshot& before, const Comman
         out.push_back(e);
       }
     }
+  }
+  for (const auto& [commodity, top] : snapshot_tops()) {
+    if (tops_before.at(commodity) == top) continue;
+    Event e = base_event(c, EventType::kCommodityTop);
+    set_commodity_top(e, commodity, CommodityTop{top.bid, top.bid_quantity, top.ask, top.ask_quantity});
+    out.push_back(e);
   }
 }
 

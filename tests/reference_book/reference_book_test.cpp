@@ -6,6 +6,7 @@
 #include <tuple>
 #include <vector>
 
+#include "tests/reference_book/event_fields.hpp"
 #include "tests/reference_book/printer.hpp"
 #include "tests/reference_book/reference_book.hpp"
 
@@ -23,6 +24,7 @@ InstrumentSpec spec(InstrumentId id) {
   s.lot_increment = 500;
   s.price_floor = 1000;
   s.price_ceiling = 2000;
+  s.hub = id;  // one commodity (0), one grade, a hub each: every buy here is a plain bid
   return s;
 }
 
@@ -30,6 +32,7 @@ InstrumentSpec spec(InstrumentId id) {
 class Harness {
  public:
   Harness() : book_({spec(0), spec(1)}) {}
+  explicit Harness(std::vector<InstrumentSpec> specs) : book_(std::move(specs), 0xC0FFEE) {}
 
   Command order(ParticipantId p, Side side, Price price, Quantity qty) {
     Command c;
@@ -475,6 +478,120 @@ TEST_CASE("reference: halt and resume", "[reference_book]") {
   // Cancels go on in a halted instrument.
   h.run(h.cancel(1, other));
   CHECK(h.events[0].type == EventType::kCancelled);
+}
+
+// docs/quality-matching.md's worked example, in fen: copper, grades 0 Barley and 1 Berry, hubs 0
+// Xuchang and 1 Zhengzhou.
+std::vector<InstrumentSpec> copper_catalogue() {
+  auto make = [](InstrumentId id, std::uint32_t grade, std::uint32_t hub, Price differential) {
+    InstrumentSpec s;
+    s.id = id;
+    s.code = "CU-" + std::to_string(id);
+    s.grade = grade;
+    s.hub = hub;
+    s.differential = differential;
+    s.tick_size = 1000;
+    s.lot_minimum = 1000;
+    s.lot_increment = 1000;
+    s.price_floor = 7'000'000;
+    s.price_ceiling = 8'000'000;
+    refdata::AttributeRange copper;
+    copper.attribute = 2;
+    copper.min = grade == 0 ? 9990 : 9900;
+    copper.max = 10000;
+    s.quality = {copper};
+    return s;
+  };
+  return {make(0, 0, 0, 0), make(1, 1, 0, -50'000), make(2, 0, 1, 20'000), make(3, 1, 1, -30'000)};
+}
+
+QualityTerms copper_terms(std::int64_t min, std::int64_t max) {
+  QualityTerms q;
+  q.count = 1;
+  q.terms[0].attribute = 2;
+  q.terms[0].min = min;
+  q.terms[0].max = max;
+  return q;
+}
+
+TEST_CASE("reference: the quality-matching worked example", "[reference_book]") {
+  Harness h(copper_catalogue());
+  auto lot = [&](InstrumentId instrument, Price price, std::int64_t copper) {
+    auto c = h.order(7, Side::kSell, price, 4000);
+    c.instrument = instrument;
+    c.quality = copper_terms(copper, copper);
+    return h.run(c);
+  };
+  const auto a = lot(3, 7'565'000, 9960);  // Berry@Zhengzhou, base 7,595,000
+  const auto b = lot(0, 7'598'000, 9995);  // Barley@Xuchang, base 7,598,000
+  const auto c = lot(1, 7'540'000, 9920);  // Berry@Xuchang, base 7,590,000, fails the bound
+  auto bid = h.order(8, Side::kBuy, 7'600'000, 10000);
+  bid.accepted_grades = 0b11;
+  bid.accepted_hubs = 0b11;
+  bid.quality = copper_terms(9950, refdata::kNoUpperLimit);
+  const auto mill = h.run(bid);
+  CHECK(h.trades() == std::vector<Trade>{{a, mill, 7'565'000, 4000}, {b, mill, 7'598'000, 4000}});
+  const auto trades = h.of_type(EventType::kTrade);
+  REQUIRE(trades.size() == 2);
+  CHECK(trades[0].instrument == 3);
+  CHECK(trades[0].base_price == 7'595'000);
+  CHECK(trades[0].reference_data == 0xC0FFEE);
+  CHECK(trades[1].base_price == 7'598'000);
+  // The remainder rests as a quality bid, out of every instrument book; lot (c) stays.
+  CHECK(h.queue_ids(Side::kBuy, 0).empty());
+  REQUIRE(h.book().quality_bids(0).size() == 1);
+  CHECK(h.book().quality_bids(0)[0].open == 2000);
+  CHECK(h.book().orders(1, Side::kSell).at(0).id == c);
+  const auto tops = h.of_type(EventType::kCommodityTop);
+  REQUIRE(tops.size() == 1);
+  const CommodityTop top = commodity_top_of(tops[0]);
+  CHECK(top.bid == 7'600'000);
+  CHECK(top.bid_quantity == 2000);
+  CHECK(top.ask == 7'590'000);
+  CHECK(top.ask_quantity == 4000);
+
+  // An incoming lot on Barley@Zhengzhou meets the quality bid at its price in the lot's terms.
+  auto sell = h.order(9, Side::kSell, 7'620'000, 1000);
+  sell.instrument = 2;
+  sell.quality = copper_terms(9995, 9995);
+  const auto zz = h.run(sell);
+  CHECK(h.trades() == std::vector<Trade>{{mill, zz, 7'620'000, 1000}});
+  CHECK(h.of_type(EventType::kTrade).at(0).base_price == 7'600'000);
+
+  // A lot without the bounded attribute measured is not acceptable.
+  auto unknown = h.order(9, Side::kSell, 7'620'000, 1000);
+  unknown.instrument = 2;
+  h.run(unknown);
+  CHECK(h.trades().empty());
+}
+
+TEST_CASE("reference: quality checks", "[reference_book]") {
+  Harness h(copper_catalogue());
+  auto sell = h.order(1, Side::kSell, 7'500'000, 1000);
+  sell.quality = copper_terms(9980, 9980);  // below Barley's 99.90
+  h.run(sell);
+  CHECK(h.events.at(0).reject == RejectCode::kAssayOutOfSpec);
+  CHECK(h.events.at(0).attribute == 2);
+  sell.quality = copper_terms(9990, 9995);  // a range is not a measurement
+  h.run(sell);
+  CHECK(h.events.at(0).reject == RejectCode::kQualityTermsInvalid);
+  sell.quality = copper_terms(9995, 9995);
+  sell.accepted_grades = 1;
+  h.run(sell);
+  CHECK(h.events.at(0).reject == RejectCode::kAcceptanceInvalid);
+
+  auto buy = h.order(2, Side::kBuy, 7'500'000, 1000);
+  buy.accepted_grades = 0b1000;  // a grade no copper instrument has
+  h.run(buy);
+  CHECK(h.events.at(0).reject == RejectCode::kAcceptanceInvalid);
+  buy.accepted_grades = 0;
+  const auto plain = h.run(buy);
+  CHECK(h.book().orders(0, Side::kBuy).size() == 1);  // own grade and hub only: a plain bid
+  Command amend = h.amend(2, plain, 0, 2000);
+  amend.replace_quality = true;
+  amend.quality = copper_terms(9950, refdata::kNoUpperLimit);
+  h.run(amend);
+  CHECK(h.events.at(0).reject == RejectCode::kQualityNotAmendable);
 }
 
 }  // namespace
