@@ -187,8 +187,20 @@ void ReferenceBook::remove(State& state, const Order& order) {
 }
 
 ReferenceBook::Order* ReferenceBook::find(State& state, OrderId id) {
-  for (const Order* o : all_in_priority_order(state)) {
-    if (o->id == id) return const_cast<Order*>(o);
+  auto in = [id](Ladder& ladder) -> Order* {
+    for (auto& [price, queue] : ladder) {
+      for (Order& o : queue) {
+        if (o.id == id) return &o;
+      }
+    }
+    return nullptr;
+  };
+  for (auto& [instrument, book] : state.books) {
+    if (Order* o = in(book.bids)) return o;
+    if (Order* o = in(book.asks)) return o;
+  }
+  for (auto& [commodity, ladder] : state.quality) {
+    if (Order* o = in(ladder)) return o;
   }
   return nullptr;
 }
@@ -843,39 +855,37 @@ void ReferenceBook::mass_cancel(const Command& c, std::vector<Event>& out) {
 // Market data
 
 ReferenceBook::LevelSnapshot ReferenceBook::snapshot_levels() const {
-  LevelSnapshot snapshot;
+  LevelSnapshot levels;
   for (const auto& [instrument, book] : state_.books) {
     for (int s = 0; s < 2; ++s) {
       for (const auto& [price, queue] : book.side(s == 0 ? Side::kBuy : Side::kSell)) {
-        LevelState& level = snapshot[instrument][s][price];
+        Level level{instrument, s, price, 0, 0};
         for (const Order& o : queue) {
           level.visible += o.visible;
           level.count += 1;
         }
+        levels.push_back(level);
       }
     }
   }
-  return snapshot;
+  return levels;
 }
 
 ReferenceBook::TopSnapshot ReferenceBook::snapshot_tops() const {
   TopSnapshot tops;
   for (const InstrumentSpec& s : specs_) tops[s.commodity];
-  std::map<std::uint32_t, std::map<Price, Quantity>> bids;  // commodity -> base price -> visible
-  std::map<std::uint32_t, std::map<Price, Quantity>> asks;
   for (const Order* o : all_in_priority_order(state_)) {
     const InstrumentSpec& s = spec(o->instrument);
     const Price base = o->price - s.differential;
-    (o->side == Side::kBuy ? bids : asks)[s.commodity][base] += o->visible;
-  }
-  for (auto& [commodity, top] : tops) {
-    if (auto b = bids.find(commodity); b != bids.end() && !b->second.empty()) {
-      top.bid = b->second.rbegin()->first;
-      top.bid_quantity = b->second.rbegin()->second;
-    }
-    if (auto a = asks.find(commodity); a != asks.end() && !a->second.empty()) {
-      top.ask = a->second.begin()->first;
-      top.ask_quantity = a->second.begin()->second;
+    Top& top = tops[s.commodity];
+    const bool buy = o->side == Side::kBuy;
+    Price& best = buy ? top.bid : top.ask;
+    Quantity& quantity = buy ? top.bid_quantity : top.ask_quantity;
+    if (quantity == 0 || (buy ? base > best : base < best)) {
+      best = base;
+      quantity = o->visible;
+    } else if (base == best) {
+      quantity += o->visible;
     }
   }
   return tops;
@@ -883,40 +893,39 @@ ReferenceBook::TopSnapshot ReferenceBook::snapshot_tops() const {
 
 void ReferenceBook::emit_market_data(const LevelSnapshot& before, const TopSnapshot& tops_before,
                                      const Command& c, std::vector<Event>& out) const {
+  // Levels that differ, by merging the two sorted snapshots; a level missing on one side is 0/0.
   const LevelSnapshot after = snapshot_levels();
-  auto levels_of = [](const LevelSnapshot& snap, InstrumentId instrument, int s) {
-    std::map<Price, LevelState> none;
-    auto i = snap.find(instrument);
-    if (i == snap.end()) return none;
-    auto j = i->second.find(s);
-    if (j == i->second.end()) return none;
-    return j->second;
-  };
-  for (const auto& [instrument, book] : state_.books) {
-    for (int s = 0; s < 2; ++s) {
-      const auto old_levels = levels_of(before, instrument, s);
-      const auto new_levels = levels_of(after, instrument, s);
-      std::vector<Price> prices;
-      for (const auto& [p, l] : old_levels) prices.push_back(p);
-      for (const auto& [p, l] : new_levels) prices.push_back(p);
-      std::sort(prices.begin(), prices.end());
-      prices.erase(std::unique(prices.begin(), prices.end()), prices.end());
-      if (s == 0) std::reverse(prices.begin(), prices.end());  // buy side: highest first
-      for (Price p : prices) {
-        LevelState was;
-        LevelState now;
-        if (auto it = old_levels.find(p); it != old_levels.end()) was = it->second;
-        if (auto it = new_levels.find(p); it != new_levels.end()) now = it->second;
-        if (was == now) continue;
-        Event e = base_event(c, EventType::kBookLevel);
-        e.instrument = instrument;
-        e.side = s == 0 ? Side::kBuy : Side::kSell;
-        e.price = p;
-        e.quantity = now.visible;
-        e.order_count = now.count;
-        out.push_back(e);
-      }
+  auto key = [](const Level& l) { return std::tie(l.instrument, l.side, l.price); };
+  std::vector<Level> changed;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < before.size() || j < after.size()) {
+    if (j == after.size() || (i < before.size() && key(before[i]) < key(after[j]))) {
+      changed.push_back(Level{before[i].instrument, before[i].side, before[i].price, 0, 0});
+      ++i;
+    } else if (i == before.size() || key(after[j]) < key(before[i])) {
+      changed.push_back(after[j]);
+      ++j;
+    } else {
+      if (before[i].visible != after[j].visible || before[i].count != after[j].count) changed.push_back(after[j]);
+      ++i;
+      ++j;
     }
+  }
+  // Instrument, then the buy side highest price first, then the sell side lowest price first.
+  std::stable_sort(changed.begin(), changed.end(), [](const Level& a, const Level& b) {
+    if (a.instrument != b.instrument) return a.instrument < b.instrument;
+    if (a.side != b.side) return a.side < b.side;
+    return a.side == 0 ? a.price > b.price : a.price < b.price;
+  });
+  for (const Level& level : changed) {
+    Event e = base_event(c, EventType::kBookLevel);
+    e.instrument = level.instrument;
+    e.side = level.side == 0 ? Side::kBuy : Side::kSell;
+    e.price = level.price;
+    e.quantity = level.visible;
+    e.order_count = level.count;
+    out.push_back(e);
   }
   for (const auto& [commodity, top] : snapshot_tops()) {
     if (tops_before.at(commodity) == top) continue;

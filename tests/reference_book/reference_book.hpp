@@ -83,13 +83,15 @@ class ReferenceBook {
     std::map<std::uint32_t, Ladder> quality;  // commodity -> base-equivalent price -> quality bids
     std::uint64_t next_placement = 1;
   };
-  struct LevelState {
+  struct Level {
+    InstrumentId instrument = 0;
+    int side = 0;  // 0 buy, 1 sell
+    refdata::Price price = 0;
     refdata::Quantity visible = 0;
     std::uint32_t count = 0;
-    bool operator==(const LevelState&) const = default;
   };
-  // instrument -> side (0 buy, 1 sell) -> price -> level
-  using LevelSnapshot = std::map<InstrumentId, std::map<int, std::map<refdata::Price, LevelState>>>;
+  // Every level of every instrument book, ordered by instrument, side, ascending price.
+  using LevelSnapshot = std::vector<Level>;
   struct Top {
     refdata::Price bid = 0;
     refdata::Price ask = 0;
