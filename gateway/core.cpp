@@ -1110,6 +1110,13 @@ void GatewayCore::handle(SessionId session, const Request& request) {
 }
 void GatewayCore::on_recovered(const matcher::EngineSnapshot& state) { impl_->on_recovered(state); }
 void GatewayCore::on_results(const ResultBatch& batch) { impl_->on_results(batch); }
+void GatewayCore::load_trades(std::span<const matcher::Event> trades) {
+  for (const auto& e : trades) {
+    if (e.type != EventType::kTrade || e.instrument >= impl_->books.size()) continue;
+    impl_->books[e.instrument].record_trade({e.trade_id, e.price, e.quantity, e.side, e.timestamp},
+                                            impl_->config.recent_trades);
+  }
+}
 std::string GatewayCore::instruments_json() const { return impl_->instruments_json(); }
 std::string GatewayCore::book_json(matcher::InstrumentId instrument) const { return impl_->book_json(instrument, {}); }
 std::string GatewayCore::trades_json(matcher::InstrumentId instrument) const { return impl_->trades_json(instrument, {}); }

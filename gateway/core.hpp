@@ -105,6 +105,8 @@ class GatewayCore {
                                     std::string_view detail, std::string_view cl_ord_id = {});
 
   void on_recovered(const matcher::EngineSnapshot& state);
+  // Trades from before a restart (oldest first), for recent-trade lists and last prices.
+  void load_trades(std::span<const matcher::Event> trades);
   void on_results(const ResultBatch& batch);
 
   // Read-only JSON for HTTP.

@@ -421,6 +421,8 @@ void Server::start() {
   for (std::size_t i = 0; i < n; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
 }
 
+void Server::load_trades(std::span<const matcher::Event> trades) { state_->core->load_trades(trades); }
+
 std::uint16_t Server::port() const { return state_->bound_port.load(); }
 
 void Server::stop_intake() {
@@ -447,8 +449,12 @@ void Server::stop() {
   });
   closed.get_future().wait();
   s.work.reset();
-  constexpr auto kCloseGrace = std::chrono::milliseconds(500);  // enough for loopback close frames
-  std::this_thread::sleep_for(kCloseGrace);
+  // Let close handshakes finish, bounded: a peer that does not answer is dropped with the threads.
+  constexpr auto kCloseGrace = std::chrono::milliseconds(500);
+  const auto deadline = std::chrono::steady_clock::now() + kCloseGrace;
+  while (s.metrics.sessions_open.load() != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   s.ioc.stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();

@@ -38,6 +38,8 @@ class Server final : public exchange::ExchangeListener {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
+  // Before start(): trades from before a restart (gateway/journal_trades.hpp).
+  void load_trades(std::span<const matcher::Event> trades);
   // Binds and listens (throws std::system_error when it cannot), then runs the I/O threads.
   void start();
   std::uint16_t port() const;

@@ -13,6 +13,7 @@
 #include "exchange/exchange.hpp"
 #include "gateway/auth.hpp"
 #include "gateway/config.hpp"
+#include "gateway/journal_trades.hpp"
 #include "gateway/log.hpp"
 #include "gateway/seeder.hpp"
 #include "gateway/server.hpp"
@@ -23,6 +24,10 @@ namespace {
 
 using namespace rex;
 using namespace rex::gateway;
+
+// Trades read back from the journal at start-up: enough for every instrument's recent list in
+// practice (50 instruments x 100), cheap to read (~100 bytes each).
+constexpr std::size_t kTradesReadBack = 10'000;
 
 constexpr const char* kUsage = R"(usage: rexd [options]
   --config FILE          JSON config (docs/rexd-config.md); built-in defaults otherwise
@@ -37,6 +42,7 @@ constexpr const char* kUsage = R"(usage: rexd [options]
   --sync | --no-sync     fsync every group commit (default on; off only for benchmarks)
   --io-threads N         network threads (default 1)
   --rate-limit N         messages per second per session (0: unlimited)
+  --clock-interval-ms N  CLOCK command period for GTD expiry (default 1000; 0: none)
   --log-level LEVEL      debug, info, warn, error, off
   --hash-key KEY         print the SHA-256 of KEY for a key file, and exit
   --help
@@ -83,6 +89,7 @@ RexdConfig parse_arguments(int argc, char** argv, std::string& port_file) {
     else if (flag == "--sync") config.sync_commits = true;
     else if (flag == "--no-sync") config.sync_commits = false;
     else if (flag == "--io-threads") config.server.io_threads = number(flag, value(), 64);
+    else if (flag == "--clock-interval-ms") config.clock_interval_ms = static_cast<std::uint32_t>(number(flag, value(), 3'600'000));
     else if (flag == "--rate-limit") config.server.rate_limit_per_second = static_cast<std::uint32_t>(number(flag, value(), 100'000'000));
     else if (flag == "--log-level") {
       if (!parse_log_level(value(), config.log_level)) usage_error("--log-level: expected debug, info, warn, error or off");
@@ -131,6 +138,7 @@ int run(int argc, char** argv) {
   if (keys.size() == 0) throw std::runtime_error("no API keys: give --key-file (or auth.key_file), or run with --demo");
 
   std::filesystem::create_directories(config.data_directory);
+  const std::vector<matcher::Event> recent = load_recent_trades(config.data_directory, kTradesReadBack);
   exchange::ExchangeConfig xc;
   xc.data_directory = config.data_directory;
   xc.sync_commits = config.sync_commits;
@@ -143,6 +151,7 @@ int run(int argc, char** argv) {
 
   ExchangeAdapter<exchange::Exchange> port(exchange);
   Server server(config.server, exchange.catalogue(), keys, port);
+  server.load_trades(recent);
   Seeder seeder;
   exchange.add_listener(&server);
   exchange.add_listener(&seeder);

@@ -1,0 +1,81 @@
+// rexd's config: ops/rexd.json is exactly the built-in defaults; keys override; errors name the key.
+#include <catch2/catch.hpp>
+
+#include "gateway/config.hpp"
+
+using namespace rex::gateway;
+
+namespace {
+
+void same(const RexdConfig& a, const RexdConfig& b) {
+  CHECK(a.server.address == b.server.address);
+  CHECK(a.server.port == b.server.port);
+  CHECK(a.server.io_threads == b.server.io_threads);
+  CHECK(a.server.max_frame_bytes == b.server.max_frame_bytes);
+  CHECK(a.server.max_message_bytes == b.server.max_message_bytes);
+  CHECK(a.server.max_send_queue_messages == b.server.max_send_queue_messages);
+  CHECK(a.server.max_send_queue_bytes == b.server.max_send_queue_bytes);
+  CHECK(a.server.rate_limit_per_second == b.server.rate_limit_per_second);
+  CHECK(a.server.rate_limit_burst == b.server.rate_limit_burst);
+  CHECK(a.server.handshake_timeout_seconds == b.server.handshake_timeout_seconds);
+  CHECK(a.server.core.price_collar_bp == b.server.core.price_collar_bp);
+  CHECK(a.server.core.recent_trades == b.server.core.recent_trades);
+  CHECK(a.server.core.finished_orders_kept == b.server.core.finished_orders_kept);
+  CHECK(a.log_level == b.log_level);
+  CHECK(a.catalogue == b.catalogue);
+  CHECK(a.data_directory == b.data_directory);
+  CHECK(a.sync_commits == b.sync_commits);
+  CHECK(a.inbound_capacity == b.inbound_capacity);
+  CHECK(a.max_group_commands == b.max_group_commands);
+  CHECK(a.snapshot_every_commands == b.snapshot_every_commands);
+  CHECK(a.key_file == b.key_file);
+  CHECK(a.cancel_on_disconnect == b.cancel_on_disconnect);
+  CHECK(a.demo == b.demo);
+  CHECK(a.seed_sample_day == b.seed_sample_day);
+  CHECK(a.sample_day == b.sample_day);
+  CHECK(a.clock_interval_ms == b.clock_interval_ms);
+}
+
+}  // namespace
+
+TEST_CASE("ops/rexd.json states exactly the built-in defaults", "[gateway][config]") {
+  RexdConfig from_file;
+  apply_config_file(std::string(REX_SOURCE_DIR) + "/ops/rexd.json", from_file);
+  const RexdConfig defaults;
+  same(from_file, defaults);
+}
+
+TEST_CASE("ops/rexd-production.json turns the demo off and names a key file", "[gateway][config]") {
+  RexdConfig c;
+  apply_config_file(std::string(REX_SOURCE_DIR) + "/ops/rexd-production.json", c);
+  CHECK_FALSE(c.demo);
+  CHECK_FALSE(c.key_file.empty());
+  CHECK(c.sync_commits);
+}
+
+TEST_CASE("config keys override, errors name the key", "[gateway][config]") {
+  RexdConfig c;
+  apply_config_json(R"({"listen":{"port":9000},"sessions":{"rate_limit_per_second":5},"demo":{"enabled":false},
+                        "risk":{"price_collar_bp":300},"log_level":"warn"})", c);
+  CHECK(c.server.port == 9000);
+  CHECK(c.server.rate_limit_per_second == 5);
+  CHECK_FALSE(c.demo);
+  CHECK(c.server.core.price_collar_bp == 300);
+  CHECK(c.log_level == LogLevel::kWarn);
+  auto error = [](std::string_view json) {
+    RexdConfig x;
+    try {
+      apply_config_json(json, x);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(error(R"({"listen":{"prot":1}})") == "listen.prot: unknown key");
+  CHECK(error(R"({"listen":{"port":"80"}})") == "listen.port: expected a non-negative integer");
+  CHECK(error(R"({"listen":{"port":70000}})") == "listen.port: must be between 0 and 65535");
+  CHECK(error(R"({"journal":{"sync_commits":1}})") == "journal.sync_commits: expected true or false");
+  CHECK(error(R"({"log_level":"loud"})") == "log_level: expected debug, info, warn, error or off");
+  CHECK(error(R"({"x":1})") == "x: unknown key");
+  CHECK(error("[").find("not valid JSON") == 0);
+}

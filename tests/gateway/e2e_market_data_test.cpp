@@ -1,0 +1,130 @@
+// End to end: every subscription (instruments, top of book, depth with sequence numbers, trades)
+// and the HTTP endpoints.
+#include "e2e_support.hpp"
+
+using namespace rex::testing;
+
+TEST_CASE("subscriptions: instruments, top, depth snapshot and updates, trades", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient md(server.port());
+  WsClient c(server.port());
+  WsClient other(server.port());
+  md.login("demo-rexaudit");  // market data needs a login, not a trading role
+  c.login("demo-zytrade");
+  other.login("demo-dzmetal");
+
+  Json sub = md.request(R"({"op":"subscribe","channel":"instruments","req":1})", {"subscribed", "reject"});
+  CHECK(sub.str("channel") == "instruments");
+  auto list = md.until_type("instruments");
+  REQUIRE(list);
+  simdjson::dom::array instruments;
+  REQUIRE_FALSE(list->root()["instruments"].get_array().get(instruments));
+  CHECK(instruments.size() == test_catalogue().instruments().size());
+  std::string_view code;
+  REQUIRE_FALSE(instruments.at(0)["code"].get_string().get(code));
+  CHECK(code == test_catalogue().instruments()[0].code);
+
+  expect_ack(c, order_json("b1", "buy", "76000", "2000"));
+  md.request(R"({"op":"subscribe","channel":"depth","instrument":"CU-BARLEY-XUCHANG"})", {"subscribed"});
+  auto snap = md.until_type("depth_snapshot");
+  REQUIRE(snap);
+  const std::int64_t seq = snap->num("seq");
+  simdjson::dom::array bids;
+  REQUIRE_FALSE(snap->root()["bids"].get_array().get(bids));
+  REQUIRE(bids.size() == 1);
+  md.request(R"({"op":"subscribe","channel":"top","instrument":"CU-BARLEY-XUCHANG"})", {"subscribed"});
+  auto top = md.until_type("top");
+  REQUIRE(top);
+  std::string_view bid_price;
+  REQUIRE_FALSE(top->root()["bid"]["price"].get_string().get(bid_price));
+  CHECK(bid_price == "76000.00");
+  CHECK(top->root()["ask"].is_null());
+  md.request(R"({"op":"subscribe","channel":"trades","instrument":"CU-BARLEY-XUCHANG"})", {"subscribed"});
+  REQUIRE(md.until_type("trades_snapshot"));
+
+  expect_ack(c, order_json("b2", "buy", "76010", "1000"));
+  auto upd = md.until_type("depth_update");
+  REQUIRE(upd);
+  CHECK(upd->num("seq") == seq + 1);
+  auto top2 = md.until_type("top");
+  REQUIRE(top2);
+  REQUIRE_FALSE(top2->root()["bid"]["price"].get_string().get(bid_price));
+  CHECK(bid_price == "76010.00");
+
+  expect_ack(other, order_json("s1", "sell", "76010", "1000"));
+  auto trade = md.until_type("trade");
+  REQUIRE(trade);
+  CHECK(trade->str("price") == "76010.00");
+  CHECK(trade->str("qty") == "1000");
+  CHECK(trade->str("aggressor") == "sell");
+  auto upd2 = md.until_type("depth_update");
+  REQUIRE(upd2);
+  CHECK(upd2->num("seq") == seq + 2);
+  simdjson::dom::array changes;
+  REQUIRE_FALSE(upd2->root()["changes"].get_array().get(changes));
+  REQUIRE(changes.size() == 1);
+  std::string_view qty;
+  REQUIRE_FALSE(changes.at(0)["qty"].get_string().get(qty));
+  CHECK(qty == "0");  // the level is gone
+
+  // resubscribing is how a client recovers from a gap: a fresh snapshot with the current sequence
+  md.request(R"({"op":"subscribe","channel":"depth","instrument":"CU-BARLEY-XUCHANG"})", {"subscribed"});
+  auto snap2 = md.until_type("depth_snapshot");
+  REQUIRE(snap2);
+  CHECK(snap2->num("seq") == seq + 2);
+
+  md.request(R"({"op":"unsubscribe","channel":"depth","instrument":"CU-BARLEY-XUCHANG"})", {"unsubscribed"});
+  md.request(R"({"op":"unsubscribe","channel":"top","instrument":"CU-BARLEY-XUCHANG"})", {"unsubscribed"});
+  md.drain(std::chrono::milliseconds(100));
+  expect_ack(c, order_json("b3", "buy", "75000", "1000"));
+  for (const auto& m : md.drain(std::chrono::milliseconds(300))) {
+    CHECK(m.type() != "depth_update");
+    CHECK(m.type() != "top");
+  }
+  expect_reject(md, R"({"op":"subscribe","channel":"depth"})", 103);
+  expect_reject(md, R"({"op":"subscribe","channel":"news"})", 105);
+  expect_reject(md, R"({"op":"subscribe","channel":"top","instrument":"XX-NOPE"})", 1);
+}
+
+TEST_CASE("HTTP: health, metrics, instruments, books, trades", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient c(server.port());
+  WsClient other(server.port());
+  c.login("demo-zytrade");
+  other.login("demo-dzmetal");
+  expect_ack(c, order_json("b1", "buy", "76000", "2000"));
+  expect_ack(other, order_json("s1", "sell", "76000", "1000"));
+  REQUIRE(other.until_type("fill"));
+  expect_reject(c, order_json("b1", "buy", "76000", "2000"), 117);
+
+  auto [hs, health] = http_get(server.port(), "/health");
+  CHECK(hs == 200);
+  CHECK(Json(health).str("status") == "ok");
+  auto [ms, metrics] = http_get(server.port(), "/metrics");
+  CHECK(ms == 200);
+  CHECK(metrics.find("rex_rejects_total{code=\"117\",name=\"DUPLICATE_CL_ORD_ID\"} 1") != std::string::npos);
+  CHECK(metrics.find("rex_gateway_messages_total{op=\"new_order\"} 3") != std::string::npos);
+  CHECK(metrics.find("rex_exchange_trades_total 1") != std::string::npos);
+  CHECK(metrics.find("rex_journal_group_commits_total") != std::string::npos);
+  CHECK(metrics.find("rex_gateway_submit_to_result_seconds_bucket{le=\"+Inf\"} 2") != std::string::npos);
+  CHECK(metrics.find("rex_exchange_inbound_queue_depth") != std::string::npos);
+  auto [is, instruments] = http_get(server.port(), "/api/v1/instruments");
+  CHECK(is == 200);
+  CHECK(instruments.find("\"CU-BARLEY-XUCHANG\"") != std::string::npos);
+  auto [bs, book] = http_get(server.port(), "/api/v1/books/CU-BARLEY-XUCHANG");
+  CHECK(bs == 200);
+  Json b(book);
+  simdjson::dom::array bids;
+  REQUIRE_FALSE(b.root()["bids"].get_array().get(bids));
+  REQUIRE(bids.size() == 1);
+  std::string_view qty;
+  REQUIRE_FALSE(bids.at(0)["qty"].get_string().get(qty));
+  CHECK(qty == "1000");
+  auto [ts, trades] = http_get(server.port(), "/api/v1/trades/CU-BARLEY-XUCHANG");
+  CHECK(ts == 200);
+  CHECK(trades.find("\"price\":\"76000.00\"") != std::string::npos);
+  CHECK(http_get(server.port(), "/api/v1/books/NOPE").first == 404);
+  CHECK(http_get(server.port(), "/nothing").first == 404);
+}

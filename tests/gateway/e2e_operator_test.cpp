@@ -1,0 +1,173 @@
+// End to end: the operator's actions (halt, resume, kill switch, reload), their journaling, and
+// restarts of rexd (in process and the real binary with SIGTERM) keeping orders and trades.
+#include <csignal>
+#include <fstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include "e2e_support.hpp"
+
+using namespace rex::testing;
+
+TEST_CASE("operator: halt and resume an instrument and a commodity, kill switch, reload", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient ops(server.port());
+  WsClient c(server.port());
+  WsClient md(server.port());
+  ops.login("demo-rexops");
+  c.login("demo-zytrade");
+  md.login("demo-rexaudit");
+  md.request(R"({"op":"subscribe","channel":"instruments"})", {"subscribed"});
+  REQUIRE(md.until_type("instruments"));
+
+  expect_reject(c, R"({"op":"halt","instrument":"CU-BARLEY-XUCHANG"})", 111);
+  Json halt = ops.request(R"({"op":"halt","instrument":"CU-BARLEY-XUCHANG","req":"h"})", {"operator_ack", "reject"});
+  CHECK(halt.type() == "operator_ack");
+  CHECK(halt.num("instruments_changed") == 1);
+  CHECK(halt.str("req") == "h");
+  auto status = md.until_type("trading_status");
+  REQUIRE(status);
+  CHECK(status->str("instrument") == "CU-BARLEY-XUCHANG");
+  CHECK(status->boolean("halted"));
+  expect_reject(c, order_json("x", "buy", "76000", "1000"), 28);
+  ops.request(R"({"op":"resume","instrument":"CU-BARLEY-XUCHANG"})", {"operator_ack"});
+  expect_ack(c, order_json("a", "buy", "76000", "1000"));
+
+  Json cu = ops.request(R"({"op":"halt","commodity":"CU"})", {"operator_ack", "reject"});
+  CHECK(cu.num("instruments_changed") >= 2);
+  expect_reject(c, order_json("y", "buy", "76000", "1000"), 28);
+  expect_ack(c, order_json("fe", "buy", "2700", "10000", "", "FE-HMS8020-ANYANG"));
+  Json resume = ops.request(R"({"op":"resume","commodity":"CU"})", {"operator_ack"});
+  CHECK(resume.num("instruments_changed") == cu.num("instruments_changed"));
+  expect_reject(ops, R"({"op":"halt","commodity":"XX"})", 29);
+  expect_reject(ops, R"({"op":"halt","commodity":"CU","instrument":"CU-BARLEY-XUCHANG"})", 30);
+
+  Json kill = ops.request(R"({"op":"kill","participant":"ZYTRADE"})", {"operator_ack", "reject"});
+  CHECK(kill.num("cancelled") == 2);
+  auto gone = c.until([](const Json& j) { return j.type() == "cancelled" && j.str("reason") == "mass_cancel"; });
+  REQUIRE(gone);
+  expect_reject(ops, R"({"op":"kill","participant":"NOBODY"})", 124);
+  expect_reject(ops, R"({"op":"reload_reference_data"})", 123);
+  expect_reject(c, R"({"op":"kill","participant":"ZYTRADE"})", 111);
+  // operators may not trade
+  expect_reject(ops, order_json("z", "buy", "76000", "1000"), 111);
+}
+
+TEST_CASE("restart with the same journal: open orders and trades are still there", "[gateway][e2e]") {
+  TempDir dir;
+  std::string open_id;
+  {
+    TestServer server(dir.path(), test_config(), true);
+    WsClient c(server.port());
+    WsClient other(server.port());
+    c.login("demo-zytrade");
+    other.login("demo-dzmetal");
+    open_id = expect_ack(c, order_json("rest", "buy", "76000", "3000")).str("order_id");
+    expect_ack(other, order_json("hit", "sell", "76000", "1000"));
+    REQUIRE(other.until_type("fill"));
+    server.stop();
+  }
+  TestServer server(dir.path(), test_config(), true);
+  WsClient c(server.port());
+  c.login("demo-zytrade");
+  Json st = c.request(R"({"op":"order_status","order_id":")" + open_id + "\"}", {"order_status", "reject"});
+  CHECK(st.str("status") == "open");
+  CHECK(st.str("open") == "2000");
+  auto [bs, book] = http_get(server.port(), "/api/v1/books/CU-BARLEY-XUCHANG");
+  CHECK(book.find(R"({"price":"76000.00","qty":"2000","orders":1})") != std::string::npos);
+  auto [ts, trades] = http_get(server.port(), "/api/v1/trades/CU-BARLEY-XUCHANG");
+  CHECK(trades.find(R"("price":"76000.00","qty":"1000")") != std::string::npos);
+  // and it trades on: the recovered order is filled, its owner hears of it
+  WsClient other(server.port());
+  other.login("demo-dzmetal");
+  expect_ack(other, order_json("hit2", "sell", "76000", "2000"));
+  auto fill = c.until_type("fill");
+  REQUIRE(fill);
+  CHECK(fill->str("order_id") == open_id);
+  CHECK(fill->str("leaves") == "0");
+}
+
+namespace {
+
+// Runs the real rexd binary until SIGTERM.
+class RexdProcess {
+ public:
+  RexdProcess(const std::filesystem::path& data, const std::filesystem::path& port_file,
+              const std::filesystem::path& log) {
+    std::filesystem::remove(port_file);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const std::string data_s = data.string();
+      const std::string port_s = port_file.string();
+      std::FILE* out = std::freopen(log.c_str(), "w", stderr);
+      (void)out;
+      ::chdir(REX_SOURCE_DIR);
+      ::execl(REXD_PATH, "rexd", "--port", "0", "--port-file", port_s.c_str(), "--data-dir", data_s.c_str(),
+              "--no-seed", "--clock-interval-ms", "100", static_cast<char*>(nullptr));
+      std::_Exit(127);
+    }
+    for (int i = 0; i < 500 && port_ == 0; ++i) {
+      std::ifstream in(port_file);
+      int p = 0;
+      if (in >> p) port_ = static_cast<std::uint16_t>(p);
+      else std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  ~RexdProcess() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  std::uint16_t port() const { return port_; }
+  // SIGTERM, then the exit status (or -1 if it did not exit within the grace time).
+  int terminate() {
+    ::kill(pid_, SIGTERM);
+    for (int i = 0; i < 500; ++i) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("rexd: SIGTERM drains and exits cleanly; a restart recovers the market", "[gateway][e2e]") {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  const auto port_file = dir.path() / "port";
+  const auto log = dir.path() / "rexd.log";
+  std::string id;
+  {
+    RexdProcess rexd(data, port_file, log);
+    REQUIRE(rexd.port() != 0);
+    WsClient c(rexd.port());
+    c.login("demo-zytrade");
+    id = expect_ack(c, order_json("keep", "sell", "77000", "1000")).str("order_id");
+    CHECK(rexd.terminate() == 0);
+  }
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  INFO(text);
+  CHECK(text.find("received SIGTERM") != std::string::npos);
+  CHECK(text.find("stopped") != std::string::npos);
+
+  RexdProcess again(data, port_file, dir.path() / "rexd2.log");
+  REQUIRE(again.port() != 0);
+  WsClient c(again.port());
+  c.login("demo-zytrade");
+  Json st = c.request(R"({"op":"order_status","order_id":")" + id + "\"}", {"order_status", "reject"});
+  CHECK(st.str("status") == "open");
+  CHECK(again.terminate() == 0);
+}

@@ -1,0 +1,212 @@
+// End to end over real sockets: login, every order operation and order type, every risk check and
+// client-order-id rule, engine rejects passed through, fills to both sides.
+#include <thread>
+
+#include "e2e_support.hpp"
+
+using namespace rex::testing;
+
+TEST_CASE("login: unknown key, messages before login, second login", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient c(server.port());
+  expect_reject(c, R"({"op":"login","api_key":"nope"})", 110);
+  expect_reject(c, order_json("a", "buy", "76000", "1000"), 108);
+  expect_reject(c, R"({"op":"subscribe","channel":"instruments"})", 108);
+  Json ack = c.request(R"({"op":"login","api_key":"demo-zytrade","req":7})", {"login_ack"});
+  CHECK(ack.str("participant") == "ZYTRADE");
+  CHECK(ack.num("participant_id") == 8);
+  CHECK(ack.num("req") == 7);
+  CHECK(ack.str("max_order_qty") == "2000000");
+  expect_reject(c, R"({"op":"login","api_key":"demo-zytrade"})", 109);
+  Json pong = c.request(R"({"op":"ping","req":"p1"})", {"pong"});
+  CHECK(pong.str("req") == "p1");
+}
+
+TEST_CASE("new order, duplicate client order id, status, fills on both sides", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient buyer(server.port());
+  WsClient seller(server.port());
+  buyer.login("demo-zytrade");
+  seller.login("demo-dzmetal");
+
+  Json ack = expect_ack(buyer, order_json("b1", "buy", "76000", "2000", R"(,"req":"r1")"));
+  CHECK(ack.str("req") == "r1");
+  CHECK(ack.str("cl_ord_id") == "b1");
+  CHECK(ack.str("price") == "76000.00");
+  CHECK(ack.str("qty") == "2000");
+  CHECK(ack.str("side") == "buy");
+  CHECK(ack.str("tif") == "gtc");
+  const std::string id = ack.str("order_id");
+  CHECK(id == ack.str("seq"));
+
+  expect_reject(buyer, order_json("b1", "buy", "75990", "1000"), 117);
+
+  Json st = buyer.request(R"({"op":"order_status","orig_cl_ord_id":"b1"})", {"order_status", "reject"});
+  CHECK(st.str("status") == "open");
+  CHECK(st.str("open") == "2000");
+  // another participant cannot see it
+  expect_reject(seller, R"({"op":"order_status","order_id":")" + id + "\"}", 125);
+
+  expect_reject(seller, order_json("s1", "sell", "75900.5", "1000"), 6);  // off tick: the engine decides
+  expect_reject(seller, order_json("s1", "sell", "75900.555", "1000"), 105);  // three decimals: never rounded
+}
+
+TEST_CASE("a trade reports to maker and taker", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient buyer(server.port());
+  WsClient seller(server.port());
+  buyer.login("demo-zytrade");
+  seller.login("demo-dzmetal");
+  const std::string bid = expect_ack(buyer, order_json("b1", "buy", "76000", "2000")).str("order_id");
+  const std::string ask = expect_ack(seller, order_json("s1", "sell", "75990", "1500")).str("order_id");
+  auto taker_fill = seller.until_type("fill");
+  REQUIRE(taker_fill);
+  CHECK(taker_fill->str("order_id") == ask);
+  CHECK(taker_fill->str("liquidity") == "taker");
+  CHECK(taker_fill->str("price") == "76000.00");
+  CHECK(taker_fill->str("qty") == "1500");
+  CHECK(taker_fill->str("leaves") == "0");
+  auto maker_fill = buyer.until_type("fill");
+  REQUIRE(maker_fill);
+  CHECK(maker_fill->str("order_id") == bid);
+  CHECK(maker_fill->str("cl_ord_id") == "b1");
+  CHECK(maker_fill->str("liquidity") == "maker");
+  CHECK(maker_fill->str("leaves") == "500");
+  CHECK(maker_fill->str("trade_id") == taker_fill->str("trade_id"));
+  Json st = buyer.request(R"({"op":"order_status","order_id":")" + bid + "\"}", {"order_status"});
+  CHECK(st.str("filled") == "1500");
+  CHECK(st.str("open") == "500");
+  Json st2 = seller.request(R"({"op":"order_status","orig_cl_ord_id":"s1"})", {"order_status"});
+  CHECK(st2.str("status") == "filled");
+}
+
+TEST_CASE("cancel, amend and mass cancel", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient c(server.port());
+  c.login("demo-zytrade");
+  const std::string a = expect_ack(c, order_json("a", "buy", "76000", "3000")).str("order_id");
+  expect_ack(c, order_json("b", "buy", "75990", "1000"));
+  expect_ack(c, order_json("c", "sell", "76500", "1000"));
+  expect_ack(c, order_json("d", "sell", "2700", "10000", "", "FE-HMS8020-ANYANG"));
+
+  Json cut = c.request(R"({"op":"amend","order_id":")" + a + R"(","qty":"2000","req":"m1"})", {"amended", "reject"});
+  CHECK(cut.type() == "amended");
+  CHECK(cut.str("req") == "m1");
+  CHECK(cut.boolean("priority_kept"));
+  CHECK(cut.str("open") == "2000");
+  Json move = c.request(R"({"op":"amend","orig_cl_ord_id":"a","price":"76010"})", {"amended", "reject"});
+  CHECK(move.str("price") == "76010.00");
+  CHECK_FALSE(move.boolean("priority_kept"));
+  Json nochange = expect_reject(c, R"({"op":"amend","order_id":")" + a + R"(","price":"76010"})", 22);
+  CHECK(nochange.str("order_id") == a);
+
+  Json cancelled = c.request(R"({"op":"cancel","orig_cl_ord_id":"b","req":9})", {"cancelled", "reject"});
+  CHECK(cancelled.type() == "cancelled");
+  CHECK(cancelled.num("req") == 9);
+  CHECK(cancelled.str("reason") == "requested");
+  CHECK(cancelled.str("qty") == "1000");
+  CHECK(cancelled.str("leaves") == "0");
+  expect_reject(c, R"({"op":"cancel","orig_cl_ord_id":"b"})", 20);  // finished: the engine says unknown order
+  expect_reject(c, R"({"op":"cancel","orig_cl_ord_id":"zz"})", 118);
+  expect_reject(c, R"({"op":"cancel","order_id":"999999"})", 20);
+
+  Json one = c.request(R"({"op":"mass_cancel","instrument":"FE-HMS8020-ANYANG"})", {"mass_cancel_ack", "reject"});
+  CHECK(one.num("cancelled") == 1);
+  Json all = c.request(R"({"op":"mass_cancel"})", {"mass_cancel_ack", "reject"});
+  CHECK(all.num("cancelled") == 2);
+  Json st = c.request(R"({"op":"order_status","orig_cl_ord_id":"a"})", {"order_status"});
+  CHECK(st.str("status") == "cancelled");
+  // A cancelled order's client id stays taken while the order is remembered.
+  expect_reject(c, order_json("a", "buy", "76000", "1000"), 117);
+}
+
+TEST_CASE("every order type and instruction reaches the engine", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient c(server.port());
+  WsClient other(server.port());
+  c.login("demo-zytrade");
+  other.login("demo-dzmetal");
+  expect_ack(other, order_json("o1", "sell", "76000", "5000"));
+
+  // market IOC takes what is there
+  Json m = expect_ack(c, order_json("m1", "buy", "", "1000", R"(,"type":"market")"));
+  CHECK(m.str("order_type") == "market");
+  CHECK(m.str("tif") == "ioc");
+  CHECK_FALSE(m.has("price"));
+  REQUIRE(c.until_type("fill"));
+  // FOK that cannot fill is cancelled
+  expect_ack(c, order_json("f1", "buy", "76000", "9000", R"(,"tif":"fok")"));
+  auto fok = c.until_type("cancelled");
+  REQUIRE(fok);
+  CHECK(fok->str("reason") == "fill_or_kill");
+  // post-only that would cross is rejected by the engine
+  expect_reject(c, order_json("p1", "buy", "76000", "1000", R"(,"post_only":true)"), 11);
+  expect_ack(c, order_json("p2", "buy", "75000", "1000", R"(,"post_only":true,"tif":"day")"));
+  // iceberg, minimum quantity, all-or-none, self-trade prevention
+  expect_ack(c, order_json("i1", "buy", "75000", "5000", R"(,"display_qty":"1000")"));
+  expect_reject(c, order_json("i2", "buy", "75000", "5000", R"(,"display_qty":"1000","all_or_none":true)"), 13);
+  expect_ack(c, order_json("q1", "buy", "76000", "3000", R"(,"min_qty":"2000","tif":"ioc")"));
+  expect_ack(c, order_json("aon", "sell", "77000", "3000", R"(,"all_or_none":true)"));
+  expect_ack(c, order_json("own", "sell", "75990", "1000"));
+  expect_ack(c, order_json("stp", "buy", "75990", "1000", R"(,"stp":"cancel_incoming","tif":"ioc")"));
+  auto stp = c.until([](const Json& j) { return j.type() == "cancelled" && j.str("cl_ord_id") == "stp"; });
+  REQUIRE(stp);
+  CHECK(stp->str("reason") == "self_trade_prevention");
+  // GTD: expires once a later command is stamped after its expiry
+  const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::string expiry = std::to_string(now + 300'000'000);
+  expect_ack(c, order_json("g1", "buy", "74000", "1000", R"(,"tif":"gtd","expire_ns":")" + expiry + "\""));
+  expect_reject(c, order_json("g2", "buy", "74000", "1000", R"(,"tif":"gtd")"), 17);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  expect_ack(c, order_json("later", "buy", "74000", "1000"));
+  auto expired = c.until_type("expired");
+  REQUIRE(expired);
+  CHECK(expired->str("cl_ord_id") == "g1");
+  CHECK(expired->str("reason") == "good_till_date");
+  // engine checks come back with the engine's codes
+  expect_reject(c, order_json("t1", "buy", "76005", "1000"), 6);
+  expect_reject(c, order_json("t2", "buy", "76000", "1200"), 5);
+  expect_reject(c, order_json("t3", "buy", "76000", "500"), 4);
+  expect_reject(c, order_json("t4", "buy", "", "1000", R"(,"type":"market","tif":"gtc")"), 8);
+}
+
+TEST_CASE("risk checks: permissions, limits, band and collar", "[gateway][e2e]") {
+  TempDir dir;
+  auto config = test_config();
+  config.core.price_collar_bp = 500;  // 5 %
+  TestServer server(dir.path(), config);
+  WsClient recycler(server.port());
+  WsClient trader(server.port());
+  WsClient mill(server.port());
+  WsClient auditor(server.port());
+  recycler.login("demo-zzgreen");   // sells FE, AL, WP
+  trader.login("demo-dzmetal");     // CU both sides, max 200 t per order, 20,000,000 CNY open buys
+  mill.login("demo-xcrod");         // CU buys only
+  auditor.login("demo-rexaudit");
+  expect_reject(recycler, order_json("x", "buy", "76000", "1000"), 112);
+  expect_reject(recycler, order_json("x", "buy", "2700", "10000", "", "FE-HMS8020-ANYANG"), 113);
+  expect_reject(mill, order_json("x", "sell", "76000", "1000"), 113);
+  expect_reject(auditor, order_json("x", "buy", "76000", "1000"), 111);
+  expect_reject(trader, order_json("x", "buy", "76000", "200500"), 114);
+  // 150 t at 76,000 = 11.4 M CNY; a second would pass 20 M
+  expect_ack(trader, order_json("v1", "buy", "76000", "150000"));
+  expect_reject(trader, order_json("v2", "buy", "76000", "150000"), 115);
+  // an amend that raises the value is checked too: 11.4 M + 7.6 M fits, 15.2 M + 7.6 M does not
+  expect_ack(trader, order_json("v3", "buy", "76000", "100000"));
+  expect_reject(trader, R"({"op":"amend","orig_cl_ord_id":"v1","qty":"200000"})", 115);
+  // sells do not count
+  expect_ack(trader, order_json("s1", "sell", "80000", "150000"));
+  // outside the band: refused before the engine with the engine's code
+  expect_reject(trader, order_json("x", "sell", "99000", "1000"), 7);
+  // collar: no trade yet, so only the band applies; after a trade at 80,000, 5 % either way
+  expect_ack(mill, order_json("m1", "buy", "80000", "1000"));
+  REQUIRE(mill.until_type("fill"));
+  expect_reject(trader, order_json("c1", "buy", "75990", "1000"), 116);
+  expect_ack(trader, order_json("c2", "buy", "76000", "1000"));
+}

@@ -1,0 +1,161 @@
+// End to end: bad messages get a specific reject and disturb nothing; oversized frames; rate
+// limits; slow consumers are cut off without slowing anyone else; cancel on disconnect.
+#include <thread>
+
+#include "e2e_support.hpp"
+
+using namespace rex::testing;
+
+TEST_CASE("malformed messages: a specific reject to that client, nothing changed, others undisturbed", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient bad(server.port());
+  WsClient good(server.port());
+  bad.login("demo-zytrade");
+  good.login("demo-dzmetal");
+
+  struct Case {
+    const char* text;
+    int code;
+  };
+  const Case cases[] = {
+      {"{not json", 100},
+      {"[1,2,3]", 100},
+      {"\"op\"", 100},
+      {"", 100},
+      {R"({"op":"fly"})", 102},
+      {R"({"req":1})", 103},
+      {R"({"op":7})", 104},
+      {R"({"op":"new_order","instrument":"CU-BARLEY-XUCHANG","side":"buy","price":"76000","qty":"1000"})", 103},
+      {R"({"op":"new_order","cl_ord_id":"x","instrument":"CU-BARLEY-XUCHANG","side":"buy","price":76000,"qty":"1000"})", 104},
+      {R"({"op":"new_order","cl_ord_id":"x","instrument":"CU-BARLEY-XUCHANG","side":"buy","price":"76000","qty":1000.5})", 104},
+      {R"({"op":"new_order","cl_ord_id":"x","instrument":"CU-BARLEY-XUCHANG","side":"up","price":"76000","qty":"1000"})", 105},
+      {R"({"op":"new_order","cl_ord_id":"x","instrument":"CU-BARLEY-XUCHANG","side":"buy","price":"7.6e4","qty":"1000"})", 105},
+      {R"({"op":"new_order","cl_ord_id":"x","instrument":"CU-BARLEY-XUCHANG","side":"buy","price":"76000","qty":"1000.5"})", 105},
+      {R"({"op":"new_order","cl_ord_id":"x","instrument":"CU-BARLEY-XUCHANG","side":"buy","price":"76000","qty":"-1000"})", 105},
+      {R"({"op":"new_order","cl_ord_id":"","instrument":"CU-BARLEY-XUCHANG","side":"buy","price":"76000","qty":"1000"})", 105},
+      {R"({"op":"new_order","cl_ord_id":"x","instrument":"CU-BARLEY-XUCHANG","side":"buy","price":"76000","qty":"1000","colour":"red"})", 106},
+      {R"({"op":"cancel","order_id":"1","qty":"1000"})", 106},
+      {R"({"op":"new_order","cl_ord_id":"x","cl_ord_id":"y","instrument":"CU-BARLEY-XUCHANG","side":"buy","price":"76000","qty":"1000"})", 107},
+      {R"({"op":"new_order","cl_ord_id":"x","instrument":"NOPE","side":"buy","price":"76000","qty":"1000"})", 1},
+      {R"({"op":"cancel"})", 103},
+      {R"({"op":"cancel","order_id":"1","orig_cl_ord_id":"a"})", 105},
+      {R"({"op":"cancel","order_id":"abc"})", 105},
+      {R"({"op":"amend","order_id":"1"})", 103},
+      {R"({"op":"ping","req":{"a":1}})", 104},
+  };
+  for (const auto& c : cases) {
+    Json r = expect_reject(bad, c.text, c.code);
+    CHECK_FALSE(r.str("name").empty());
+    CHECK_FALSE(r.str("text").empty());
+    // the good client is served in between, and the bad one too
+    std::string cl = "g";
+    cl += std::to_string(&c - cases);
+    expect_ack(good, order_json(cl, "sell", "76500", "1000"));
+  }
+  Json named = expect_reject(bad, R"({"op":"new_order","cl_ord_id":"x","req":"r9"})", 103);
+  CHECK(named.str("req") == "r9");
+  CHECK(named.str("op") == "new_order");
+  CHECK(named.str("text").find("instrument") != std::string::npos);
+  // nothing the bad client sent reached the engine
+  Json st = bad.request(R"({"op":"mass_cancel"})", {"mass_cancel_ack"});
+  CHECK(st.num("cancelled") == 0);
+  CHECK_FALSE(bad.closed());
+}
+
+TEST_CASE("oversized frames: rejected and skipped; beyond the hard limit the connection closes", "[gateway][e2e]") {
+  TempDir dir;
+  auto config = test_config();
+  config.max_frame_bytes = 1024;
+  config.max_message_bytes = 64 * 1024;
+  TestServer server(dir.path(), config);
+  WsClient c(server.port());
+  WsClient other(server.port());
+  c.login("demo-zytrade");
+  other.login("demo-dzmetal");
+  const std::string big = R"({"op":"ping","req":")" + std::string(2000, 'x') + "\"}";
+  Json r = expect_reject(c, big, 101);
+  CHECK(r.str("text").find("1024") != std::string::npos);
+  expect_ack(c, order_json("after", "buy", "76000", "1000"));
+  c.send(R"({"op":"ping","req":")" + std::string(100 * 1024, 'y') + "\"}");
+  for (int i = 0; i < 50 && !c.closed(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(c.closed());
+  expect_ack(other, order_json("still", "sell", "77000", "1000"));
+}
+
+TEST_CASE("rate limit per session", "[gateway][e2e]") {
+  TempDir dir;
+  auto config = test_config();
+  config.rate_limit_per_second = 20;
+  config.rate_limit_burst = 5;
+  TestServer server(dir.path(), config);
+  WsClient c(server.port());
+  WsClient other(server.port());
+  c.login("demo-zytrade");
+  other.login("demo-dzmetal");
+  for (int i = 0; i < 30; ++i) c.send(R"({"op":"ping"})");
+  int pongs = 0;
+  int limited = 0;
+  for (const auto& m : c.drain(std::chrono::milliseconds(300))) {
+    if (m.type() == "pong") ++pongs;
+    if (m.type() == "reject" && m.num("code") == 119) ++limited;
+  }
+  CHECK(pongs + limited == 30);
+  CHECK(limited >= 20);
+  CHECK(pongs >= 4);
+  // other sessions have their own budget
+  expect_ack(other, order_json("x", "sell", "77000", "1000"));
+}
+
+TEST_CASE("slow consumer: its queue overflows, it is cut off, nobody else notices", "[gateway][e2e]") {
+  TempDir dir;
+  auto config = test_config();
+  config.max_send_queue_bytes = 256 * 1024;
+  TestServer server(dir.path(), config);
+  WsClient slow(server.port(), 4096);
+  WsClient fast(server.port());
+  slow.login("demo-rexaudit");
+  fast.login("demo-zytrade");
+  slow.pause_reading();
+  // each instruments message is ~10 KB: the kernel's socket buffers (a few MB at most) fill, then
+  // the 256 KB queue overflows. Bounded: at most 4,000 requests (~40 MB of replies).
+  bool cut = false;
+  for (int round = 0; round < 20 && !cut; ++round) {
+    for (int i = 0; i < 200; ++i) slow.send(R"({"op":"subscribe","channel":"instruments"})");
+    for (int i = 0; i < 25 && !cut; ++i) {
+      cut = server.server().metrics().slow_consumer_disconnects.load() > 0;
+      if (!cut) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  CHECK(cut);
+  expect_ack(fast, order_json("x", "buy", "76000", "1000"));
+}
+
+TEST_CASE("cancel on disconnect", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient ops(server.port());
+  ops.login("demo-rexops");
+  std::string id;
+  std::string kept;
+  {
+    WsClient c(server.port());
+    WsClient second(server.port());
+    c.login("demo-zytrade");
+    second.login("demo-zytrade");
+    id = expect_ack(c, order_json("a", "buy", "76000", "1000")).str("order_id");
+    c.close();
+    // another session of the participant is still there: nothing is cancelled yet
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    Json st = ops.request(R"({"op":"order_status","order_id":")" + id + "\"}", {"order_status", "reject"});
+    CHECK(st.str("status") == "open");
+  }
+  // the last session went: its orders go
+  bool cancelled = false;
+  for (int i = 0; i < 100 && !cancelled; ++i) {
+    Json st = ops.request(R"({"op":"order_status","order_id":")" + id + "\"}", {"order_status", "reject"});
+    cancelled = st.str("status") == "cancelled";
+    if (!cancelled) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(cancelled);
+}

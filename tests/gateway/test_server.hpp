@@ -1,0 +1,96 @@
+// An in-process rexd for end-to-end tests: the real Exchange (LMDB journal in a temporary folder)
+// and the real Server on 127.0.0.1, port 0. Stops by itself in its destructor.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <unistd.h>
+
+#include "exchange/exchange.hpp"
+#include "gateway/auth.hpp"
+#include "gateway/journal_trades.hpp"
+#include "gateway/server.hpp"
+#include "reference-data/loader.hpp"
+
+namespace rex::testing {
+
+inline std::filesystem::path bundled_catalogue() {
+  return std::filesystem::path(REX_SOURCE_DIR) / "reference-data/catalogue/rex-catalogue.json";
+}
+
+inline const refdata::Catalogue& test_catalogue() {
+  static const refdata::Catalogue c = refdata::load_catalogue_file(bundled_catalogue());
+  return c;
+}
+
+// A fresh folder under the system temp folder, removed with the object.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("rex-gateway-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline gateway::ServerConfig test_config() {
+  gateway::ServerConfig c;
+  c.port = 0;
+  c.rate_limit_per_second = 0;  // tests that need a limit set one
+  return c;
+}
+
+class TestServer {
+ public:
+  explicit TestServer(const std::filesystem::path& data, gateway::ServerConfig config = test_config(),
+                      bool sync = false)
+      : keys_(gateway::KeyStore::demo(test_catalogue(), true)) {
+    exchange::ExchangeConfig xc;
+    xc.data_directory = data;
+    xc.sync_commits = sync;
+    xc.journal_initial_map_bytes = std::size_t{8} << 20;  // small tests, small files
+    const auto recent = gateway::load_recent_trades(data, 1000);
+    exchange_ = std::make_unique<exchange::Exchange>(xc, test_catalogue());
+    port_ = std::make_unique<gateway::ExchangeAdapter<exchange::Exchange>>(*exchange_);
+    server_ = std::make_unique<gateway::Server>(config, exchange_->catalogue(), keys_, *port_);
+    server_->load_trades(recent);
+    exchange_->add_listener(server_.get());
+    exchange_->start();
+    server_->start();
+  }
+  ~TestServer() { stop(); }
+
+  std::uint16_t port() const { return server_->port(); }
+  gateway::Server& server() { return *server_; }
+  exchange::Exchange& exchange() { return *exchange_; }
+
+  void stop() {
+    if (!server_) return;
+    server_->stop_intake();
+    exchange_->stop();
+    server_->stop();
+    server_.reset();
+    port_.reset();
+    exchange_.reset();
+  }
+
+ private:
+  gateway::KeyStore keys_;
+  std::unique_ptr<exchange::Exchange> exchange_;
+  std::unique_ptr<gateway::ExchangeAdapter<exchange::Exchange>> port_;
+  std::unique_ptr<gateway::Server> server_;
+};
+
+}  // namespace rex::testing
