@@ -29,6 +29,11 @@ struct RestingOrder {
   Quantity visible = 0;
   Quantity display = 0;
   Timestamp expiry = 0;  // GTD only
+  SequenceNumber priority = 0;  // when it took its place in its queue
+  bool quality_bid = false;
+  std::uint64_t accepted_grades = 0;  // quality bids: resolved sets
+  std::uint64_t accepted_hubs = 0;
+  QualityTerms quality;  // assay of a sell, bounds of a quality bid
 
   bool operator==(const RestingOrder&) const = default;
 };
@@ -40,22 +45,30 @@ struct EngineSnapshot {
   SequenceNumber last_seq = 0;
   Timestamp last_timestamp = 0;
   TradeId last_trade = 0;
-  // Instrument id ascending, buy side then sell side, price priority, then time priority.
+  // Instrument id ascending, buy side then sell side, price priority, then time priority; then
+  // quality bids by commodity, price priority, time priority.
   std::vector<RestingOrder> orders;
   std::vector<InstrumentId> halted;  // ascending
 
   bool operator==(const EngineSnapshot&) const = default;
 };
 
-struct EngineCapacity {
+struct EngineOptions {
   // Orders preallocated before the first command; beyond it the pool grows in chunks
   // (an allocation per chunk, never per order).
   std::size_t initial_orders = 1u << 16;
+  // Stamped on every trade: which reference data (differentials) priced it. By convention the
+  // first 32 bits of the catalogue's SHA-256.
+  std::uint32_t reference_data = 0;
 };
+using EngineCapacity = EngineOptions;
 
 class Engine {
  public:
-  explicit Engine(std::vector<refdata::InstrumentSpec> instruments, EngineCapacity capacity = {});
+  // Throws std::invalid_argument for instruments it cannot hold (more than 65,535, a band of more
+  // than 32,767 ticks, a commodity whose instruments differ in tick size or whose differentials
+  // are off tick, a grade or hub index of 64 or more).
+  explicit Engine(std::vector<refdata::InstrumentSpec> instruments, EngineOptions options = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -65,8 +78,11 @@ class Engine {
 
   const std::vector<refdata::InstrumentSpec>& instruments() const;
   std::size_t open_orders() const;
-  // Resting orders of one side, best price first, then time priority.
+  // Resting plain orders of one side of an instrument book, best price first, then time priority.
   std::vector<OrderView> orders(InstrumentId instrument, Side side) const;
+  // Resting quality bids of a commodity, best base-equivalent price first, then time priority;
+  // prices in the terms of each bid's own instrument.
+  std::vector<OrderView> quality_bids(std::uint32_t commodity) const;
 
   EngineSnapshot snapshot() const;
   // Loads a snapshot into an engine that has processed nothing yet. Throws std::invalid_argument,

@@ -25,8 +25,8 @@ enum class EventType : std::uint8_t {
   kBookLevel = 6,  // instrument, side, price, quantity (visible at the level), order_count;
                    // 0 and 0 mean the level is gone
   kTradingStatus = 7,  // instrument, halted: one per instrument whose status the command changed
-  kCommodityTop = 8,   // commodity, bid, ask (base-equivalent, 0 = none), bid_quantity, ask_quantity:
-                       // when a commodity's best base-equivalent bid or offer changed
+  kCommodityTop = 8,   // commodity, has_bid and price (best base-equivalent bid), has_ask and ask
+                       // (best offer): after a command that changed either price
 };
 
 enum class CancelReason : std::uint8_t {
@@ -48,31 +48,32 @@ struct Event {
   bool priority_kept = false;
   bool halted = false;
   RejectCode reject = RejectCode::kNone;
+  bool has_bid = false;  // commodity top
+  bool has_ask = false;
   std::uint32_t order_count = 0;
+  InstrumentId instrument = 0;
   SequenceNumber seq = 0;     // the command that caused this event
   Timestamp timestamp = 0;    // that command's timestamp
-  InstrumentId instrument = 0;
   ParticipantId participant = 0;        // order owner; for trades the maker's
   ParticipantId taker_participant = 0;
   OrderId order_id = 0;                 // for trades the maker (resting) order
   OrderId taker_order_id = 0;
   TradeId trade_id = 0;
-  Price price = 0;
+  Price price = 0;            // commodity top: the best base-equivalent bid
   Quantity quantity = 0;
   Quantity leaves = 0;        // trade: maker's open quantity after; cancel: open quantity after
   Quantity taker_leaves = 0;  // trade: taker's open quantity after
   Price base_price = 0;       // trade: price on the commodity's base grade at its base hub
+  Price ask = 0;              // commodity top: the best base-equivalent offer
   // trade: the reference data (differentials) that priced it: the first 32 bits of the catalogue's
   // SHA-256, as given to the engine
   std::uint32_t reference_data = 0;
-  std::uint32_t commodity = 0;  // commodity top
+  std::uint16_t commodity = 0;  // commodity top
   AttributeId attribute = 0;    // assay reject
-  Price bid = 0;                // commodity top
-  Price ask = 0;
-  Quantity bid_quantity = 0;
-  Quantity ask_quantity = 0;
 
   bool operator==(const Event&) const = default;
 };
+
+static_assert(sizeof(Event) <= 128, "two cache lines: cheap to zero and to copy");
 
 }  // namespace rex::matcher

@@ -1,5 +1,5 @@
-// Fixed-size Order nodes handed out from chunks through a free list: no allocation per order once
-// the pool is warm; a new chunk only when every node is in use. Reuse order is LIFO, which is
+// Fixed-size nodes handed out from chunks through a free list: no allocation per order once the
+// pool is warm; a new chunk only when every node is in use. Reuse order is LIFO, which is
 // deterministic, and nothing observable depends on node addresses.
 #pragma once
 
@@ -12,40 +12,47 @@
 
 namespace rex::matcher {
 
-class OrderPool {
+template <class Node>
+class NodePool {
  public:
-  explicit OrderPool(std::size_t initial_capacity) { grow(initial_capacity == 0 ? kMinimumChunk : initial_capacity); }
+  explicit NodePool(std::size_t initial_capacity) { grow(std::max(initial_capacity, kMinimumChunk)); }
 
-  Order* acquire() {
+  Node* acquire() {
     if (free_ == nullptr) grow(std::max(kMinimumChunk, capacity_ / 2));
-    Order* order = free_;
-    free_ = order->next;
-    *order = Order{};
-    return order;
+    Node* node = free_;
+    free_ = next_free(node);
+    *node = Node{};
+    return node;
   }
 
-  void release(Order* order) {
-    order->next = free_;
-    free_ = order;
+  void release(Node* node) {
+    set_next_free(node, free_);
+    free_ = node;
   }
 
  private:
   // Growth by half the capacity keeps chunk allocations rare without doubling memory at once.
-  static constexpr std::size_t kMinimumChunk = 4096;
+  static constexpr std::size_t kMinimumChunk = 1024;
+
+  // The free list threads through Order::next (first member of every node type).
+  static Order& links(Node* node) { return reinterpret_cast<Order&>(*node); }
+  static Node* next_free(Node* node) { return reinterpret_cast<Node*>(links(node).next); }
+  static void set_next_free(Node* node, Node* next) { links(node).next = reinterpret_cast<Order*>(next); }
 
   void grow(std::size_t count) {
-    auto chunk = std::make_unique<Order[]>(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      chunk[i].next = (i + 1 < count) ? &chunk[i + 1] : free_;
-    }
+    auto chunk = std::make_unique<Node[]>(count);
+    for (std::size_t i = 0; i < count; ++i) set_next_free(&chunk[i], i + 1 < count ? &chunk[i + 1] : free_);
     free_ = &chunk[0];
     capacity_ += count;
     chunks_.push_back(std::move(chunk));
   }
 
-  std::vector<std::unique_ptr<Order[]>> chunks_;
-  Order* free_ = nullptr;
+  std::vector<std::unique_ptr<Node[]>> chunks_;
+  Node* free_ = nullptr;
   std::size_t capacity_ = 0;
 };
+
+using OrderPool = NodePool<Order>;
+using QualityOrderPool = NodePool<QualityOrder>;
 
 }  // namespace rex::matcher

@@ -37,7 +37,7 @@ TEST_CASE("price ladder finds best and next levels like an ordered set", "[ladde
         Order* o = pool.acquire();
         // Cluster some orders at the edges to hit word and summary boundaries.
         const auto r = rng() % 10;
-        o->level = r == 0 ? 0 : r == 1 ? kSlots - 1 : static_cast<std::int32_t>(rng() % kSlots);
+        o->level = static_cast<std::int16_t>(r == 0 ? 0 : r == 1 ? kSlots - 1 : static_cast<std::int32_t>(rng() % kSlots));
         o->visible = 1;
         ladder.push_back(o);
         resting.push_back(o);

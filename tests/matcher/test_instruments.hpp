@@ -25,6 +25,7 @@ inline refdata::InstrumentSpec copper_spec() {
   refdata::InstrumentSpec s;
   s.id = 1;
   s.code = "CU-BARLEY-XUCHANG";
+  s.commodity = 1;
   s.tick_size = 1000;           // 10 CNY/t
   s.lot_minimum = 1000;
   s.lot_increment = 1000;

@@ -1,0 +1,247 @@
+// Matching: price-time priority within one book (the plain path), and across several sources on
+// the quality-adjusted price (docs/quality-matching.md). Each has a dry run that says how much an
+// order could trade now under exactly the same rules, for FOK, minimum quantity and post-only.
+#include <algorithm>
+
+#include "matcher/engine_state.hpp"
+#include "matcher/quality.hpp"
+
+namespace rex::matcher {
+namespace {
+
+// Does a resting price slot reach the incoming order's limit slot (same ladder geometry)?
+bool within_limit(const Order& incoming, std::int32_t resting_slot) {
+  return incoming.side() == Side::kBuy ? resting_slot <= incoming.level : resting_slot >= incoming.level;
+}
+
+bool bit(std::uint64_t set, std::uint32_t index) { return ((set >> index) & 1u) != 0; }
+
+}  // namespace
+
+// Inlined into both match loops: it is the body of the hottest loop of the engine.
+[[gnu::always_inline]] inline bool Engine::State::meet(PriceLadder& ladder, Order*& o, Order* in,
+                                                       const OrderBook& lot_book, Price price) {
+  Order* next = o->next;
+  const Quantity x = std::min(in->open, o->visible);
+  if ((o->all_or_none && x < o->open) || (in->all_or_none && x < in->open)) {
+    o = next;
+    return true;
+  }
+  if (o->participant == in->participant && in->self_trade() != SelfTradePrevention::kNone) {
+    switch (in->self_trade()) {
+      case SelfTradePrevention::kCancelResting:
+        cancel_resting(o, CancelReason::kSelfTradePrevention);
+        o = next;
+        return true;
+      case SelfTradePrevention::kCancelBoth:
+        cancel_resting(o, CancelReason::kSelfTradePrevention);
+        [[fallthrough]];
+      case SelfTradePrevention::kCancelIncoming:
+        emit_cancel(*in, CancelReason::kSelfTradePrevention, in->open, 0);
+        in->open = 0;
+        return false;
+      case SelfTradePrevention::kDecrement:
+      case SelfTradePrevention::kNone:
+        take(ladder, o, in, x);
+        emit_cancel(*o, CancelReason::kSelfTradePrevention, x, o->open);
+        emit_cancel(*in, CancelReason::kSelfTradePrevention, x, in->open);
+        o = settle_resting(ladder, o, next);
+        return in->open != 0;
+    }
+  }
+  take(ladder, o, in, x);
+  Event& e = emit(EventType::kTrade);
+  e.instrument = lot_book.spec.id;
+  e.side = in->side();
+  e.trade_id = ++last_trade;
+  e.order_id = o->id;
+  e.taker_order_id = in->id;
+  e.participant = o->participant;
+  e.taker_participant = in->participant;
+  e.price = price;
+  e.base_price = price - lot_book.spec.differential;
+  e.reference_data = reference_data;
+  e.quantity = x;
+  e.leaves = o->open;
+  e.taker_leaves = in->open;
+  o = settle_resting(ladder, o, next);
+  return true;
+}
+
+// ---- one book ----
+
+bool Engine::State::match(OrderBook& book, Order* in) {
+  PriceLadder& ladder = book.side(opposite(in->side()));
+  for (std::int32_t slot = ladder.best(); slot != PriceLadder::kNone && in->open > 0; slot = ladder.next_worse(slot)) {
+    if (!within_limit(*in, slot)) break;
+    const Price price = ladder.price_of(slot);
+    Order* o = ladder.level(slot).head;
+    while (o != nullptr && in->open > 0) {
+      if (!meet(ladder, o, in, book, price)) return false;
+    }
+  }
+  return true;
+}
+
+// Icebergs: the first pass meets visible slices in queue order; if quantity is left after the
+// pass, every iceberg met had its slice used up, and the refills that follow can supply all of
+// their hidden quantity. STP decrement never reaches here (rejected with FOK and min quantity).
+Quantity Engine::State::tradable(const OrderBook& book, const Order& in) const {
+  const PriceLadder& ladder = book.side(opposite(in.side()));
+  Quantity left = in.open;
+  for (std::int32_t slot = ladder.best(); slot != PriceLadder::kNone && left > 0; slot = ladder.next_worse(slot)) {
+    if (!within_limit(in, slot)) break;
+    Quantity hidden = 0;
+    for (const Order* o = ladder.level(slot).head; o != nullptr && left > 0; o = o->next) {
+      const Quantity x = std::min(left, o->visible);
+      if ((o->all_or_none && x < o->open) || (in.all_or_none && x < left)) continue;
+      if (o->participant == in.participant && in.self_trade() != SelfTradePrevention::kNone) {
+        if (in.self_trade() == SelfTradePrevention::kCancelResting) continue;
+        return in.open - left;
+      }
+      left -= x;
+      if (o->display != 0 && x == o->visible) hidden += o->open - o->visible;
+    }
+    if (!in.all_or_none) left -= std::min(left, hidden);
+  }
+  return in.open - left;
+}
+
+// ---- several sources, on the adjusted price ----
+
+bool Engine::State::needs_sources(const Order& in) const {
+  if (in.quality_bid) return true;
+  return in.side() == Side::kSell && !markets[market_of_book[in.instrument]].quality_bids.empty();
+}
+
+void Engine::State::build_sources(Order& in) {
+  sources.clear();
+  OrderBook& own = books[in.instrument];
+  CommodityMarket& market = market_of(in);
+  if (in.quality_bid) {
+    const QualityOrder& q = quality_of(in);
+    for (InstrumentId id : market.instruments) {
+      OrderBook& lots = books[id];
+      if (!bit(q.accepted_grades, lots.spec.grade) || !bit(q.accepted_hubs, lots.spec.hub)) continue;
+      sources.push_back(Source{&lots.asks, &lots, own.spec.differential - lots.spec.differential, false});
+    }
+  } else {
+    sources.push_back(Source{&own.bids, &own, 0, false});
+    sources.push_back(Source{&market.quality_bids, &own, own.spec.differential, true});
+  }
+}
+
+bool Engine::State::eligible(const Source& source, const Order& resting, const Order& in) const {
+  if (source.quality_bids) {  // a quality bid meeting the incoming lot
+    const QualityOrder& bid = quality_of(resting);
+    const refdata::InstrumentSpec& lot = source.lot_book->spec;
+    if (!bit(bid.accepted_grades, lot.grade) || !bit(bid.accepted_hubs, lot.hub)) return false;
+    const Price price = source.ladder->price_of(source.slot) + lot.differential;
+    if (price < lot.price_floor || price > lot.price_ceiling) return false;
+    return bounds_accept(bid.quality, in.extended ? &quality_of(in).quality : nullptr);
+  }
+  if (in.quality_bid) {  // an incoming quality bid meeting a lot
+    return bounds_accept(quality_of(in).quality, resting.extended ? &quality_of(resting).quality : nullptr);
+  }
+  return true;
+}
+
+namespace {
+
+// The source whose current order comes first: best adjusted price, then earliest priority.
+Source* first_in_priority(std::vector<Source>& sources, bool buying) {
+  Source* best = nullptr;
+  for (Source& s : sources) {
+    while (s.order == nullptr && s.slot != PriceLadder::kNone) s.next_level();
+    if (s.slot == PriceLadder::kNone) continue;
+    if (best == nullptr) {
+      best = &s;
+      continue;
+    }
+    const Price a = s.adjusted_price();
+    const Price b = best->adjusted_price();
+    if (a != b ? (buying ? a < b : a > b) : s.order->priority < best->order->priority) best = &s;
+  }
+  return best;
+}
+
+bool beyond(Price adjusted, Price limit, bool buying) { return buying ? adjusted > limit : adjusted < limit; }
+
+}  // namespace
+
+bool Engine::State::match_sources(Order* in, Price limit) {
+  const bool buying = in->side() == Side::kBuy;
+  for (Source& s : sources) s.start();
+  while (in->open > 0) {
+    Source* s = first_in_priority(sources, buying);
+    if (s == nullptr || beyond(s->adjusted_price(), limit, buying)) break;
+    if (!eligible(*s, *s->order, *in)) {
+      s->order = s->order->next;
+      continue;
+    }
+    const Price price = s->ladder->price_of(s->slot) + (s->quality_bids ? s->lot_book->spec.differential : 0);
+    if (!meet(*s->ladder, s->order, in, *s->lot_book, price)) return false;
+  }
+  return true;
+}
+
+// As tradable(), with the refill pool kept per adjusted price across sources.
+Quantity Engine::State::tradable_sources(const Order& in, Price limit) {
+  const bool buying = in.side() == Side::kBuy;
+  for (Source& s : sources) s.start();
+  Quantity left = in.open;
+  Quantity hidden = 0;
+  bool started = false;
+  Price current = 0;
+  while (left > 0) {
+    Source* s = first_in_priority(sources, buying);
+    if (s == nullptr || beyond(s->adjusted_price(), limit, buying)) break;
+    const Price adjusted = s->adjusted_price();
+    if (started && adjusted != current) {
+      if (!in.all_or_none) left -= std::min(left, hidden);
+      hidden = 0;
+      if (left == 0) break;
+    }
+    started = true;
+    current = adjusted;
+    const Order* o = s->order;
+    s->order = o->next;
+    if (!eligible(*s, *o, in)) continue;
+    const Quantity x = std::min(left, o->visible);
+    if ((o->all_or_none && x < o->open) || (in.all_or_none && x < left)) continue;
+    if (o->participant == in.participant && in.self_trade() != SelfTradePrevention::kNone) {
+      if (in.self_trade() == SelfTradePrevention::kCancelResting) continue;
+      return in.open - left;
+    }
+    left -= x;
+    if (o->display != 0 && x == o->visible) hidden += o->open - o->visible;
+  }
+  if (!in.all_or_none) left -= std::min(left, hidden);
+  return in.open - left;
+}
+
+bool Engine::State::run_match(Order* in, Price limit) {
+  if (!needs_sources(*in)) return match(books[in->instrument], in);
+  build_sources(*in);
+  return match_sources(in, limit);
+}
+
+Quantity Engine::State::run_tradable(Order& in, Price limit) {
+  if (!needs_sources(in)) return tradable(books[in.instrument], in);
+  build_sources(in);
+  return tradable_sources(in, limit);
+}
+
+bool Engine::State::can_trade_with_quality_bids(Order& in, Price limit) {
+  if (in.side() != Side::kSell || market_of(in).quality_bids.empty()) return false;
+  build_sources(in);
+  sources.erase(sources.begin());  // the quality-bid source alone
+  return tradable_sources(in, limit) > 0;
+}
+
+bool Engine::State::reaches(Order& o, Price limit) {
+  if (o.quality_bid) return run_tradable(o, limit) > 0;
+  return books[o.instrument].marketable(o.side(), limit) || can_trade_with_quality_bids(o, limit);
+}
+
+}  // namespace rex::matcher
