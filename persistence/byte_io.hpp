@@ -1,5 +1,7 @@
-// Big-endian byte writing and bounds-checked reading: every integer in the journal is big-endian
-// (docs/journal-format.md), so a hex dump reads left to right and keys sort by number.
+// Byte writing and bounds-checked reading for the journal (docs/journal-format.md): fixed-width
+// integers are big-endian (keys sort by number, a hex dump reads left to right); "varint" is
+// unsigned LEB128 (7 bits a byte, least significant group first, high bit = more follows) and
+// "zigzag" maps a signed value to unsigned ((v << 1) ^ (v >> 63)) before LEB128.
 #pragma once
 
 #include <cstddef>
@@ -19,11 +21,18 @@ class ByteWriter {
   void u64(std::uint64_t v) { put(v, 8); }
   void i64(std::int64_t v) { put(static_cast<std::uint64_t>(v), 8); }
   void bytes(std::string_view b) { out_.append(b); }
-  std::size_t size() const { return out_.size(); }
-  // Overwrites 4 bytes at `at` (a length written before its body was known).
-  void patch_u32(std::size_t at, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out_[at + i] = static_cast<char>(v >> (8 * (3 - i)));
+  void varint(std::uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
   }
+  void zigzag(std::int64_t v) {
+    varint((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+  }
+  std::size_t size() const { return out_.size(); }
+  std::string& buffer() { return out_; }
 
  private:
   void put(std::uint64_t v, int n) {
@@ -42,6 +51,23 @@ class ByteReader {
   std::uint32_t u32() { return static_cast<std::uint32_t>(get(4)); }
   std::uint64_t u64() { return get(8); }
   std::int64_t i64() { return static_cast<std::int64_t>(get(8)); }
+  std::uint64_t varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos_ >= in_.size()) break;
+      const auto b = static_cast<std::uint8_t>(in_[pos_++]);
+      if (shift == 63 && b > 1) break;  // more than 64 bits
+      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+    failed_ = true;
+    pos_ = in_.size();
+    return 0;
+  }
+  std::int64_t zigzag() {
+    const std::uint64_t u = varint();
+    return static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1));
+  }
   std::string_view bytes(std::size_t n) {
     if (in_.size() - pos_ < n) {
       failed_ = true;
@@ -73,16 +99,21 @@ class ByteReader {
   bool failed_ = false;
 };
 
-// A versioned section: u8 version, u32 body length, body. Lets a codec grow new fields (a new
+// A versioned section: u8 version, varint body length, body. Lets a codec grow new fields (a new
 // version, a longer body) while old records stay readable.
 class SectionWriter {
  public:
   SectionWriter(ByteWriter& w, std::uint8_t version) : w_(w) {
     w_.u8(version);
     length_at_ = w_.size();
-    w_.u32(0);
   }
-  ~SectionWriter() { w_.patch_u32(length_at_, static_cast<std::uint32_t>(w_.size() - length_at_ - 4)); }
+  // Inserts the body's length in front of it once the body is written.
+  ~SectionWriter() {
+    std::string length;
+    ByteWriter l(length);
+    l.varint(w_.size() - length_at_);
+    w_.buffer().insert(length_at_, length);
+  }
   SectionWriter(const SectionWriter&) = delete;
   SectionWriter& operator=(const SectionWriter&) = delete;
 
@@ -100,7 +131,7 @@ struct Section {
 inline Section read_section(ByteReader& r) {
   Section s;
   s.version = r.u8();
-  const std::uint32_t length = r.u32();
+  const std::uint64_t length = r.varint();
   s.body = r.bytes(length);
   return s;
 }

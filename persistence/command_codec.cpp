@@ -9,13 +9,13 @@ constexpr std::uint8_t kPostOnlyFlag = 1;
 constexpr std::uint8_t kAllOrNoneFlag = 2;
 constexpr std::uint8_t kReplaceQualityFlag = 4;
 
-template <typename E>
-E as_enum(std::uint8_t v) {
-  return static_cast<E>(v);  // kept as journaled: the engine itself rejects values out of range
-}
-
 }  // namespace
 
+// Version 1, in order: u8 type, side, order_type, time_in_force, self_trade, flags; varint seq,
+// timestamp, participant, instrument, order_id; zigzag price, quantity, display_quantity,
+// min_quantity; varint expiry, commodity + 1 (mod 2^32, so "any" is stored as 0),
+// accepted_grades, accepted_hubs; quality terms. Enumerations are kept as journaled: the engine
+// itself rejects values out of range.
 void encode_command(const matcher::Command& c, ByteWriter& w) {
   SectionWriter section(w, kCommandCodecVersion);
   w.u8(static_cast<std::uint8_t>(c.type));
@@ -24,31 +24,64 @@ void encode_command(const matcher::Command& c, ByteWriter& w) {
   w.u8(static_cast<std::uint8_t>(c.time_in_force));
   w.u8(static_cast<std::uint8_t>(c.self_trade));
   w.u8(static_cast<std::uint8_t>((c.post_only ? kPostOnlyFlag : 0) | (c.all_or_none ? kAllOrNoneFlag : 0) |
-                                     (c.replace_quality ? kReplaceQualityFlag : 0)));
-  w.u16(0);  // reserved
-  w.u64(c.seq);
-  w.u64(c.timestamp);
-  w.u32(c.participant);
-  w.u32(c.instrument);
-  w.u64(c.order_id);
-  w.i64(c.price);
-  w.i64(c.quantity);
-  w.i64(c.display_quantity);
-  w.i64(c.min_quantity);
-  w.u64(c.expiry);
-  w.u32(c.commodity);
-  w.u64(c.accepted_grades);
-  w.u64(c.accepted_hubs);
+                                 (c.replace_quality ? kReplaceQualityFlag : 0)));
+  w.varint(c.seq);
+  w.varint(c.timestamp);
+  w.varint(c.participant);
+  w.varint(c.instrument);
+  w.varint(c.order_id);
+  w.zigzag(c.price);
+  w.zigzag(c.quantity);
+  w.zigzag(c.display_quantity);
+  w.zigzag(c.min_quantity);
+  w.varint(c.expiry);
+  w.varint(static_cast<std::uint32_t>(c.commodity + 1));
+  w.varint(c.accepted_grades);
+  w.varint(c.accepted_hubs);
   encode_quality(c.quality, w);
 }
 
+bool decode_command(ByteReader& r, matcher::Command& c) {
+  const Section s = read_section(r);
+  if (r.failed() || s.version != kCommandCodecVersion) return false;
+  ByteReader b(s.body);
+  c = matcher::Command{};
+  c.type = static_cast<matcher::CommandType>(b.u8());
+  c.side = static_cast<matcher::Side>(b.u8());
+  c.order_type = static_cast<matcher::OrderType>(b.u8());
+  c.time_in_force = static_cast<matcher::TimeInForce>(b.u8());
+  c.self_trade = static_cast<matcher::SelfTradePrevention>(b.u8());
+  const std::uint8_t flags = b.u8();
+  c.post_only = (flags & kPostOnlyFlag) != 0;
+  c.all_or_none = (flags & kAllOrNoneFlag) != 0;
+  c.replace_quality = (flags & kReplaceQualityFlag) != 0;
+  c.seq = b.varint();
+  c.timestamp = b.varint();
+  const std::uint64_t participant = b.varint();
+  const std::uint64_t instrument = b.varint();
+  c.order_id = b.varint();
+  c.price = b.zigzag();
+  c.quantity = b.zigzag();
+  c.display_quantity = b.zigzag();
+  c.min_quantity = b.zigzag();
+  c.expiry = b.varint();
+  const std::uint64_t commodity = b.varint();
+  c.accepted_grades = b.varint();
+  c.accepted_hubs = b.varint();
+  if (participant > UINT32_MAX || instrument > UINT32_MAX || commodity > UINT32_MAX) return false;
+  c.participant = static_cast<matcher::ParticipantId>(participant);
+  c.instrument = static_cast<matcher::InstrumentId>(instrument);
+  c.commodity = static_cast<std::uint32_t>(commodity) - 1;
+  return decode_quality(b, c.quality) && b.remaining() == 0;
+}
+
 void encode_quality(const matcher::QualityTerms& q, ByteWriter& w) {
-  const std::uint8_t count = std::min<std::uint8_t>(q.count, static_cast<std::uint8_t>(matcher::kMaxQualityTerms));
+  const auto count = static_cast<std::uint8_t>(std::min<std::size_t>(q.count, matcher::kMaxQualityTerms));
   w.u8(count);
   for (std::uint8_t i = 0; i < count; ++i) {
-    w.u16(q.terms[i].attribute);
-    w.i64(q.terms[i].min);
-    w.i64(q.terms[i].max);
+    w.varint(q.terms[i].attribute);
+    w.zigzag(q.terms[i].min);
+    w.zigzag(q.terms[i].max);
   }
 }
 
@@ -57,43 +90,13 @@ bool decode_quality(ByteReader& r, matcher::QualityTerms& q) {
   q.count = r.u8();
   if (q.count > matcher::kMaxQualityTerms) return false;
   for (std::uint8_t i = 0; i < q.count; ++i) {
-    q.terms[i].attribute = r.u16();
-    q.terms[i].min = r.i64();
-    q.terms[i].max = r.i64();
+    const std::uint64_t attribute = r.varint();
+    if (attribute > UINT16_MAX) return false;
+    q.terms[i].attribute = static_cast<refdata::AttributeId>(attribute);
+    q.terms[i].min = r.zigzag();
+    q.terms[i].max = r.zigzag();
   }
   return !r.failed();
-}
-
-bool decode_command(ByteReader& r, matcher::Command& c) {
-  const Section s = read_section(r);
-  if (r.failed() || s.version != kCommandCodecVersion || s.body.size() < kCommandFixedV1Bytes) return false;
-  ByteReader b(s.body);
-  c = matcher::Command{};
-  c.type = as_enum<matcher::CommandType>(b.u8());
-  c.side = as_enum<matcher::Side>(b.u8());
-  c.order_type = as_enum<matcher::OrderType>(b.u8());
-  c.time_in_force = as_enum<matcher::TimeInForce>(b.u8());
-  c.self_trade = as_enum<matcher::SelfTradePrevention>(b.u8());
-  const std::uint8_t flags = b.u8();
-  c.post_only = (flags & kPostOnlyFlag) != 0;
-  c.all_or_none = (flags & kAllOrNoneFlag) != 0;
-  c.replace_quality = (flags & kReplaceQualityFlag) != 0;
-  b.u16();
-  c.seq = b.u64();
-  c.timestamp = b.u64();
-  c.participant = b.u32();
-  c.instrument = b.u32();
-  c.order_id = b.u64();
-  c.price = b.i64();
-  c.quantity = b.i64();
-  c.display_quantity = b.i64();
-  c.min_quantity = b.i64();
-  c.expiry = b.u64();
-  c.commodity = b.u32();
-  c.accepted_grades = b.u64();
-  c.accepted_hubs = b.u64();
-  if (!decode_quality(b, c.quality)) return false;
-  return !b.failed() && b.remaining() == 0;
 }
 
 }  // namespace rex::persistence

@@ -8,8 +8,9 @@
 namespace rex::persistence {
 
 inline constexpr std::uint8_t kTradeCodecVersion = 1;
-inline constexpr std::uint32_t kTradeBodyV1Bytes = 97;
 inline constexpr std::uint8_t kEventCodecVersion = 1;
+// sizeof(matcher::Event) when encode_event was last brought up to date with its fields.
+inline constexpr std::size_t kEventBytesCovered = 128;
 
 // A kTrade event as a trade record section.
 void encode_trade(const matcher::Event& trade, ByteWriter& w);

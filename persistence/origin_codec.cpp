@@ -4,19 +4,20 @@ namespace rex::persistence {
 
 void encode_origin(const exchange::Origin& o, ByteWriter& w) {
   SectionWriter section(w, kOriginCodecVersion);
-  w.u32(o.gateway);
-  w.u64(o.session);
-  w.u64(o.request);
+  w.varint(o.gateway);
+  w.varint(o.session);
+  w.varint(o.request);
 }
 
 bool decode_origin(ByteReader& r, exchange::Origin& o) {
   const Section s = read_section(r);
-  if (r.failed() || s.version != kOriginCodecVersion || s.body.size() != kOriginBodyV1Bytes) return false;
+  if (r.failed() || s.version != kOriginCodecVersion) return false;
   ByteReader b(s.body);
-  o.gateway = b.u32();
-  o.session = b.u64();
-  o.request = b.u64();
-  return !b.failed();
+  const std::uint64_t gateway = b.varint();
+  o.session = b.varint();
+  o.request = b.varint();
+  o.gateway = static_cast<std::uint32_t>(gateway);
+  return !b.failed() && b.remaining() == 0 && gateway <= UINT32_MAX;
 }
 
 }  // namespace rex::persistence

@@ -8,8 +8,8 @@
 namespace rex::persistence {
 
 inline constexpr std::uint8_t kOriginCodecVersion = 1;
-inline constexpr std::uint32_t kOriginBodyV1Bytes = 20;
 
+// Version 1: varint gateway, varint session, varint request.
 void encode_origin(const exchange::Origin& o, ByteWriter& w);
 bool decode_origin(ByteReader& r, exchange::Origin& o);
 

@@ -8,7 +8,7 @@
 namespace rex::persistence {
 
 inline constexpr std::uint8_t kSnapshotCodecVersion = 1;
-// A resting order of version 1: 85 fixed bytes, then 18 per quality term.
+// A resting order of version 1 takes at least this many bytes (85 fixed, then its quality terms).
 inline constexpr std::uint32_t kRestingOrderFixedV1Bytes = 85;
 
 void encode_snapshot(const matcher::EngineSnapshot& s, ByteWriter& w);

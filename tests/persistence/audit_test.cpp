@@ -61,7 +61,7 @@ TEST_CASE("replay names the first journaled trade the commands do not produce", 
   TempDir dir;
   const JournalMetadata meta = metadata_for(catalogue());
   Journal j(options(dir), &meta);
-  auto commands = flow(400);
+  auto commands = flow(1000);
   matcher::Engine engine(catalogue().instruments(), engine_options_for(catalogue()));
   matcher::EventBuffer events;
   // A writer that lies: its trade records are chained correctly but one price is not what the
@@ -74,7 +74,7 @@ TEST_CASE("replay names the first journaled trade the commands do not produce", 
       a.command(c, {});
       for (auto e : events) {
         if (e.type != matcher::EventType::kTrade) continue;
-        if (e.trade_id == 5) {
+        if (e.trade_id == 2) {
           e.price += 100;
           forged = e.seq;
         }
@@ -85,7 +85,7 @@ TEST_CASE("replay names the first journaled trade the commands do not produce", 
   REQUIRE(forged != 0);
   const audit::ReplayReport r = audit::replay_journal(j, catalogue());
   REQUIRE_FALSE(r.ok);
-  REQUIRE_THAT(r.first_divergence, Catch::StartsWith("seq " + std::to_string(forged) + ": replay derives trade 5"));
+  REQUIRE_THAT(r.first_divergence, Catch::StartsWith("seq " + std::to_string(forged) + ": replay derives trade 2"));
 }
 
 TEST_CASE("replay refuses reference data other than the journaled", "[audit]") {

@@ -130,7 +130,7 @@ TEST_CASE("an edited, deleted or reordered command record is named", "[journal][
   SECTION("edited value") {
     testing::edit_raw(dir.path(), "commands", [](MDB_txn* t, MDB_dbi d) {
       std::string v = testing::raw_get(t, d, 37);
-      v[60] = static_cast<char>(v[60] ^ 0x01);  // a bit of the quantity
+      v[20] = static_cast<char>(v[20] ^ 0x01);  // a bit of the timestamp
       testing::raw_put(t, d, 37, v);
     });
     const VerifyReport r = verify_dir(dir);
@@ -163,7 +163,7 @@ TEST_CASE("an edited, deleted or reordered command record is named", "[journal][
   SECTION("an edited trade") {
     testing::edit_raw(dir.path(), "trades", [](MDB_txn* t, MDB_dbi d) {
       std::string v = testing::raw_get(t, d, 3);
-      v[70] = static_cast<char>(v[70] ^ 0x10);
+      v[12] = static_cast<char>(v[12] ^ 0x10);
       testing::raw_put(t, d, 3, v);
     });
     REQUIRE_THAT(verify_dir(dir).first_bad, Catch::StartsWith("trade record id 3: hash mismatch"));
