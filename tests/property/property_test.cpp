@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -42,6 +43,8 @@ constexpr std::array<std::uint64_t, 6> kSeeds{1, 2, 3, 42, 20261128, 0x5eed5eed}
 constexpr std::size_t kBookCheckInterval = 1000;
 // A small initial pool, so the engine's pool growth is exercised too.
 constexpr std::size_t kEnginePoolOrders = 64;
+// Stamped on every trade by both (the first 32 bits of a catalogue hash, by convention).
+constexpr std::uint32_t kReferenceData = 0x5eedc0de;
 // The minimal-reproduction search stops after this long and reports what it has.
 constexpr std::chrono::seconds kShrinkTimeBudget{30};
 
@@ -102,6 +105,18 @@ std::optional<std::string> compare_books(const Engine& engine, const ReferenceBo
       }
     }
   }
+  std::set<std::uint32_t> commodities;
+  for (const refdata::InstrumentSpec& spec : reference.instruments()) commodities.insert(spec.commodity);
+  for (std::uint32_t commodity : commodities) {
+    const auto mine = engine.quality_bids(commodity);
+    const auto theirs = reference.quality_bids(commodity);
+    if (mine != theirs) {
+      std::ostringstream s;
+      s << "quality bids of commodity " << commodity << " differ\n"
+        << "engine:\n" << to_string(mine) << "reference:\n" << to_string(theirs);
+      return s.str();
+    }
+  }
   if (engine.open_orders() != reference.open_orders()) {
     return "open_orders differ: engine " + std::to_string(engine.open_orders()) + ", reference " +
            std::to_string(reference.open_orders());
@@ -112,8 +127,8 @@ std::optional<std::string> compare_books(const Engine& engine, const ReferenceBo
 // Replays a fixed stream into a fresh engine and reference; the first mismatch, if any.
 std::optional<Mismatch> replay(const std::vector<Command>& commands) {
   const auto specs = property_instruments();
-  Engine engine(specs, matcher::EngineCapacity{kEnginePoolOrders});
-  ReferenceBook reference(specs);
+  Engine engine(specs, matcher::EngineOptions{kEnginePoolOrders, kReferenceData});
+  ReferenceBook reference(specs, kReferenceData);
   std::vector<Event> engine_events;
   std::vector<Event> reference_events;
   for (std::size_t i = 0; i < commands.size(); ++i) {
@@ -162,7 +177,7 @@ std::string describe_reproduction(const std::vector<Command>& commands) {
   std::ostringstream s;
   s << "minimal reproduction (" << commands.size() << " commands; reference events after each):\n";
   const auto specs = property_instruments();
-  ReferenceBook reference(specs);
+  ReferenceBook reference(specs, kReferenceData);
   std::vector<Event> events;
   for (std::size_t i = 0; i < commands.size(); ++i) {
     events.clear();
@@ -177,8 +192,8 @@ std::string describe_reproduction(const std::vector<Command>& commands) {
 // Runs one seed; the full failure report, or nothing when engine and reference agree throughout.
 std::optional<std::string> run_seed(std::uint64_t seed, std::size_t count) {
   const auto specs = property_instruments();
-  Engine engine(specs, matcher::EngineCapacity{kEnginePoolOrders});
-  ReferenceBook reference(specs);
+  Engine engine(specs, matcher::EngineOptions{kEnginePoolOrders, kReferenceData});
+  ReferenceBook reference(specs, kReferenceData);
   CommandGenerator generator(seed, specs, narrowing());
   std::vector<Command> history;
   history.reserve(count);

@@ -1,7 +1,5 @@
 #include "tests/reference_book/printer.hpp"
 
-#include "tests/reference_book/event_fields.hpp"
-
 #include <algorithm>
 #include <array>
 #include <sstream>
@@ -146,21 +144,21 @@ std::string to_string(const Event& e) {
     case EventType::kTradingStatus:
       s << " instr=" << e.instrument << (e.halted ? " HALTED" : " TRADING");
       break;
-    case EventType::kCommodityTop: {
-      const CommodityTop top = commodity_top_of(e);
-      s << " commodity=" << e.commodity << " bid=" << top.bid << 'x' << top.bid_quantity << " ask=" << top.ask
-        << 'x' << top.ask_quantity;
+    case EventType::kCommodityTop:
+      s << " commodity=" << e.commodity << " bid=" << (e.has_bid ? std::to_string(e.price) : "none")
+        << " ask=" << (e.has_ask ? std::to_string(e.ask) : "none");
       break;
-    }
   }
   if (e.type == EventType::kTrade) s << " base_px=" << e.base_price << " refdata=" << e.reference_data;
   if (e.type == EventType::kRejected && e.attribute != 0) s << " attribute=" << e.attribute;
   if (e.type != EventType::kTrade && (e.base_price != 0 || e.reference_data != 0)) {
     s << " [base_px=" << e.base_price << " refdata=" << e.reference_data << ']';
   }
-  if (e.type != EventType::kCommodityTop && (e.commodity != 0 || e.ask != 0 || e.ask_quantity != 0)) {
-    s << " [commodity=" << e.commodity << " ask=" << e.ask << 'x' << e.ask_quantity << ']';
+  if (e.type != EventType::kCommodityTop && (e.commodity != 0 || e.ask != 0 || e.has_bid || e.has_ask)) {
+    s << " [commodity=" << e.commodity << " has_bid=" << e.has_bid << " has_ask=" << e.has_ask << " ask=" << e.ask
+      << ']';
   }
+  if (e.type == EventType::kCommodityTop && e.quantity != 0) s << " [qty=" << e.quantity << ']';
   if (e.type != EventType::kRejected && e.attribute != 0) s << " [attribute=" << e.attribute << ']';
   if (e.type != EventType::kTradingStatus && e.halted) s << " [halted]";
   // Fields a kind should leave zero are easy to miss in the line above: show any that are set.

@@ -4,8 +4,6 @@
 // When this file and the specs disagree, the specs win.
 #include "tests/reference_book/reference_book.hpp"
 
-#include "tests/reference_book/event_fields.hpp"
-
 #include <algorithm>
 #include <tuple>
 #include <utility>
@@ -791,7 +789,9 @@ void ReferenceBook::amend(const Command& c, std::vector<Event>& out) {
   }
   updated.price = new_price;
   updated.open = new_quantity;
-  if (old.post_only && new_price != old.price && post_only_would_trade(updated)) {
+  // Post-only on an amend: a plain order may not move to a different price that is marketable in
+  // its own book (order-types.md); for a quality bid post-only is an entry check only.
+  if (old.post_only && !old.quality_bid && new_price != old.price && marketable_in_own_book(updated)) {
     return reject(RejectCode::kPostOnlyWouldCross);
   }
 
@@ -878,14 +878,12 @@ ReferenceBook::TopSnapshot ReferenceBook::snapshot_tops() const {
     const InstrumentSpec& s = spec(o->instrument);
     const Price base = o->price - s.differential;
     Top& top = tops[s.commodity];
-    const bool buy = o->side == Side::kBuy;
-    Price& best = buy ? top.bid : top.ask;
-    Quantity& quantity = buy ? top.bid_quantity : top.ask_quantity;
-    if (quantity == 0 || (buy ? base > best : base < best)) {
-      best = base;
-      quantity = o->visible;
-    } else if (base == best) {
-      quantity += o->visible;
+    if (o->side == Side::kBuy) {
+      if (!top.has_bid || base > top.bid) top.bid = base;
+      top.has_bid = true;
+    } else {
+      if (!top.has_ask || base < top.ask) top.ask = base;
+      top.has_ask = true;
     }
   }
   return tops;
@@ -930,7 +928,11 @@ void ReferenceBook::emit_market_data(const LevelSnapshot& before, const TopSnaps
   for (const auto& [commodity, top] : snapshot_tops()) {
     if (tops_before.at(commodity) == top) continue;
     Event e = base_event(c, EventType::kCommodityTop);
-    set_commodity_top(e, commodity, CommodityTop{top.bid, top.bid_quantity, top.ask, top.ask_quantity});
+    e.commodity = static_cast<std::uint16_t>(commodity);
+    e.has_bid = top.has_bid;
+    e.price = top.bid;
+    e.has_ask = top.has_ask;
+    e.ask = top.ask;
     out.push_back(e);
   }
 }

@@ -92,11 +92,11 @@ class ReferenceBook {
   };
   // Every level of every instrument book, ordered by instrument, side, ascending price.
   using LevelSnapshot = std::vector<Level>;
-  struct Top {
+  struct Top {  // a commodity's best base-equivalent bid and offer
+    bool has_bid = false;
     refdata::Price bid = 0;
+    bool has_ask = false;
     refdata::Price ask = 0;
-    refdata::Quantity bid_quantity = 0;
-    refdata::Quantity ask_quantity = 0;
     bool operator==(const Top&) const = default;
   };
   using TopSnapshot = std::map<std::uint32_t, Top>;  // by commodity
