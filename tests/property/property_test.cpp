@@ -304,13 +304,25 @@ std::vector<std::vector<Command>> past_reproductions() {
   Command foreign_amend = amend(3, 1, 1, 0);
   foreign_amend.price = 20250;
   cases.push_back({order(1, 4, Side::kSell, 20200, 3000), halt, foreign_amend});
+  // A quality bid must not trade with a lot resting on a halted instrument: "resting orders stay
+  // where they are and trade again after RESUME" (order-types.md, Halt and resume). Steel: the lot
+  // rests on FE-HMS2 (instrument 2), the bid names FE-HMS1-HUB1 (3) and accepts HMS2 at hub 0.
+  Command lot = order(1, 4, Side::kSell, 4930, 1000);
+  lot.instrument = 2;
+  Command halt_hms2 = halt;
+  halt_hms2.instrument = 2;
+  Command quality_bid = order(3, 5, Side::kBuy, 5100, 1000);
+  quality_bid.instrument = 3;
+  quality_bid.accepted_grades = 0b010;
+  quality_bid.accepted_hubs = 0b01;
+  cases.push_back({lot, halt_hms2, quality_bid});
   return cases;
 }
 
 TEST_CASE("engine and reference book agree on past reproductions and pinned cases", "[property]") {
   const auto cases = past_reproductions();
   for (std::size_t i = 0; i < cases.size(); ++i) {
-    if (auto mismatch = replay(cases[i])) FAIL("case " << i << ", " << describe_reproduction(cases[i]));
+    if (auto mismatch = replay(cases[i])) FAIL_CHECK("case " << i << ", " << describe_reproduction(cases[i]));
   }
 }
 
