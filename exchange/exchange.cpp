@@ -8,6 +8,8 @@
 // sequencer stops taking inbound commands, the inbound queue fills, and submit() answers kBusy.
 #include "exchange/exchange.hpp"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -401,9 +403,18 @@ void Exchange::add_listener(ExchangeListener* listener) {
 void Exchange::start() {
   State& s = *state_;
   if (s.started.exchange(true)) return;
-  s.publisher_thread = std::thread([&s] { s.run_publisher(); });
-  s.writer_thread = std::thread([&s] { s.run_writer(); });
-  s.sequencer_thread = std::thread([&s] { s.run_sequencer(); });
+  s.publisher_thread = std::thread([&s] {
+    ::pthread_setname_np(::pthread_self(), "rex-publisher");
+    s.run_publisher();
+  });
+  s.writer_thread = std::thread([&s] {
+    ::pthread_setname_np(::pthread_self(), "rex-journal");
+    s.run_writer();
+  });
+  s.sequencer_thread = std::thread([&s] {
+    ::pthread_setname_np(::pthread_self(), "rex-sequencer");
+    s.run_sequencer();
+  });
 }
 
 void Exchange::stop() {

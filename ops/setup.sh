@@ -9,6 +9,8 @@ packages=(
   libssl-dev           # SHA-256 of the reference data
   catch2               # tests
   libbenchmark-dev     # bench/
+  liblmdb-dev          # persistence/: the journal
+  lmdb-utils           # mdb_dump/mdb_stat: an auditor reads the journal without rex (docs/journal-format.md)
 )
 
 missing=()

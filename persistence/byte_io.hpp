@@ -106,13 +106,18 @@ class SectionWriter {
   SectionWriter(ByteWriter& w, std::uint8_t version) : w_(w) {
     w_.u8(version);
     length_at_ = w_.size();
+    w_.u8(0);  // the length, patched below: one byte for any body under 128 bytes
   }
-  // Inserts the body's length in front of it once the body is written.
   ~SectionWriter() {
-    std::string length;
-    ByteWriter l(length);
-    l.varint(w_.size() - length_at_);
-    w_.buffer().insert(length_at_, length);
+    const std::size_t length = w_.size() - length_at_ - 1;
+    if (length < 0x80) {
+      w_.buffer()[length_at_] = static_cast<char>(length);
+      return;
+    }
+    std::string varint;  // a longer body (snapshots): make room for the longer length
+    ByteWriter l(varint);
+    l.varint(length);
+    w_.buffer().replace(length_at_, 1, varint);
   }
   SectionWriter(const SectionWriter&) = delete;
   SectionWriter& operator=(const SectionWriter&) = delete;
