@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
+#include <utility>
 
 namespace rex::testing {
 
@@ -187,12 +189,34 @@ void CommandGenerator::stamp(Command& c, std::optional<refdata::Timestamp> at) {
 
 std::vector<CommandGenerator::Target> CommandGenerator::live_orders(const ReferenceBook& book) const {
   std::vector<Target> live;
+  std::set<std::uint32_t> commodities;
   for (const InstrumentSpec& spec : instruments_) {
+    commodities.insert(spec.commodity);
     for (Side side : {Side::kBuy, Side::kSell}) {
-      for (const matcher::OrderView& v : book.orders(spec.id, side)) live.push_back(Target{v, spec.id});
+      for (const matcher::OrderView& v : book.orders(spec.id, side)) live.push_back(Target{v, spec.id, false});
+    }
+  }
+  for (std::uint32_t commodity : commodities) {
+    for (const matcher::OrderView& v : book.quality_bids(commodity)) {
+      auto named = created_.find(v.id);  // a view does not name its instrument: the stream did
+      if (named != created_.end()) live.push_back(Target{v, named->second.instrument, true});
     }
   }
   return live;
+}
+
+// The band of `instrument` narrowed so that a quality bid's price stays inside the band of every
+// instrument of its commodity once converted (see Narrowing::no_quality_bid_outside_band).
+std::pair<Price, Price> CommandGenerator::common_band(refdata::InstrumentId instrument) const {
+  const InstrumentSpec& named = instruments_[instrument];
+  Price low = named.price_floor;
+  Price high = named.price_ceiling;
+  for (const InstrumentSpec& j : instruments_) {
+    if (j.commodity != named.commodity) continue;
+    low = std::max(low, j.price_floor - j.differential + named.differential);
+    high = std::min(high, j.price_ceiling - j.differential + named.differential);
+  }
+  return {low, high};
 }
 
 Command CommandGenerator::next(const ReferenceBook& book) {
@@ -250,6 +274,9 @@ Command CommandGenerator::next(const ReferenceBook& book) {
   // which is relative to the timestamp and fixed up here.
   const refdata::Timestamp relative_expiry = c.expiry;
   stamp(c, at);
+  if (c.type == CommandType::kNewOrder && c.instrument < instruments_.size()) {
+    created_[c.seq] = Created{c.instrument, c.post_only};
+  }
   if (c.type == CommandType::kNewOrder && relative_expiry != 0) {
     // Encoded by new_order(): 1..kMaxGtdLifetime is "that long from now"; the marker values below
     // mean "now" and "in the past".
@@ -313,6 +340,21 @@ Command CommandGenerator::new_order() {
   if (c.side == Side::kBuy && random_.percent(35)) {
     if (random_.percent(60)) c.quality = bounds(spec);
     if (random_.percent(60)) accepted_sets(c);
+    if (narrowing_.no_quality_bid_outside_band && c.order_type == OrderType::kLimit) {
+      const auto [low, high] = common_band(instrument);
+      c.price = std::clamp(c.price, low, high);
+    }
+  }
+  if (narrowing_.no_post_only_decrement && c.post_only && c.self_trade == SelfTradePrevention::kDecrement) {
+    c.self_trade = SelfTradePrevention::kCancelResting;
+  }
+  if (narrowing_.no_cross_book_refill_ties && c.display_quantity != 0) {
+    const bool quality_buy = c.side == Side::kBuy && (c.quality.count != 0 || c.accepted_grades != 0 || c.accepted_hubs != 0);
+    bool first_of_commodity = true;
+    for (const InstrumentSpec& j : instruments_) {
+      if (j.commodity == spec.commodity && j.id < spec.id) first_of_commodity = false;
+    }
+    if (quality_buy || (c.side == Side::kSell && !first_of_commodity)) c.display_quantity = 0;
   }
 
   // Most orders are made consistent; the rest keep whatever combination the dice gave.
@@ -496,6 +538,14 @@ Command CommandGenerator::amend(const std::vector<Target>& live, const Reference
     c.price = t.order.price;  // the same, spelled out
   } else {
     c.price = bad_price(spec);
+  }
+  if (narrowing_.no_quality_bid_outside_band && t.quality_bid && c.price > 0) {
+    const auto [low, high] = common_band(t.instrument);
+    c.price = std::clamp(c.price, low, high);
+  }
+  if (narrowing_.no_post_only_reprice_resize && c.price != 0 && c.price != t.order.price) {
+    auto known = created_.find(t.order.id);
+    if (known != created_.end() && known->second.post_only) c.quantity = 0;
   }
   if (random_.percent(12)) {
     c.replace_quality = true;

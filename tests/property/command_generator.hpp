@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -40,6 +41,16 @@ struct Narrowing {
   bool no_foreign_amend_when_halted = false;
   // No HALT commands at all (resumes still come, and change nothing).
   bool no_halts = false;
+  // Quality bids only at prices that stay inside every band of their commodity once converted, so
+  // the "B + D(J) inside J's band" eligibility rule never decides.
+  bool no_quality_bid_outside_band = false;
+  // No two icebergs in different books (a quality bid, or lots on different instruments) that one
+  // command could refill together, so their time priority never ties on the sequence number.
+  bool no_cross_book_refill_ties = false;
+  // No amend of a post-only order that changes both its price and its quantity.
+  bool no_post_only_reprice_resize = false;
+  // No post-only buy with STP decrement.
+  bool no_post_only_decrement = false;
 };
 
 class CommandGenerator {
@@ -54,7 +65,8 @@ class CommandGenerator {
  private:
   struct Target {
     matcher::OrderView order;
-    refdata::InstrumentId instrument = 0;
+    refdata::InstrumentId instrument = 0;  // the instrument it names
+    bool quality_bid = false;
   };
 
   // Stamps `c`; `at` asks for that timestamp (when it does not go back in time).
@@ -65,6 +77,7 @@ class CommandGenerator {
   matcher::Command mass_cancel();
   matcher::Command halt_or_resume(matcher::CommandType type);
   std::vector<Target> live_orders(const ReferenceBook& book) const;
+  std::pair<refdata::Price, refdata::Price> common_band(refdata::InstrumentId instrument) const;
 
   refdata::InstrumentId any_instrument();
   refdata::ParticipantId any_participant();
@@ -93,6 +106,11 @@ class CommandGenerator {
   };
   Regime regime_;
   std::uint64_t commands_ = 0;
+  struct Created {
+    refdata::InstrumentId instrument = 0;  // the instrument the new order named
+    bool post_only = false;
+  };
+  std::map<matcher::OrderId, Created> created_;
 };
 
 }  // namespace rex::testing

@@ -66,6 +66,10 @@ Narrowing narrowing() {
   n.no_marketable_size_cut = list.find("size_cut") != std::string::npos;
   n.no_foreign_amend_when_halted = list.find("halted_owner") != std::string::npos;
   n.no_halts = list.find("no_halts") != std::string::npos;
+  n.no_quality_bid_outside_band = list.find("quality_band") != std::string::npos;
+  n.no_cross_book_refill_ties = list.find("refill_ties") != std::string::npos;
+  n.no_post_only_reprice_resize = list.find("post_only_resize") != std::string::npos;
+  n.no_post_only_decrement = list.find("post_only_decrement") != std::string::npos;
   return n;
 }
 
@@ -316,6 +320,59 @@ std::vector<std::vector<Command>> past_reproductions() {
   quality_bid.accepted_grades = 0b010;
   quality_bid.accepted_hubs = 0b01;
   cases.push_back({lot, halt_hms2, quality_bid});
+  // Time priority across books when one command refills two icebergs: a quality bid and a plain
+  // bid, both showing 1000 at 5050 on FE-HMS1, are refilled by the same sell; the quality bid went
+  // to the back first, so it is met first the next time round (both carry the same sequence
+  // number, so "the order that took its place first" decides).
+  Command quality_iceberg = order(1, 1, Side::kBuy, 5050, 2000);
+  quality_iceberg.instrument = 0;
+  quality_iceberg.display_quantity = 1000;
+  quality_iceberg.accepted_grades = 0b011;
+  Command plain_iceberg = order(2, 3, Side::kBuy, 5050, 4000);
+  plain_iceberg.instrument = 0;
+  plain_iceberg.display_quantity = 1000;
+  Command sweep = order(3, 4, Side::kSell, 5020, 3500);
+  sweep.instrument = 0;
+  cases.push_back({quality_iceberg, plain_iceberg, sweep});
+  // A limit quality bid reaches an instrument only while its price in that instrument's terms is
+  // inside the instrument's band ("Eligibility": B + D(J) inside J's band). A bid on FE-HMS1 at
+  // 5090 is 4990 in FE-HMS2's terms, above its ceiling of 4980: the lot at 4960 is not eligible.
+  Command hms2_lot = order(1, 3, Side::kSell, 4960, 200);
+  hms2_lot.instrument = 2;
+  Command wide_bid = order(2, 1, Side::kBuy, 5090, 1000);
+  wide_bid.instrument = 0;
+  wide_bid.accepted_grades = 0b111;
+  wide_bid.accepted_hubs = 0b11;
+  cases.push_back({hms2_lot, wide_bid});
+  // A post-only sell amended to a new price *and* a larger quantity: at the new quantity it would
+  // fill the all-or-none quality bid of 14000, so the amend is POST_ONLY_WOULD_CROSS (the check
+  // is on the order as amended, not on its old quantity).
+  Command aon_quality_bid = order(1, 1, Side::kBuy, 20150, 14000);
+  aon_quality_bid.all_or_none = true;
+  aon_quality_bid.quality = matcher::QualityTerms{};
+  aon_quality_bid.quality.count = 1;
+  aon_quality_bid.quality.terms[0] = refdata::AttributeRange{2, 9994, 10000};
+  Command post_only_lot = order(2, 3, Side::kSell, 20300, 10000);
+  post_only_lot.post_only = true;
+  post_only_lot.quality.count = 1;
+  post_only_lot.quality.terms[0] = refdata::AttributeRange{2, 9998, 9998};
+  Command reprice_resize = amend(3, 3, 2, 15000);
+  reprice_resize.price = 20150;
+  cases.push_back({aon_quality_bid, post_only_lot, reprice_resize});
+  // A post-only quality bid with STP decrement: the dry run decrements against the participant's
+  // own lot and goes on to trade with the next one, so the bid "would trade on entry" and is
+  // POST_ONLY_WOULD_CROSS (docs/quality-matching.md, Post-only).
+  Command own_lot = order(1, 2, Side::kSell, 4960, 500);
+  own_lot.instrument = 2;
+  Command other_lot = order(2, 3, Side::kSell, 5080, 1500);
+  other_lot.instrument = 0;
+  Command post_only_bid = order(3, 2, Side::kBuy, 5080, 5000);
+  post_only_bid.instrument = 0;
+  post_only_bid.time_in_force = matcher::TimeInForce::kDay;
+  post_only_bid.post_only = true;
+  post_only_bid.self_trade = matcher::SelfTradePrevention::kDecrement;
+  post_only_bid.accepted_grades = 0b011;
+  cases.push_back({own_lot, other_lot, post_only_bid});
   return cases;
 }
 

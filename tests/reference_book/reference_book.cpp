@@ -789,9 +789,10 @@ void ReferenceBook::amend(const Command& c, std::vector<Event>& out) {
   }
   updated.price = new_price;
   updated.open = new_quantity;
-  // Post-only on an amend: a plain order may not move to a different price that is marketable in
-  // its own book (order-types.md); for a quality bid post-only is an entry check only.
-  if (old.post_only && !old.quality_bid && new_price != old.price && marketable_in_own_book(updated)) {
+  // Post-only on an amend: a plain order may not move to a different price at which it would take
+  // liquidity (marketable in its own book, or trading with quality bids: the entry rule); for a
+  // quality bid post-only is an entry check only.
+  if (old.post_only && !old.quality_bid && new_price != old.price && post_only_would_trade(updated)) {
     return reject(RejectCode::kPostOnlyWouldCross);
   }
 
