@@ -19,7 +19,7 @@ struct RexdConfig {
   std::filesystem::path catalogue = "reference-data/catalogue/rex-catalogue.json";
 
   // journal
-  std::filesystem::path data_directory = "data";
+  std::filesystem::path data_directory = "var/rexd/journal";  // var/ is git-ignored
   bool sync_commits = true;
   std::size_t inbound_capacity = 1u << 16;   // as exchange::ExchangeConfig
   std::size_t max_group_commands = 8192;

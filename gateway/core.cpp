@@ -385,6 +385,7 @@ struct GatewayCore::Impl {
         .field_price("max_open_buy_value", p->max_open_buy_value)
         .field_price("open_buy_value", ps.open_buy_value)
         .field_bool("cancel_on_disconnect", ps.cancel_on_disconnect)
+        .field_bool("batch", r.batch)
         .field_id("session", id)
         .end_object();
     send(id, std::move(m));

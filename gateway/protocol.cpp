@@ -21,13 +21,13 @@ using matcher::TimeInForce;
 enum Field : std::uint8_t {
   kFOp, kFReq, kFApiKey, kFClOrdId, kFOrigClOrdId, kFOrderId, kFInstrument, kFCommodity,
   kFParticipant, kFSide, kFType, kFPrice, kFQty, kFTif, kFDisplayQty, kFMinQty, kFPostOnly,
-  kFAllOrNone, kFStp, kFExpireNs, kFChannel, kFieldCount
+  kFAllOrNone, kFStp, kFExpireNs, kFChannel, kFBatch, kFieldCount
 };
 
 constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
     "op", "req", "api_key", "cl_ord_id", "orig_cl_ord_id", "order_id", "instrument", "commodity",
     "participant", "side", "type", "price", "qty", "tif", "display_qty", "min_qty", "post_only",
-    "all_or_none", "stp", "expire_ns", "channel"};
+    "all_or_none", "stp", "expire_ns", "channel", "batch"};
 
 using Mask = std::uint32_t;
 constexpr Mask bit(Field f) { return Mask{1} << f; }
@@ -40,7 +40,7 @@ constexpr std::array<std::string_view, kOpCount> kOpNames = {
 
 // Fields each op takes, in Op order.
 constexpr std::array<Mask, kOpCount> kAllowed = {
-    kCommon | bit(kFApiKey),
+    kCommon | bit(kFApiKey) | bit(kFBatch),
     kCommon | bit(kFClOrdId) | bit(kFInstrument) | bit(kFSide) | bit(kFType) | bit(kFPrice) |
         bit(kFQty) | bit(kFTif) | bit(kFDisplayQty) | bit(kFMinQty) | bit(kFPostOnly) |
         bit(kFAllOrNone) | bit(kFStp) | bit(kFExpireNs),
@@ -326,6 +326,7 @@ bool RequestParser::parse(std::string_view text, Request& out, ParseError& error
       if (!r.required_string(kFApiKey, key)) return false;
       if (key.empty() || key.size() > kMaxApiKeyBytes) return r.fail(GatewayReject::kBadValue, kFApiKey, "1 to 128 bytes");
       out.api_key.assign(key);
+      if (r.has(kFBatch) && !r.boolean(kFBatch, out.batch)) return false;
       return true;
     }
     case Op::kNewOrder: {

@@ -72,6 +72,7 @@ struct Request {
   matcher::Quantity min_quantity = 0;
   matcher::Timestamp expiry = 0;  // ns since the epoch
   Channel channel = Channel::kInstruments;
+  bool batch = false;  // login: the client accepts frames holding a JSON array of messages
 };
 
 // Why a message was refused: a wire code (gateway/reject.hpp or, for an unknown instrument,

@@ -87,6 +87,11 @@ struct Server::State : std::enable_shared_from_this<Server::State>, Outbox {
 
 namespace {
 
+// A batched frame carries at most this much: large enough that one write serves a burst, small
+// enough that a client's frame limit of 1 MiB (ours, browsers' far more) is never approached.
+constexpr std::size_t kMaxBatchMessages = 256;
+constexpr std::size_t kMaxBatchBytes = 64 * 1024;
+
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
   WsSession(tcp::socket&& socket, Server::State& state)
@@ -163,6 +168,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
         local_reject(request_.req, op_name(request_.op), static_cast<std::uint16_t>(GatewayReject::kRateLimited),
                      std::to_string(state_.config.rate_limit_per_second) + " messages per second");
       } else {
+        if (request_.op == Op::kLogin && request_.batch) batch_ = true;
         asio::post(state_.core_strand, [s = shared_from_this(), r = std::move(request_)]() {
           s->state_.core->handle(s->id_, r);
         });
@@ -179,17 +185,36 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     enqueue(one);
   }
 
+  // One message per frame; for a client that logged in with "batch": true, whatever is queued
+  // (bounded) goes out as one frame holding a JSON array: one write for many messages.
   void write_next() {
     writing_ = true;
-    ws_.async_write(asio::buffer(*queue_.front()), beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+    if (!batch_ || queue_.size() == 1) {
+      in_flight_ = 1;
+      ws_.async_write(asio::buffer(*queue_.front()), beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+      return;
+    }
+    batch_buffer_.clear();
+    batch_buffer_ += '[';
+    in_flight_ = 0;
+    for (const auto& m : queue_) {
+      if (in_flight_ == kMaxBatchMessages || (in_flight_ > 0 && batch_buffer_.size() + m->size() > kMaxBatchBytes)) break;
+      if (in_flight_ > 0) batch_buffer_ += ',';
+      batch_buffer_ += *m;
+      ++in_flight_;
+    }
+    batch_buffer_ += ']';
+    ws_.async_write(asio::buffer(batch_buffer_), beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
     writing_ = false;
     if (ec) return close_down(ec);
-    if (queue_.empty()) return;
-    queued_bytes_ -= queue_.front()->size();
-    queue_.pop_front();
+    for (std::size_t i = 0; i < in_flight_ && !queue_.empty(); ++i) {
+      queued_bytes_ -= queue_.front()->size();
+      queue_.pop_front();
+    }
+    in_flight_ = 0;
     if (!queue_.empty() && !closed_) return write_next();
     if (queue_.empty() && closing_ && !closed_) send_close();
   }
@@ -201,8 +226,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   void cut_off() {
     closed_ = true;
-    queue_.clear();
-    queued_bytes_ = 0;
+    if (!writing_) {  // a write in progress still uses the front of the queue
+      queue_.clear();
+      queued_bytes_ = 0;
+    }
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(ws_).socket().close(ignored);
@@ -239,6 +266,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::deque<Message> queue_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
+  bool batch_ = false;
+  std::string batch_buffer_;
+  std::size_t in_flight_ = 0;  // queued messages the write in progress carries
   bool closing_ = false;  // a close frame follows the queue
   bool closed_ = false;
   bool reported_ = false;

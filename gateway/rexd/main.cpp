@@ -35,7 +35,7 @@ constexpr const char* kUsage = R"(usage: rexd [options]
   --port N               port for WebSocket and HTTP (default 8080; 0 picks a free one)
   --port-file FILE       write the bound port to FILE once listening
   --catalogue FILE       reference data (default reference-data/catalogue/rex-catalogue.json)
-  --data-dir DIR         journal directory (default data)
+  --data-dir DIR         journal directory (default var/rexd/journal)
   --key-file FILE        API key hashes (docs/rexd-config.md)
   --demo | --no-demo     demo API keys and the sample-day seed (default on)
   --no-seed              demo keys, but do not seed the sample day

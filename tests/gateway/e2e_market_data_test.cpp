@@ -106,7 +106,7 @@ TEST_CASE("HTTP: health, metrics, instruments, books, trades", "[gateway][e2e]")
   CHECK(ms == 200);
   CHECK(metrics.find("rex_rejects_total{code=\"117\",name=\"DUPLICATE_CL_ORD_ID\"} 1") != std::string::npos);
   CHECK(metrics.find("rex_gateway_messages_total{op=\"new_order\"} 3") != std::string::npos);
-  CHECK(metrics.find("rex_exchange_trades_total 1") != std::string::npos);
+  CHECK(metrics.find("rex_gateway_trades_total 1") != std::string::npos);
   CHECK(metrics.find("rex_journal_group_commits_total") != std::string::npos);
   CHECK(metrics.find("rex_gateway_submit_to_result_seconds_bucket{le=\"+Inf\"} 2") != std::string::npos);
   CHECK(metrics.find("rex_exchange_inbound_queue_depth") != std::string::npos);

@@ -40,7 +40,7 @@ TEST_CASE("fuzz: mutated messages parse or are refused with a known code", "[gat
     std::string s = seeds[pick(seeds.size())];
     const int mutations = 1 + static_cast<int>(pick(4));
     for (int m = 0; m < mutations; ++m) {
-      if (s.empty()) s = "{";
+      if (s.empty()) s.push_back('{');
       switch (pick(6)) {
         case 0: s[pick(s.size())] = static_cast<char>(rng()); break;
         case 1: s.resize(pick(s.size() + 1)); break;
