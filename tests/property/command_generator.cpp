@@ -340,23 +340,7 @@ Command CommandGenerator::new_order() {
   if (c.side == Side::kBuy && random_.percent(35)) {
     if (random_.percent(60)) c.quality = bounds(spec);
     if (random_.percent(60)) accepted_sets(c);
-    if (narrowing_.no_quality_bid_outside_band && c.order_type == OrderType::kLimit) {
-      const auto [low, high] = common_band(instrument);
-      c.price = std::clamp(c.price, low, high);
-    }
   }
-  if (narrowing_.no_post_only_decrement && c.post_only && c.self_trade == SelfTradePrevention::kDecrement) {
-    c.self_trade = SelfTradePrevention::kCancelResting;
-  }
-  if (narrowing_.no_cross_book_refill_ties && c.display_quantity != 0) {
-    const bool quality_buy = c.side == Side::kBuy && (c.quality.count != 0 || c.accepted_grades != 0 || c.accepted_hubs != 0);
-    bool first_of_commodity = true;
-    for (const InstrumentSpec& j : instruments_) {
-      if (j.commodity == spec.commodity && j.id < spec.id) first_of_commodity = false;
-    }
-    if (quality_buy || (c.side == Side::kSell && !first_of_commodity)) c.display_quantity = 0;
-  }
-
   // Most orders are made consistent; the rest keep whatever combination the dice gave.
   if (random_.percent(85)) {
     if (c.order_type == OrderType::kMarket) {
@@ -400,6 +384,25 @@ Command CommandGenerator::new_order() {
     if (random_.percent(4)) c.time_in_force = static_cast<TimeInForce>(random_.between(5, 255));
     if (random_.percent(4)) c.self_trade = static_cast<SelfTradePrevention>(random_.between(5, 255));
   }
+  // Steering around known engine defects (Narrowing), last so nothing above undoes it.
+  if (narrowing_.no_quality_bid_outside_band && c.side == Side::kBuy && c.order_type == OrderType::kLimit &&
+      (c.quality.count != 0 || c.accepted_grades != 0 || c.accepted_hubs != 0) && c.price > 0 &&
+      c.price % spec.tick_size == 0 && c.price >= spec.price_floor && c.price <= spec.price_ceiling) {
+    const auto [low, high] = common_band(instrument);
+    c.price = std::clamp(c.price, low, high);
+  }
+  if (narrowing_.no_post_only_decrement && c.post_only && c.self_trade == SelfTradePrevention::kDecrement) {
+    c.self_trade = SelfTradePrevention::kCancelResting;
+  }
+  if (narrowing_.no_cross_book_refill_ties && c.display_quantity != 0) {
+    const bool quality_buy = c.side == Side::kBuy && (c.quality.count != 0 || c.accepted_grades != 0 || c.accepted_hubs != 0);
+    bool first_of_commodity = true;
+    for (const InstrumentSpec& j : instruments_) {
+      if (j.commodity == spec.commodity && j.id < spec.id) first_of_commodity = false;
+    }
+    if (quality_buy || (c.side == Side::kSell && !first_of_commodity)) c.display_quantity = 0;
+  }
+
   return c;
 }
 
@@ -552,6 +555,11 @@ Command CommandGenerator::amend(const std::vector<Target>& live, const Reference
     c.quality = bounds(spec);
     if (random_.percent(70)) accepted_sets(c);
     if (random_.percent(5)) spoil_quality(c);
+  }
+  if (narrowing_.no_marketable_size_cut && (c.price == 0 || c.price == t.order.price) && c.quantity > 0 &&
+      c.quantity < t.order.open &&
+      (t.quality_bid || (t.order.side == Side::kSell && !book.quality_bids(spec.commodity).empty()))) {
+    c.type = CommandType::kCancel;  // quality bids reach across books: just avoid it
   }
   if (narrowing_.no_marketable_size_cut && (c.price == 0 || c.price == t.order.price) && c.quantity > 0 &&
       c.quantity < t.order.open) {

@@ -35,7 +35,8 @@ class Random {
 // default, so the property test holds the engine to the whole spec.
 struct Narrowing {
   // No size cut at the same price (priority kept) of an order resting at a marketable price
-  // (a book crossed by an all-or-none lot): the engine does not match it afterwards.
+  // (a book crossed by an all-or-none lot), and none of a quality bid: the engine does not match
+  // it afterwards.
   bool no_marketable_size_cut = false;
   // No amend by another participant of an order whose instrument is halted (which check wins).
   bool no_foreign_amend_when_halted = false;

@@ -373,6 +373,22 @@ std::vector<std::vector<Command>> past_reproductions() {
   post_only_bid.self_trade = matcher::SelfTradePrevention::kDecrement;
   post_only_bid.accepted_grades = 0b011;
   cases.push_back({own_lot, other_lot, post_only_bid});
+  // A size cut (priority kept) of an all-or-none quality bid that a lot rests across: now small
+  // enough, it matches as an incoming order after the AMENDED ("no eligible crossing pair is left
+  // resting after an amend"); here its STP cancels the participant's own lot.
+  Command aon_bounds_bid = order(1, 3, Side::kBuy, 5130, 3000);
+  aon_bounds_bid.instrument = 3;
+  aon_bounds_bid.all_or_none = true;
+  aon_bounds_bid.self_trade = matcher::SelfTradePrevention::kCancelResting;
+  aon_bounds_bid.quality.count = 1;
+  aon_bounds_bid.quality.terms[0] = refdata::AttributeRange{1, 200, refdata::kNoUpperLimit};
+  Command own_hub1_lot = order(2, 3, Side::kSell, 5090, 2500);
+  own_hub1_lot.instrument = 3;
+  own_hub1_lot.self_trade = matcher::SelfTradePrevention::kCancelResting;
+  own_hub1_lot.quality.count = 2;
+  own_hub1_lot.quality.terms[0] = refdata::AttributeRange{0, 71, 71};
+  own_hub1_lot.quality.terms[1] = refdata::AttributeRange{1, 522, 522};
+  cases.push_back({aon_bounds_bid, own_hub1_lot, amend(3, 3, 1, 500)});
   return cases;
 }
 
