@@ -29,7 +29,7 @@ struct RestingOrder {
   Quantity visible = 0;
   Quantity display = 0;
   Timestamp expiry = 0;  // GTD only
-  SequenceNumber priority = 0;  // when it took its place in its queue
+  std::uint64_t priority = 0;  // when it took its place in its queue (placement number)
   bool quality_bid = false;
   std::uint64_t accepted_grades = 0;  // quality bids: resolved sets
   std::uint64_t accepted_hubs = 0;
@@ -45,6 +45,7 @@ struct EngineSnapshot {
   SequenceNumber last_seq = 0;
   Timestamp last_timestamp = 0;
   TradeId last_trade = 0;
+  std::uint64_t last_priority = 0;  // queue placements numbered so far
   // Instrument id ascending, buy side then sell side, price priority, then time priority; then
   // quality bids by commodity, price priority, time priority.
   std::vector<RestingOrder> orders;

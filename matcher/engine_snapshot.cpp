@@ -57,6 +57,7 @@ EngineSnapshot Engine::snapshot() const {
   snap.last_seq = st.last_seq;
   snap.last_timestamp = st.last_timestamp;
   snap.last_trade = st.last_trade;
+  snap.last_priority = st.last_priority;
   for (const OrderBook& book : st.books) {
     if (book.halted) snap.halted.push_back(book.spec.id);
   }
@@ -97,7 +98,7 @@ void Engine::restore(const EngineSnapshot& snap) {
     if (r.instrument >= st.books.size()) fail("unknown instrument");
     OrderBook& book = st.books[r.instrument];
     if (r.id == 0 || r.id > snap.last_seq) fail("id not below the snapshot's sequence number");
-    if (r.priority > snap.last_seq) fail("priority after the snapshot's sequence number");
+    if (r.priority == 0 || r.priority > snap.last_priority) fail("priority not within the snapshot's placements");
     if (st.index.find(r.id) != nullptr) fail("duplicate id");
     if (static_cast<unsigned>(r.side) > 1 || static_cast<unsigned>(r.time_in_force) > 2 ||
         static_cast<unsigned>(r.self_trade) > 4) {
@@ -158,6 +159,7 @@ void Engine::restore(const EngineSnapshot& snap) {
   st.last_seq = snap.last_seq;
   st.last_timestamp = snap.last_timestamp;
   st.last_trade = snap.last_trade;
+  st.last_priority = snap.last_priority;
 }
 
 }  // namespace rex::matcher

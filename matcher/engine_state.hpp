@@ -95,6 +95,8 @@ struct Engine::State {
   SequenceNumber last_seq = 0;
   Timestamp last_timestamp = 0;
   TradeId last_trade = 0;
+  std::uint64_t last_priority = 0;  // queue placements so far: entries, priority-losing amends, refills
+  std::vector<std::uint16_t> source_heap;  // scratch for SourceQueue
   const Command* command = nullptr;
   EventBuffer* out = nullptr;
 
@@ -184,7 +186,7 @@ struct Engine::State {
   void rest(Order* o, Timestamp expiry) {
     PriceLadder& ladder = ladder_of(*o);
     o->visible = o->display != 0 ? std::min(o->display, o->open) : o->open;
-    o->priority = command->seq & kMaxSequence;
+    o->priority = ++last_priority & kMaxSequence;
     touch(*o);
     ladder.push_back(o);
     if (!o->indexed) {
@@ -228,7 +230,7 @@ struct Engine::State {
     if (o->visible == 0) {
       o->visible = std::min(o->display, o->open);
       ladder.level(o->level).visible += o->visible;
-      o->priority = command->seq & kMaxSequence;
+      o->priority = ++last_priority & kMaxSequence;
       ladder.move_to_back(o);
       return next != nullptr ? next : o;
     }

@@ -148,22 +148,59 @@ bool Engine::State::eligible(const Source& source, const Order& resting, const O
 
 namespace {
 
-// The source whose current order comes first: best adjusted price, then earliest priority.
-Source* first_in_priority(std::vector<Source>& sources, bool buying) {
-  Source* best = nullptr;
-  for (Source& s : sources) {
-    while (s.order == nullptr && s.slot != PriceLadder::kNone) s.next_level();
-    if (s.slot == PriceLadder::kNone) continue;
-    if (best == nullptr) {
-      best = &s;
-      continue;
+// The sources ordered by their current order: best adjusted price, then earliest placement. Only
+// the source at the top moves between steps, so a step costs one sift, O(log k) for k books.
+class SourceQueue {
+ public:
+  SourceQueue(std::vector<Source>& sources, std::vector<std::uint16_t>& heap, bool buying)
+      : sources_(sources), heap_(heap), buying_(buying) {
+    heap_.clear();
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+      sources_[i].start();
+      if (sources_[i].order != nullptr) heap_.push_back(static_cast<std::uint16_t>(i));
     }
-    const Price a = s.adjusted_price();
-    const Price b = best->adjusted_price();
-    if (a != b ? (buying ? a < b : a > b) : s.order->priority < best->order->priority) best = &s;
+    for (std::size_t i = heap_.size() / 2; i-- > 0;) sift_down(i);
   }
-  return best;
-}
+
+  Source* top() { return heap_.empty() ? nullptr : &sources_[heap_[0]]; }
+
+  // The top source's cursor moved (to the next order, or off its level).
+  void top_moved() {
+    Source& s = sources_[heap_[0]];
+    while (s.order == nullptr && s.slot != PriceLadder::kNone) s.next_level();
+    if (s.slot == PriceLadder::kNone) {
+      heap_[0] = heap_.back();
+      heap_.pop_back();
+    }
+    if (!heap_.empty()) sift_down(0);
+  }
+
+ private:
+  bool before(std::uint16_t a, std::uint16_t b) const {
+    const Source& x = sources_[a];
+    const Source& y = sources_[b];
+    const Price px = x.adjusted_price();
+    const Price py = y.adjusted_price();
+    if (px != py) return buying_ ? px < py : px > py;
+    return x.order->priority < y.order->priority;
+  }
+
+  void sift_down(std::size_t i) {
+    for (;;) {
+      std::size_t first = i;
+      const std::size_t left = 2 * i + 1;
+      if (left < heap_.size() && before(heap_[left], heap_[first])) first = left;
+      if (left + 1 < heap_.size() && before(heap_[left + 1], heap_[first])) first = left + 1;
+      if (first == i) return;
+      std::swap(heap_[i], heap_[first]);
+      i = first;
+    }
+  }
+
+  std::vector<Source>& sources_;
+  std::vector<std::uint16_t>& heap_;
+  bool buying_;
+};
 
 bool beyond(Price adjusted, Price limit, bool buying) { return buying ? adjusted > limit : adjusted < limit; }
 
@@ -171,16 +208,17 @@ bool beyond(Price adjusted, Price limit, bool buying) { return buying ? adjusted
 
 bool Engine::State::match_sources(Order* in, Price limit) {
   const bool buying = in->side() == Side::kBuy;
-  for (Source& s : sources) s.start();
+  SourceQueue queue(sources, source_heap, buying);
   while (in->open > 0) {
-    Source* s = first_in_priority(sources, buying);
+    Source* s = queue.top();
     if (s == nullptr || beyond(s->adjusted_price(), limit, buying)) break;
     if (!eligible(*s, *s->order, *in)) {
       s->order = s->order->next;
-      continue;
+    } else {
+      const Price price = s->ladder->price_of(s->slot) + (s->quality_bids ? s->lot_book->spec.differential : 0);
+      if (!meet(*s->ladder, s->order, in, *s->lot_book, price)) return false;
     }
-    const Price price = s->ladder->price_of(s->slot) + (s->quality_bids ? s->lot_book->spec.differential : 0);
-    if (!meet(*s->ladder, s->order, in, *s->lot_book, price)) return false;
+    queue.top_moved();
   }
   return true;
 }
@@ -188,13 +226,13 @@ bool Engine::State::match_sources(Order* in, Price limit) {
 // As tradable(), with the refill pool kept per adjusted price across sources.
 Quantity Engine::State::tradable_sources(const Order& in, Price limit) {
   const bool buying = in.side() == Side::kBuy;
-  for (Source& s : sources) s.start();
+  SourceQueue queue(sources, source_heap, buying);
   Quantity left = in.open;
   Quantity hidden = 0;
   bool started = false;
   Price current = 0;
   while (left > 0) {
-    Source* s = first_in_priority(sources, buying);
+    Source* s = queue.top();
     if (s == nullptr || beyond(s->adjusted_price(), limit, buying)) break;
     const Price adjusted = s->adjusted_price();
     if (started && adjusted != current) {
@@ -206,7 +244,9 @@ Quantity Engine::State::tradable_sources(const Order& in, Price limit) {
     current = adjusted;
     const Order* o = s->order;
     s->order = o->next;
-    if (!eligible(*s, *o, in)) continue;
+    const bool is_eligible = eligible(*s, *o, in);
+    queue.top_moved();
+    if (!is_eligible) continue;
     const Quantity x = std::min(left, o->visible);
     if ((o->all_or_none && x < o->open) || (in.all_or_none && x < left)) continue;
     if (o->participant == in.participant && in.self_trade() != SelfTradePrevention::kNone) {

@@ -21,8 +21,8 @@ struct alignas(64) Order {
   // order's limit is the band edge). Instrument books and a commodity's quality ladder have their
   // own slots; the engine refuses ladders longer than kMaxSlots.
   std::int16_t level = 0;
-  // The sequence number of the command that gave the order its place in its queue (creation, a
-  // priority-losing amend, an iceberg refill): time priority across books.
+  // When the order took its place in its queue (entry, a priority-losing amend, an iceberg refill),
+  // numbered across the whole engine: time priority across books.
   std::uint64_t priority : 48 = 0;
   std::uint64_t side_bit : 1 = 0;
   std::uint64_t tif_bits : 3 = 0;

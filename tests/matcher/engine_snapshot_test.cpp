@@ -45,8 +45,10 @@ TEST_CASE("restore refuses a snapshot its instruments cannot hold", "[snapshot]"
   const auto instruments = rex::testing::property_instruments();
   EngineSnapshot snap;
   snap.last_seq = 10;
+  snap.last_priority = 1;
   RestingOrder r;
   r.id = 3;
+  r.priority = 1;
   r.instrument = 0;
   r.price = instruments[0].price_floor;
   r.open = instruments[0].lot_minimum;
@@ -66,6 +68,7 @@ TEST_CASE("restore refuses a snapshot its instruments cannot hold", "[snapshot]"
   };
   refused([](RestingOrder& o) { o.instrument = 99; }, "unknown instrument");
   refused([](RestingOrder& o) { o.id = 11; }, "sequence number");
+  refused([](RestingOrder& o) { o.priority = 2; }, "placements");
   refused([&](RestingOrder& o) { o.price = instruments[0].price_ceiling + instruments[0].tick_size; }, "price");
   refused([](RestingOrder& o) { o.open = 0; }, "open quantity");
   refused([](RestingOrder& o) { o.visible = 1; }, "visible");
