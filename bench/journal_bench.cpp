@@ -32,7 +32,6 @@ using namespace rex;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kSyncSamples = 2000;          // fdatasync calls for the disk's own figure
-constexpr std::size_t kJournalGroup = 8192;         // the exchange's default max_group_commands
 constexpr std::uint64_t kSeed = 20261128;           // the order-book benchmarks' seed
 constexpr std::chrono::microseconds kBusyBackoff{50};  // ~ a tenth of a group commit
 
@@ -92,16 +91,17 @@ Flow make_flow(std::size_t n, const refdata::Catalogue& catalogue) {
   return f;
 }
 
-void journal_only(const std::filesystem::path& dir, const refdata::Catalogue& catalogue, const Flow& flow) {
+void journal_only(const std::filesystem::path& dir, const refdata::Catalogue& catalogue, const Flow& flow,
+                  std::size_t group) {
   persistence::JournalOptions o;
-  o.directory = dir / "journal-only";
+  o.directory = dir / ("journal-only-" + std::to_string(group));
   o.initial_map_bytes = std::size_t{4} << 30;  // no growth inside the measurement
   const persistence::JournalMetadata meta = persistence::metadata_for(catalogue);
   persistence::Journal journal(o, &meta);
   std::vector<std::uint64_t> commit_ns;
   const auto t0 = Clock::now();
-  for (std::size_t start = 0; start < flow.commands.size(); start += kJournalGroup) {
-    const std::size_t end = std::min(flow.commands.size(), start + kJournalGroup);
+  for (std::size_t start = 0; start < flow.commands.size(); start += group) {
+    const std::size_t end = std::min(flow.commands.size(), start + group);
     const auto g0 = Clock::now();
     const auto status = journal.write_group([&](persistence::Journal::Appender& a) {
       for (std::size_t i = start; i < end; ++i) {
@@ -119,7 +119,7 @@ void journal_only(const std::filesystem::path& dir, const refdata::Catalogue& ca
   }
   journal.sync();
   const double seconds = static_cast<double>(ns_since(t0)) / 1e9;
-  std::printf("2. journal alone: groups of %zu commands, one write transaction + one fdatasync each\n", kJournalGroup);
+  std::printf("  groups of %zu commands:\n", group);
   std::printf("  %zu commands, %zu trades in %.3f s: %.0f durable commands/s\n", flow.commands.size(),
               static_cast<std::size_t>(journal.last_trade()), seconds, static_cast<double>(flow.commands.size()) / seconds);
   print_percentiles("group commit (write + commit + sync)", commit_ns);
@@ -235,7 +235,10 @@ int main(int argc, char** argv) {
   const int only = argc > 3 ? std::stoi(argv[3]) : 0;  // run one part (for profiling)
   if (only == 0 || only == 1) disk_sync(dir);
   const Flow flow = make_flow(n, catalogue);
-  if (only == 0 || only == 2) journal_only(dir, catalogue, flow);
+  if (only == 0 || only == 2) {
+    std::printf("2. journal alone: one write transaction + one fdatasync per group\n");
+    for (std::size_t group : {512, 2048, 8192}) journal_only(dir, catalogue, flow, group);
+  }
   if (only == 0 || only == 3) {
     whole_exchange(dir, catalogue, flow, true);
     whole_exchange(dir, catalogue, flow, false);

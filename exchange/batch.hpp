@@ -12,27 +12,24 @@
 namespace rex::exchange {
 
 struct Batch {
-  std::vector<matcher::Command> commands;
-  std::vector<Origin> origins;
+  // Command i as stamped, with its origin; the publisher fills in its events and status.
+  std::vector<CommandResult> results;
   std::vector<std::uint32_t> event_end;  // events of command i: [event_end[i-1], event_end[i])
   matcher::EventBuffer events;
   std::unique_ptr<matcher::EngineSnapshot> snapshot;  // the engine after the last command, if taken
   bool closed = false;    // the sequencer adds no more commands (full, or a snapshot was taken)
   bool rejected = false;  // not journaled (journal full): published as kJournalFull
   std::uint64_t commit_started_ns = 0;  // writer: when the group holding it began its transaction
-  std::vector<CommandResult> results;   // publisher scratch
 
-  std::size_t size() const { return commands.size(); }
+  std::size_t size() const { return results.size(); }
   void clear() {
-    commands.clear();
-    origins.clear();
+    results.clear();
     event_end.clear();
     events.clear();
     snapshot.reset();
     closed = false;
     rejected = false;
     commit_started_ns = 0;
-    results.clear();
   }
 };
 

@@ -100,7 +100,7 @@ struct Exchange::State {
     batch_limit = std::max<std::size_t>(1, std::min(kBatchCommands, config.max_group_commands));
     for (std::size_t i = 0; i < kBatchPool; ++i) {
       pool.push_back(std::make_unique<Batch>());
-      pool.back()->commands.reserve(batch_limit);
+      pool.back()->results.reserve(batch_limit);
       free_batches.try_push(pool.back().get());
     }
   }
@@ -176,8 +176,7 @@ void Exchange::State::sequence(Inbound& item, Batch& batch) {
     c.timestamp = last_timestamp;
     engine->process(c, batch.events);
   }
-  batch.commands.push_back(c);
-  batch.origins.push_back(item.origin);
+  batch.results.push_back(CommandResult{c, item.origin, {}, SubmitStatus::kQueued});
   batch.event_end.push_back(static_cast<std::uint32_t>(batch.events.size()));
   if (batch.size() >= batch_limit) batch.closed = true;
   if (!batch.rejected && config.snapshot_every_commands != 0 && ++since_snapshot >= config.snapshot_every_commands) {
@@ -267,7 +266,7 @@ void Exchange::State::run_writer() {
         const Batch* b = *it;
         std::uint32_t begin = 0;
         for (std::size_t i = 0; i < b->size(); ++i) {
-          append.command(b->commands[i], b->origins[i]);
+          append.command(b->results[i].command, b->results[i].origin);
           for (std::uint32_t e = begin; e < b->event_end[i]; ++e) {
             if (b->events[e].type == matcher::EventType::kTrade) append.trade(b->events[e]);
           }
@@ -363,26 +362,24 @@ void Exchange::State::run_publisher() {
     std::uint32_t first = 0;
     std::uint64_t trade_count = 0;
     for (std::size_t i = 0; i < b->size(); ++i) {
-      CommandResult r;
-      r.origin = b->origins[i];
+      CommandResult& r = b->results[i];
       if (b->rejected) {
-        r.command = b->commands[i];
         r.command.seq = 0;
         r.command.timestamp = 0;
         r.status = SubmitStatus::kJournalFull;
       } else {
-        r.command = b->commands[i];
         r.events = std::span<const matcher::Event>(b->events.data() + first, b->event_end[i] - first);
-        for (const matcher::Event& e : r.events) trade_count += e.type == matcher::EventType::kTrade ? 1 : 0;
       }
       first = b->event_end[i];
-      b->results.push_back(r);
+    }
+    if (!b->rejected) {
+      for (const matcher::Event& e : b->events) trade_count += e.type == matcher::EventType::kTrade ? 1 : 0;
     }
     for (ExchangeListener* l : listeners) l->on_results(b->results);
     if (!b->rejected) {
       events_published.fetch_add(b->events.size(), std::memory_order_relaxed);
       trades.fetch_add(trade_count, std::memory_order_relaxed);
-      published_seq.store(b->commands.back().seq, std::memory_order_release);
+      published_seq.store(b->results.back().command.seq, std::memory_order_release);
     }
     b->clear();
     free_batches.try_push(b);  // cannot fail: the ring holds the whole pool

@@ -22,11 +22,14 @@ class ByteWriter {
   void i64(std::int64_t v) { put(static_cast<std::uint64_t>(v), 8); }
   void bytes(std::string_view b) { out_.append(b); }
   void varint(std::uint64_t v) {
+    char b[10];  // 64 bits in 7-bit groups
+    std::size_t n = 0;
     while (v >= 0x80) {
-      out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      b[n++] = static_cast<char>((v & 0x7f) | 0x80);
       v >>= 7;
     }
-    out_.push_back(static_cast<char>(v));
+    b[n++] = static_cast<char>(v);
+    out_.append(b, n);
   }
   void zigzag(std::int64_t v) {
     varint((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));

@@ -117,7 +117,11 @@ TEST_CASE("readers read consistent journals while the writer appends", "[journal
       reads++;
     }
   });
-  testing::journal_commands(j, catalogue(), flow(3000), 30);
+  // Keep writing until the reader has read several times meanwhile (at most 30,000 commands).
+  const auto commands = flow(30000);
+  for (std::size_t start = 0; start < commands.size() && (start < 3000 || reads.load() < 3); start += 3000) {
+    testing::journal_commands_from(j, catalogue(), commands, start, start + 3000, 30);
+  }
   done = true;
   reader.join();
   REQUIRE(all_ok);

@@ -99,10 +99,17 @@ Replay replay_from_scratch(const persistence::Journal& journal, const refdata::C
 
 void journal_commands(persistence::Journal& journal, const refdata::Catalogue& catalogue,
                       const std::vector<matcher::Command>& commands, std::size_t group) {
-  matcher::Engine engine(catalogue.instruments(), persistence::engine_options_for(catalogue));
+  journal_commands_from(journal, catalogue, commands, 0, commands.size(), group);
+}
+
+void journal_commands_from(persistence::Journal& journal, const refdata::Catalogue& catalogue,
+                           const std::vector<matcher::Command>& commands, std::size_t first, std::size_t last,
+                           std::size_t group) {
+  persistence::Recovered recovered = persistence::recover(journal, catalogue);
+  matcher::Engine& engine = *recovered.engine;
   std::vector<matcher::Event> events;
-  for (std::size_t start = 0; start < commands.size(); start += group) {
-    const std::size_t end = std::min(commands.size(), start + group);
+  for (std::size_t start = first; start < last; start += group) {
+    const std::size_t end = std::min(last, start + group);
     std::vector<std::vector<matcher::Event>> results;
     for (std::size_t i = start; i < end; ++i) {
       events.clear();

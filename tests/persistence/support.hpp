@@ -60,5 +60,9 @@ Replay replay_from_scratch(const persistence::Journal& journal, const refdata::C
 // Writes `commands` (stamped) through a fresh engine into the journal in groups of `group`.
 void journal_commands(persistence::Journal& journal, const refdata::Catalogue& catalogue,
                       const std::vector<matcher::Command>& commands, std::size_t group);
+// The same for commands [first, last), continuing the engine state the journal recovers to.
+void journal_commands_from(persistence::Journal& journal, const refdata::Catalogue& catalogue,
+                           const std::vector<matcher::Command>& commands, std::size_t first, std::size_t last,
+                           std::size_t group);
 
 }  // namespace rex::testing
