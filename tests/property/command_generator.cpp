@@ -394,14 +394,6 @@ Command CommandGenerator::new_order() {
   if (narrowing_.no_post_only_decrement && c.post_only && c.self_trade == SelfTradePrevention::kDecrement) {
     c.self_trade = SelfTradePrevention::kCancelResting;
   }
-  if (narrowing_.no_cross_book_refill_ties && c.display_quantity != 0) {
-    const bool quality_buy = c.side == Side::kBuy && (c.quality.count != 0 || c.accepted_grades != 0 || c.accepted_hubs != 0);
-    bool first_of_commodity = true;
-    for (const InstrumentSpec& j : instruments_) {
-      if (j.commodity == spec.commodity && j.id < spec.id) first_of_commodity = false;
-    }
-    if (quality_buy || (c.side == Side::kSell && !first_of_commodity)) c.display_quantity = 0;
-  }
 
   return c;
 }

@@ -45,9 +45,6 @@ struct Narrowing {
   // Quality bids only at prices that stay inside every band of their commodity once converted, so
   // the "B + D(J) inside J's band" eligibility rule never decides.
   bool no_quality_bid_outside_band = false;
-  // No two icebergs in different books (a quality bid, or lots on different instruments) that one
-  // command could refill together, so their time priority never ties on the sequence number.
-  bool no_cross_book_refill_ties = false;
   // No amend of a post-only order that changes both its price and its quantity.
   bool no_post_only_reprice_resize = false;
   // No post-only buy with STP decrement.

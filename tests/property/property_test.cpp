@@ -67,7 +67,6 @@ Narrowing narrowing() {
   n.no_foreign_amend_when_halted = list.find("halted_owner") != std::string::npos;
   n.no_halts = list.find("no_halts") != std::string::npos;
   n.no_quality_bid_outside_band = list.find("quality_band") != std::string::npos;
-  n.no_cross_book_refill_ties = list.find("refill_ties") != std::string::npos;
   n.no_post_only_reprice_resize = list.find("post_only_resize") != std::string::npos;
   n.no_post_only_decrement = list.find("post_only_decrement") != std::string::npos;
   return n;
@@ -322,8 +321,8 @@ std::vector<std::vector<Command>> past_reproductions() {
   cases.push_back({lot, halt_hms2, quality_bid});
   // Time priority across books when one command refills two icebergs: a quality bid and a plain
   // bid, both showing 1000 at 5050 on FE-HMS1, are refilled by the same sell; the quality bid went
-  // to the back first, so it is met first the next time round (both carry the same sequence
-  // number, so "the order that took its place first" decides).
+  // to the back first, so it is met first the next time round (placements are numbered across the
+  // engine, docs/quality-matching.md; the engine first ordered them by sequence number and tied).
   Command quality_iceberg = order(1, 1, Side::kBuy, 5050, 2000);
   quality_iceberg.instrument = 0;
   quality_iceberg.display_quantity = 1000;
