@@ -696,7 +696,7 @@ struct GatewayCore::Impl {
     JsonOut j(m);
     const InstrumentBook& b = books[ins];
     const TopOfBook t = b.top();
-    j.begin_object().field("type", "top").field("instrument", instrument_code(ins)).field_uint("seq", b.sequence());
+    j.begin_object().field("type", "top").field("instrument", instrument_code(ins)).field_uint("book_seq", b.sequence());
     j.key("bid");
     t.bid ? write_level(j, *t.bid) : void(j.null());
     j.key("ask");
@@ -711,7 +711,7 @@ struct GatewayCore::Impl {
     const InstrumentBook& b = books[ins];
     j.begin_object();
     if (!type.empty()) j.field("type", type);
-    j.field("instrument", instrument_code(ins)).field_uint("seq", b.sequence()).field_bool("halted", b.halted);
+    j.field("instrument", instrument_code(ins)).field_uint("book_seq", b.sequence()).field_bool("halted", b.halted);
     j.key("bids").begin_array();
     for (const auto& l : b.levels(Side::kBuy, SIZE_MAX)) write_level(j, l);
     j.end_array().key("asks").begin_array();
@@ -1048,7 +1048,7 @@ struct GatewayCore::Impl {
         if (!depth.empty()) {
           std::string m;
           JsonOut j(m);
-          j.begin_object().field("type", "depth_update").field("instrument", instrument_code(ins)).field_uint("seq", seq);
+          j.begin_object().field("type", "depth_update").field("instrument", instrument_code(ins)).field_uint("book_seq", seq);
           j.key("changes").begin_array();
           for (std::size_t k = i; k < end; ++k) {
             const auto& ch = level_changes[k].second;

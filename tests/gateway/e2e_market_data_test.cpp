@@ -29,7 +29,7 @@ TEST_CASE("subscriptions: instruments, top, depth snapshot and updates, trades",
   md.request(R"({"op":"subscribe","channel":"depth","instrument":"CU-BARLEY-XUCHANG"})", {"subscribed"});
   auto snap = md.until_type("depth_snapshot");
   REQUIRE(snap);
-  const std::int64_t seq = snap->num("seq");
+  const std::int64_t seq = snap->num("book_seq");
   simdjson::dom::array bids;
   REQUIRE_FALSE(snap->root()["bids"].get_array().get(bids));
   REQUIRE(bids.size() == 1);
@@ -46,7 +46,7 @@ TEST_CASE("subscriptions: instruments, top, depth snapshot and updates, trades",
   expect_ack(c, order_json("b2", "buy", "76010", "1000"));
   auto upd = md.until_type("depth_update");
   REQUIRE(upd);
-  CHECK(upd->num("seq") == seq + 1);
+  CHECK(upd->num("book_seq") == seq + 1);
   auto top2 = md.until_type("top");
   REQUIRE(top2);
   REQUIRE_FALSE(top2->root()["bid"]["price"].get_string().get(bid_price));
@@ -60,7 +60,7 @@ TEST_CASE("subscriptions: instruments, top, depth snapshot and updates, trades",
   CHECK(trade->str("aggressor") == "sell");
   auto upd2 = md.until_type("depth_update");
   REQUIRE(upd2);
-  CHECK(upd2->num("seq") == seq + 2);
+  CHECK(upd2->num("book_seq") == seq + 2);
   simdjson::dom::array changes;
   REQUIRE_FALSE(upd2->root()["changes"].get_array().get(changes));
   REQUIRE(changes.size() == 1);
@@ -72,7 +72,7 @@ TEST_CASE("subscriptions: instruments, top, depth snapshot and updates, trades",
   md.request(R"({"op":"subscribe","channel":"depth","instrument":"CU-BARLEY-XUCHANG"})", {"subscribed"});
   auto snap2 = md.until_type("depth_snapshot");
   REQUIRE(snap2);
-  CHECK(snap2->num("seq") == seq + 2);
+  CHECK(snap2->num("book_seq") == seq + 2);
 
   md.request(R"({"op":"unsubscribe","channel":"depth","instrument":"CU-BARLEY-XUCHANG"})", {"unsubscribed"});
   md.request(R"({"op":"unsubscribe","channel":"top","instrument":"CU-BARLEY-XUCHANG"})", {"unsubscribed"});

@@ -6,6 +6,8 @@
 #include <boost/beast/websocket.hpp>
 
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <future>
 #include <mutex>
@@ -60,13 +62,14 @@ struct WsClient::State : std::enable_shared_from_this<WsClient::State> {
 
   void read() {
     reading = true;
-    ws.async_read(buffer, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    ws.async_read(buffer, [self = this](beast::error_code ec, std::size_t) {
       self->reading = false;
       std::lock_guard lock(self->mutex);
       if (ec) {
         self->gone = true;
       } else {
         self->inbox.push_back(beast::buffers_to_string(self->buffer.data()));
+        if (std::getenv("REX_WS_LOG")) std::fprintf(stderr, "<- %s\n", self->inbox.back().c_str());
         self->buffer.consume(self->buffer.size());
       }
       self->cv.notify_all();
@@ -76,7 +79,7 @@ struct WsClient::State : std::enable_shared_from_this<WsClient::State> {
 
   void write_next() {
     writing = true;
-    ws.async_write(asio::buffer(*outbox.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    ws.async_write(asio::buffer(*outbox.front()), [self = this](beast::error_code ec, std::size_t) {
       self->writing = false;
       self->outbox.pop_front();
       if (ec) {
@@ -99,7 +102,7 @@ WsClient::WsClient(std::uint16_t port, int receive_buffer) : state_(std::make_sh
   s.ws.handshake("127.0.0.1:" + std::to_string(port), "/ws");
   s.ws.read_message_max(64 << 20);
   s.read();
-  s.thread = std::thread([st = state_] { st->ioc.run(); });
+  s.thread = std::thread([st = state_.get()] { st->ioc.run(); });
 }
 
 WsClient::~WsClient() {
@@ -108,7 +111,7 @@ WsClient::~WsClient() {
 }
 
 void WsClient::close() {
-  auto st = state_;
+  State* st = state_.get();  // handlers hold raw pointers: the client joins its thread before the state goes
   asio::post(st->ioc, [st] {
     beast::error_code ignored;
     st->ws.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
@@ -117,8 +120,9 @@ void WsClient::close() {
 }
 
 void WsClient::send(std::string_view text) {
-  auto st = state_;
+  State* st = state_.get();  // handlers hold raw pointers: the client joins its thread before the state goes
   auto msg = std::make_shared<std::string>(text);
+  if (std::getenv("REX_WS_LOG")) std::fprintf(stderr, "-> %s\n", msg->c_str());
   asio::post(st->ioc, [st, msg] {
     st->outbox.push_back(msg);
     if (!st->writing) st->write_next();
@@ -187,7 +191,7 @@ bool WsClient::closed() const {
 }
 
 void WsClient::pause_reading() {
-  auto st = state_;
+  State* st = state_.get();  // handlers hold raw pointers: the client joins its thread before the state goes
   asio::post(st->ioc, [st] { st->paused = true; });
 }
 
