@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs the exchange on its built-in defaults. Until the server exists this
-# replays the bundled sample trading day through the engine and prints the trades and final books.
+# Sets up, builds and runs the exchange server (rexd) on its built-in defaults: demo mode (printed
+# demo API keys), the bundled catalogue, the sample day seeded into a fresh journal under
+# var/rexd/journal, WebSocket and HTTP on 127.0.0.1:8080. Ctrl-C (or SIGTERM) stops it cleanly.
+# Extra arguments go to rexd (docs/rexd-config.md), e.g. ./ops/run.sh --port 9000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./ops/setup.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)" --target rex-replay
-exec ./build/release/tools/rex-replay --catalogue reference-data/catalogue/rex-catalogue.json ops/sample-day/sample-day.workload "$@"
+cmake --build --preset release -j "$(nproc)" --target rexd rex-ws
+exec ./build/release/gateway/rexd "$@"

@@ -11,6 +11,7 @@ packages=(
   libbenchmark-dev     # bench/
   liblmdb-dev          # persistence/: the journal
   lmdb-utils           # mdb_dump/mdb_stat: an auditor reads the journal without rex (docs/journal-format.md)
+  libboost-dev         # gateway/: Boost.Asio and Beast 1.74 (header-only), rexd's WebSocket and HTTP
 )
 
 missing=()
