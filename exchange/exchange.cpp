@@ -445,6 +445,8 @@ SubmitStatus Exchange::submit(const matcher::Command& command, const Origin& ori
 
 const refdata::Catalogue& Exchange::catalogue() const { return state_->catalogue; }
 
+const persistence::Journal& Exchange::journal() const { return state_->journal; }
+
 std::uint64_t Exchange::published_seq() const { return state_->published_seq.load(std::memory_order_acquire); }
 
 ExchangeStats Exchange::stats() const {

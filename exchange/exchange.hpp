@@ -18,6 +18,10 @@
 #include "matcher/event.hpp"
 #include "reference-data/catalogue.hpp"
 
+namespace rex::persistence {
+class Journal;
+}
+
 namespace rex::exchange {
 
 // Where a command came from, so its results can be routed back. Journaled with the command (an
@@ -104,6 +108,10 @@ class Exchange {
   // Highest sequence number that is durable and published.
   std::uint64_t published_seq() const;
   ExchangeStats stats() const;
+  // The journal, for readers in this process (index publication, exports): each opens its own read
+  // transaction with journal().reader() and reads while the exchange writes (persistence/journal.hpp).
+  // LMDB allows one environment per file per process, so in-process readers must come through here.
+  const persistence::Journal& journal() const;
 
  private:
   struct State;

@@ -9,6 +9,11 @@ constexpr std::uint8_t kPostOnlyFlag = 1;
 constexpr std::uint8_t kAllOrNoneFlag = 2;
 constexpr std::uint8_t kQualityBidFlag = 4;
 
+// Tripwires: when RestingOrder or EngineSnapshot gains a field, these fire; encode it (a new codec
+// version once journals exist in the wild), update docs/journal-format.md, then the sizes here.
+static_assert(sizeof(matcher::RestingOrder) == 296, "matcher::RestingOrder changed: update the snapshot codec");
+static_assert(sizeof(matcher::EngineSnapshot) == 80, "matcher::EngineSnapshot changed: update the snapshot codec");
+
 }  // namespace
 
 void encode_snapshot(const matcher::EngineSnapshot& s, ByteWriter& w) {
@@ -16,6 +21,7 @@ void encode_snapshot(const matcher::EngineSnapshot& s, ByteWriter& w) {
   w.u64(s.last_seq);
   w.u64(s.last_timestamp);
   w.u64(s.last_trade);
+  w.u64(s.last_priority);
   w.u32(static_cast<std::uint32_t>(s.orders.size()));
   for (const matcher::RestingOrder& o : s.orders) {
     w.u64(o.id);
@@ -48,6 +54,7 @@ bool decode_snapshot(ByteReader& r, matcher::EngineSnapshot& s) {
   s.last_seq = b.u64();
   s.last_timestamp = b.u64();
   s.last_trade = b.u64();
+  s.last_priority = b.u64();
   const std::uint32_t orders = b.u32();
   if (b.failed() || b.remaining() / kRestingOrderFixedV1Bytes < orders) return false;  // before reserving
   s.orders.resize(orders);

@@ -59,6 +59,8 @@ TEST_CASE("commands from several gateway threads are stamped, run, journaled, th
     for (auto& g : gateways) g.join();
     REQUIRE(recorder.wait_for(kThreads * kPerThread));
     REQUIRE(ex.published_seq() == kThreads * kPerThread);
+    // A reader in this process reads the live journal through the exchange.
+    REQUIRE(persistence::verify_journal(ex.journal()).last_seq >= ex.published_seq());
     const exchange::ExchangeStats stats = ex.stats();
     REQUIRE(stats.commands_submitted == kThreads * kPerThread);
     REQUIRE(stats.commands_journaled == kThreads * kPerThread);

@@ -106,6 +106,7 @@ TEST_CASE("snapshot codec round-trips orders, quality terms and halts", "[codec]
   s.last_seq = 500;
   s.last_timestamp = 1'780'000'000'000'000'000;
   s.last_trade = 33;
+  s.last_priority = 41;
   matcher::RestingOrder a;
   a.id = 7;
   a.participant = 3;
