@@ -1,5 +1,6 @@
 #include "workload/command_text.hpp"
 
+#include <algorithm>
 #include <array>
 #include <istream>
 #include <limits>
@@ -32,8 +33,13 @@ enum Field : unsigned {
   kOrder = 1u << 11,
   kAon = 1u << 12,
   kPostOnly = 1u << 13,
+  kCommodity = 1u << 14,
+  kGrades = 1u << 15,
+  kHubs = 1u << 16,
+  kQuality = 1u << 17,  // assay= (a lot's) or bounds= (a buyer's): one Command field
+  kReplaceQuality = 1u << 18,
 };
-constexpr unsigned kAllFields = (1u << 14) - 1;
+constexpr unsigned kAllFields = (1u << 19) - 1;
 
 struct Verb {
   std::string_view name;
@@ -42,26 +48,35 @@ struct Verb {
   unsigned required;
 };
 
-constexpr unsigned kNewFields = kParticipant | kInstrument | kSideField | kTypeField | kQuantity |
-                                kPrice | kTif | kDisplay | kMinQty | kStp | kExpiry | kAon | kPostOnly;
+constexpr unsigned kQualityFields = kGrades | kHubs | kQuality;
+constexpr unsigned kNewFields = kParticipant | kInstrument | kSideField | kTypeField | kQuantity | kPrice | kTif |
+                                kDisplay | kMinQty | kStp | kExpiry | kAon | kPostOnly | kQualityFields;
+// HALT and RESUME: `p` is the operator who sent it (the gateway's check, not the engine's).
+constexpr unsigned kHaltFields = kParticipant | kInstrument | kCommodity;
 
-constexpr std::array<Verb, 6> kVerbs = {{
+constexpr std::array<Verb, 8> kVerbs = {{
     {"NEW", CommandType::kNewOrder, kNewFields, kParticipant | kInstrument | kSideField | kQuantity},
     {"CANCEL", CommandType::kCancel, kParticipant | kOrder, kParticipant | kOrder},
-    {"AMEND", CommandType::kAmend, kParticipant | kOrder | kQuantity | kPrice, kParticipant | kOrder},
+    {"AMEND", CommandType::kAmend, kParticipant | kOrder | kQuantity | kPrice | kQualityFields | kReplaceQuality,
+     kParticipant | kOrder},
     {"MASS_CANCEL", CommandType::kMassCancel, kParticipant | kInstrument, kParticipant | kInstrument},
     {"END_OF_DAY", CommandType::kEndOfDay, 0, 0},
     {"CLOCK", CommandType::kClock, 0, 0},
+    {"HALT", CommandType::kHalt, kHaltFields, 0},
+    {"RESUME", CommandType::kResume, kHaltFields, 0},
 }};
+
+bool is_halt(CommandType type) { return type == CommandType::kHalt || type == CommandType::kResume; }
 
 struct KeyName {
   std::string_view key;
   Field field;
 };
-constexpr std::array<KeyName, 12> kKeys = {{
-    {"p", kParticipant},  {"ins", kInstrument}, {"side", kSideField}, {"type", kTypeField},
-    {"qty", kQuantity},   {"px", kPrice},       {"tif", kTif},        {"display", kDisplay},
-    {"minqty", kMinQty},  {"stp", kStp},        {"exp", kExpiry},     {"order", kOrder},
+constexpr std::array<KeyName, 17> kKeys = {{
+    {"p", kParticipant},  {"ins", kInstrument}, {"side", kSideField},     {"type", kTypeField},
+    {"qty", kQuantity},   {"px", kPrice},       {"tif", kTif},            {"display", kDisplay},
+    {"minqty", kMinQty},  {"stp", kStp},        {"exp", kExpiry},         {"order", kOrder},
+    {"commodity", kCommodity}, {"grades", kGrades}, {"hubs", kHubs}, {"assay", kQuality}, {"bounds", kQuality},
 }};
 
 constexpr std::array<std::string_view, 2> kSideNames = {"BUY", "SELL"};
@@ -73,6 +88,8 @@ constexpr std::array<std::string_view, 5> kStpNames = {"NONE", "CANCEL_RESTING",
 std::string_view field_key(unsigned field) {
   if (field == kAon) return "aon";
   if (field == kPostOnly) return "postonly";
+  if (field == kReplaceQuality) return "replace_quality";
+  if (field == kQuality) return "assay/bounds";
   for (const auto& k : kKeys) {
     if (k.field == field) return k.key;
   }
@@ -105,6 +122,25 @@ Enum parse_enum(std::string_view text, const std::array<std::string_view, N>& na
                    "'" + std::string(text) + "' is not one of " + known + " (or a number 0-255)");
 }
 
+matcher::QualityTerms parse_quality_terms(std::string_view value, std::size_t line, std::string_view token) {
+  const auto ranges = parse_attribute_ranges(value, matcher::kMaxQualityTerms, line, token);
+  matcher::QualityTerms terms;
+  terms.count = static_cast<std::uint8_t>(ranges.size());
+  std::copy(ranges.begin(), ranges.end(), terms.terms.begin());
+  return terms;
+}
+
+std::string format_quality_terms(const matcher::QualityTerms& terms) {
+  return format_attribute_ranges(std::span(terms.terms.data(), terms.count));
+}
+
+// Terms a line can carry: at most kMaxQualityTerms used, the unused slots at their defaults.
+bool quality_terms_writable(const matcher::QualityTerms& terms) {
+  if (terms.count > matcher::kMaxQualityTerms) return false;
+  return std::all_of(terms.terms.begin() + terms.count, terms.terms.end(),
+                     [](const refdata::AttributeRange& r) { return r == refdata::AttributeRange{}; });
+}
+
 const Verb* find_verb(CommandType type) {
   for (const auto& v : kVerbs) {
     if (v.type == type) return &v;
@@ -134,7 +170,18 @@ Command used_fields(const Command& c) {
   if (allowed & kOrder) u.order_id = c.order_id;
   if (allowed & kAon) u.all_or_none = c.all_or_none;
   if (allowed & kPostOnly) u.post_only = c.post_only;
+  if (allowed & kCommodity) u.commodity = c.commodity;
+  if (allowed & kGrades) u.accepted_grades = c.accepted_grades;
+  if (allowed & kHubs) u.accepted_hubs = c.accepted_hubs;
+  if (allowed & kQuality) u.quality = c.quality;
+  if (allowed & kReplaceQuality) u.replace_quality = c.replace_quality;
   return u;
+}
+
+// The key a command's quality terms are written with: a sell carries its lot's assay, everything
+// else (a buy, an amend, an unknown command) the buyer's bounds. Both read into the same field.
+std::string_view quality_key(const Command& c) {
+  return c.type == CommandType::kNewOrder && c.side == Side::kSell ? "assay" : "bounds";
 }
 
 class LineParser {
@@ -156,7 +203,7 @@ class LineParser {
         parse_unsigned(tokens[1].substr(2), std::numeric_limits<std::uint64_t>::max(), line_, tokens[1]);
     if (tokens.size() < 3) {
       throw ParseError(ErrorKind::kMissingField, line_, std::string(tokens[1]),
-                       "the timestamp is followed by a verb (NEW CANCEL AMEND MASS_CANCEL END_OF_DAY CLOCK)");
+                       "the timestamp is followed by a verb (NEW CANCEL AMEND MASS_CANCEL END_OF_DAY CLOCK HALT RESUME)");
     }
     parse_verb(tokens[2]);
     for (std::size_t i = 3; i < tokens.size(); ++i) parse_field(tokens[i]);
@@ -180,10 +227,7 @@ class LineParser {
   void parse_verb(std::string_view token) {
     for (const auto& verb : kVerbs) {
       if (verb.name == token) {
-        command_.type = verb.type;
-        allowed_ = verb.allowed;
-        required_ = verb.required;
-        any_allowed_ = verb.type == CommandType::kMassCancel;
+        use_verb(verb);
         return;
       }
     }
@@ -191,9 +235,7 @@ class LineParser {
       command_.type = static_cast<CommandType>(
           parse_unsigned(token.substr(4), std::numeric_limits<std::uint8_t>::max(), line_, token));
       if (const Verb* known = find_verb(command_.type)) {  // cmd=2 is AMEND, with AMEND's rules
-        allowed_ = known->allowed;
-        required_ = known->required;
-        any_allowed_ = known->type == CommandType::kMassCancel;
+        use_verb(*known);
         return;
       }
       allowed_ = kAllFields;
@@ -202,7 +244,16 @@ class LineParser {
       return;
     }
     throw ParseError(ErrorKind::kUnknownVerb, line_, std::string(token),
-                     "expected NEW, CANCEL, AMEND, MASS_CANCEL, END_OF_DAY, CLOCK or cmd=<number>");
+                     "expected NEW, CANCEL, AMEND, MASS_CANCEL, END_OF_DAY, CLOCK, HALT, RESUME or cmd=<number>");
+  }
+
+  void use_verb(const Verb& verb) {
+    command_.type = verb.type;
+    allowed_ = verb.allowed;
+    required_ = verb.required;
+    any_allowed_ = verb.type == CommandType::kMassCancel || is_halt(verb.type);
+    // A halt's scope is what it names: no ins= and no commodity= is the whole market.
+    if (is_halt(verb.type)) command_.instrument = refdata::kAnyInstrument;
   }
 
   void claim(unsigned field, std::string_view token) {
@@ -258,6 +309,13 @@ class LineParser {
       case kStp: command_.self_trade = parse_enum<SelfTradePrevention>(value, kStpNames, line_, token); break;
       case kExpiry: command_.expiry = parse_unsigned(value, kU64, line_, token); break;
       case kOrder: command_.order_id = parse_unsigned(value, kU64, line_, token); break;
+      case kCommodity:  // only HALT, RESUME and unknown commands have one, and "*" is "none named"
+        command_.commodity =
+            value == "*" ? refdata::kAnyCommodity : static_cast<std::uint32_t>(parse_unsigned(value, kU32, line_, token));
+        break;
+      case kGrades: command_.accepted_grades = parse_index_set(value, line_, token); break;
+      case kHubs: command_.accepted_hubs = parse_index_set(value, line_, token); break;
+      case kQuality: command_.quality = parse_quality_terms(value, line_, token); break;
       default: break;
     }
   }
@@ -275,9 +333,13 @@ class LineParser {
     } else if (token == "postonly") {
       claim(kPostOnly, token);
       command_.post_only = true;
+    } else if (token == "replace_quality") {
+      claim(kReplaceQuality, token);
+      command_.replace_quality = true;
     } else {
       throw ParseError(ErrorKind::kUnknownKey, line_, std::string(token),
-                       "unknown word; bare words are BUY SELL LIMIT MARKET aon postonly, other fields are key=value");
+                       "unknown word; bare words are BUY SELL LIMIT MARKET aon postonly replace_quality, other "
+                       "fields are key=value");
     }
   }
 
@@ -297,18 +359,28 @@ void append(std::string& out, std::string_view key, const std::string& value) {
   out += value;
 }
 
+// grades= hubs= and assay=/bounds=, each only when set.
+void append_quality(std::string& out, const Command& c) {
+  if (c.accepted_grades != 0) append(out, "grades", format_index_set(c.accepted_grades));
+  if (c.accepted_hubs != 0) append(out, "hubs", format_index_set(c.accepted_hubs));
+  if (c.quality.count != 0) append(out, quality_key(c), format_quality_terms(c.quality));
+}
+
 }  // namespace
 
 Command parse_command(std::string_view line, const InstrumentCodes& codes, std::size_t line_number) {
   return LineParser(codes, line_number).parse(line);
 }
 
-bool is_formattable(const Command& command) { return used_fields(command) == command; }
+bool is_formattable(const Command& command) {
+  return used_fields(command) == command && quality_terms_writable(command.quality);
+}
 
 std::string format_command(const Command& c, const InstrumentCodes& codes) {
   if (!is_formattable(c)) {
     throw std::invalid_argument("command seq " + std::to_string(c.seq) +
-                                " sets a field its verb does not use; it cannot be written without loss");
+                                " sets a field its verb does not use (or quality terms beyond their count); it cannot be written "
+                                "without loss");
   }
   std::string out = std::to_string(c.seq) + " t=" + std::to_string(c.timestamp) + ' ';
   const Verb* verb = find_verb(c.type);
@@ -330,6 +402,9 @@ std::string format_command(const Command& c, const InstrumentCodes& codes) {
     if (c.self_trade != d.self_trade) append(out, "stp", enum_text(c.self_trade, kStpNames));
     if (c.expiry != d.expiry) append(out, "exp", std::to_string(c.expiry));
     if (c.order_id != d.order_id) append(out, "order", std::to_string(c.order_id));
+    if (c.commodity != d.commodity) append(out, "commodity", std::to_string(c.commodity));
+    if (c.replace_quality) out += " replace_quality";
+    append_quality(out, c);
     return out;
   }
   out += verb->name;
@@ -358,6 +433,7 @@ std::string format_command(const Command& c, const InstrumentCodes& codes) {
       if (c.post_only) out += " postonly";
       if (c.self_trade != SelfTradePrevention::kNone) append(out, "stp", enum_text(c.self_trade, kStpNames));
       if (c.expiry != 0) append(out, "exp", std::to_string(c.expiry));
+      append_quality(out, c);
       break;
     }
     case CommandType::kCancel:
@@ -369,10 +445,18 @@ std::string format_command(const Command& c, const InstrumentCodes& codes) {
       append(out, "order", std::to_string(c.order_id));
       if (c.quantity != 0) append(out, "qty", std::to_string(c.quantity));
       if (c.price != 0) append(out, "px", format_price(c.price));
+      if (c.replace_quality) out += " replace_quality";
+      append_quality(out, c);
       break;
     case CommandType::kMassCancel:
       append(out, "p", c.participant == refdata::kAnyParticipant ? "*" : std::to_string(c.participant));
       append(out, "ins", c.instrument == refdata::kAnyInstrument ? "*" : format_instrument(c.instrument, codes));
+      break;
+    case CommandType::kHalt:
+    case CommandType::kResume:
+      if (c.participant != 0) append(out, "p", std::to_string(c.participant));
+      if (c.instrument != refdata::kAnyInstrument) append(out, "ins", format_instrument(c.instrument, codes));
+      if (c.commodity != refdata::kAnyCommodity) append(out, "commodity", std::to_string(c.commodity));
       break;
     default:
       break;

@@ -23,8 +23,9 @@ inline constexpr std::string_view kHeaderWord = "REX-WORKLOAD";
 matcher::Command parse_command(std::string_view line, const InstrumentCodes& codes,
                                std::size_t line_number = 0);
 
-// True when every field the command's verb does not use is at its default, i.e. the command can
-// be written and read back unchanged. Commands of an unknown type can always be written.
+// True when every field the command's verb does not use is at its default and its quality terms
+// use at most kMaxQualityTerms slots (the rest at their defaults), i.e. the command can be written
+// and read back unchanged. Commands of an unknown type can always be written, within that limit.
 bool is_formattable(const matcher::Command& command);
 
 // The canonical line for a command; parse_command(format_command(c)) == c. Throws

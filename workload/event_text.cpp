@@ -36,12 +36,23 @@ enum Field : unsigned {
   kExpiryReason = 1u << 15,
   kPriority = 1u << 16,
   kCount = 1u << 17,
+  kBasePrice = 1u << 18,
+  kReferenceData = 1u << 19,
+  kAttribute = 1u << 20,
+  kHalted = 1u << 21,
+  kCommodity = 1u << 22,
+  kHasBid = 1u << 23,
+  kHasAsk = 1u << 24,
+  kAsk = 1u << 25,
 };
 
-// How a type's standard fields are written, in order. kMaker/kTaker are the "order(pN)" pairs.
+// How a type's standard fields are written, in order. kMaker/kTaker are the "order(pN)" pairs;
+// kBid/kAsk are a commodity top's "bid=<px>|none" (has_bid and price) and "ask=<px>|none".
+// kBase and kReferenceData are written only when they differ from their default (see format_event).
 enum class Slot : std::uint8_t {
   kTradeId, kOrder, kParticipant, kInstrument, kBareSide, kKeySide, kPrice, kQuantity, kMaker, kTaker,
-  kLeaves, kTakerLeaves, kCode, kReason, kPriority, kCount,
+  kLeaves, kTakerLeaves, kCode, kReason, kPriority, kCount, kBase, kReferenceData, kStatus, kCommodity,
+  kBid, kAsk,
 };
 
 struct EventKind {
@@ -50,14 +61,14 @@ struct EventKind {
   std::vector<Slot> slots;
 };
 
-const std::array<EventKind, 7>& kinds() {
-  static const std::array<EventKind, 7> table = {{
+const std::array<EventKind, 9>& kinds() {
+  static const std::array<EventKind, 9> table = {{
       {"ACCEPTED", EventType::kAccepted,
        {Slot::kOrder, Slot::kParticipant, Slot::kInstrument, Slot::kBareSide, Slot::kPrice, Slot::kQuantity}},
       {"REJECTED", EventType::kRejected, {Slot::kCode, Slot::kParticipant}},
       {"TRADE", EventType::kTrade,
-       {Slot::kTradeId, Slot::kInstrument, Slot::kPrice, Slot::kQuantity, Slot::kMaker, Slot::kTaker, Slot::kKeySide,
-        Slot::kLeaves, Slot::kTakerLeaves}},
+       {Slot::kTradeId, Slot::kInstrument, Slot::kPrice, Slot::kBase, Slot::kQuantity, Slot::kMaker, Slot::kTaker,
+        Slot::kKeySide, Slot::kLeaves, Slot::kTakerLeaves, Slot::kReferenceData}},
       {"AMENDED", EventType::kAmended,
        {Slot::kOrder, Slot::kParticipant, Slot::kInstrument, Slot::kBareSide, Slot::kPrice, Slot::kQuantity,
         Slot::kPriority}},
@@ -69,6 +80,8 @@ const std::array<EventKind, 7>& kinds() {
         Slot::kQuantity}},
       {"LEVEL", EventType::kBookLevel,
        {Slot::kInstrument, Slot::kBareSide, Slot::kPrice, Slot::kQuantity, Slot::kCount}},
+      {"STATUS", EventType::kTradingStatus, {Slot::kInstrument, Slot::kStatus}},
+      {"TOP", EventType::kCommodityTop, {Slot::kCommodity, Slot::kBid, Slot::kAsk}},
   }};
   return table;
 }
@@ -80,6 +93,10 @@ const EventKind* find_kind(EventType type) {
   return nullptr;
 }
 
+// Optional slots: written only when they carry something, never required when read.
+bool optional_slot(Slot slot) { return slot == Slot::kBase || slot == Slot::kReferenceData; }
+
+// The fields a slot must supply when read (kBid: has_bid; its price only when not "none").
 unsigned slot_fields(Slot slot, EventType type) {
   switch (slot) {
     case Slot::kTradeId: return kTradeId;
@@ -98,22 +115,32 @@ unsigned slot_fields(Slot slot, EventType type) {
     case Slot::kReason: return type == EventType::kExpired ? kExpiryReason : kCancelReason;
     case Slot::kPriority: return kPriority;
     case Slot::kCount: return kCount;
+    case Slot::kBase: return kBasePrice;
+    case Slot::kReferenceData: return kReferenceData;
+    case Slot::kStatus: return kHalted;
+    case Slot::kCommodity: return kCommodity;
+    case Slot::kBid: return kHasBid;
+    case Slot::kAsk: return kHasAsk;
   }
   return 0;
-}
-
-unsigned standard_fields(const EventKind* kind) {
-  unsigned fields = 0;
-  if (kind) {
-    for (const auto slot : kind->slots) fields |= slot_fields(slot, kind->type);
-  }
-  return fields;
 }
 
 constexpr std::array<std::string_view, 6> kCancelReasonNames = {
     "REQUESTED", "MASS_CANCEL", "IMMEDIATE_REMAINDER", "FILL_OR_KILL", "MIN_QUANTITY_NOT_MET", "SELF_TRADE_PREVENTION"};
 constexpr std::array<std::string_view, 2> kExpiryReasonNames = {"GOOD_TILL_DATE", "END_OF_DAY"};
 constexpr std::array<std::string_view, 2> kSideNames = {"BUY", "SELL"};
+constexpr std::string_view kNone = "none";  // an empty side of a commodity top
+
+// A trade's base price when its line leaves it out: its price (a differential of 0).
+refdata::Price implied_base_price(const Event& e) { return e.type == EventType::kTrade ? e.price : 0; }
+
+// Reference data as 8 hex digits, like the catalogue hash it is cut from.
+std::string hex32(std::uint32_t value) {
+  static constexpr std::string_view kDigits = "0123456789abcdef";
+  std::string out(8, '0');
+  for (std::size_t i = 0; i < 8; ++i) out[7 - i] = kDigits[(value >> (4 * i)) & 0xfu];
+  return out;
+}
 
 template <typename Enum, std::size_t N>
 std::string enum_text(Enum value, const std::array<std::string_view, N>& names) {
@@ -146,12 +173,17 @@ class EventParser {
     if (kind_) {
       for (const auto slot : kind_->slots) {
         const unsigned need = slot_fields(slot, kind_->type);
-        if ((seen_ & need) != need) {
+        if (!optional_slot(slot) && (seen_ & need) != need) {
           throw ParseError(ErrorKind::kMissingField, line_, std::string(tokens[0]),
                            std::string(kind_->name) + " needs " + slot_key(slot));
         }
       }
     }
+    if (event_.type == EventType::kRejected && event_.reject == RejectCode::kAssayOutOfSpec && !(seen_ & kAttribute)) {
+      throw ParseError(ErrorKind::kMissingField, line_, std::string(tokens[0]),
+                       "an ASSAY_OUT_OF_SPEC reject names the attribute: attr=");
+    }
+    if (!(seen_ & kBasePrice)) event_.base_price = implied_base_price(event_);
     return event_;
   }
 
@@ -174,6 +206,12 @@ class EventParser {
       case Slot::kReason: return "reason=";
       case Slot::kPriority: return "priority=KEPT|LOST";
       case Slot::kCount: return "count=";
+      case Slot::kBase: return "base=";
+      case Slot::kReferenceData: return "refdata=";
+      case Slot::kStatus: return "status=HALTED|TRADING";
+      case Slot::kCommodity: return "commodity=";
+      case Slot::kBid: return "bid=<px>|none";
+      case Slot::kAsk: return "ask=<px>|none";
     }
     return "?";
   }
@@ -193,7 +231,8 @@ class EventParser {
       return;
     }
     throw ParseError(ErrorKind::kUnknownVerb, line_, std::string(token),
-                     "expected ACCEPTED, REJECTED, TRADE, AMENDED, CANCELLED, EXPIRED, LEVEL or event=<number>");
+                     "expected ACCEPTED, REJECTED, TRADE, AMENDED, CANCELLED, EXPIRED, LEVEL, STATUS, TOP or "
+                     "event=<number>");
   }
 
   void claim(unsigned fields, std::string_view token) {
@@ -294,6 +333,41 @@ class EventParser {
       event_.priority_kept = value == "KEPT";
     } else if (key == "reason" || key == "cancel_reason" || key == "expiry_reason") {
       parse_reason(key, value, token);
+    } else if (key == "base") {
+      claim(kBasePrice, token);
+      event_.base_price = parse_price(value, line_, token);
+    } else if (key == "refdata") {
+      claim(kReferenceData, token);
+      event_.reference_data = parse_hex32(value, token);
+    } else if (key == "attr") {
+      claim(kAttribute, token);
+      event_.attribute = static_cast<refdata::AttributeId>(
+          parse_unsigned(value, std::numeric_limits<refdata::AttributeId>::max(), line_, token));
+    } else if (key == "status") {
+      claim(kHalted, token);
+      if (value != "HALTED" && value != "TRADING") {
+        throw ParseError(ErrorKind::kUnknownName, line_, std::string(token), "status is HALTED or TRADING");
+      }
+      event_.halted = value == "HALTED";
+    } else if (key == "commodity") {
+      claim(kCommodity, token);
+      event_.commodity = static_cast<std::uint16_t>(
+          parse_unsigned(value, std::numeric_limits<std::uint16_t>::max(), line_, token));
+    } else if (key == "bid" || key == "ask") {
+      const bool bid = key == "bid";
+      const bool none = value == kNone;
+      claim(bid ? (none ? kHasBid : kHasBid | kPrice) : (none ? kHasAsk : kHasAsk | kAsk), token);
+      (bid ? event_.has_bid : event_.has_ask) = !none;
+      if (!none) (bid ? event_.price : event_.ask) = parse_price(value, line_, token);
+    } else if (key == "ask_px") {
+      claim(kAsk, token);
+      event_.ask = parse_price(value, line_, token);
+    } else if (key == "has_bid" || key == "has_ask") {
+      claim(key == "has_bid" ? kHasBid : kHasAsk, token);
+      if (value != "0" && value != "1") {
+        throw ParseError(ErrorKind::kUnknownName, line_, std::string(token), std::string(key) + " is 0 or 1");
+      }
+      (key == "has_bid" ? event_.has_bid : event_.has_ask) = value == "1";
     } else {
       throw ParseError(ErrorKind::kUnknownKey, line_, std::string(token), "unknown key '" + std::string(key) + "'");
     }
@@ -315,6 +389,27 @@ class EventParser {
       claim(kCancelReason, token);
       event_.cancel_reason = parse_enum<CancelReason>(value, kCancelReasonNames, token);
     }
+  }
+
+  // 1 to 8 hex digits ("refdata=bcbeb564").
+  std::uint32_t parse_hex32(std::string_view value, std::string_view token) {
+    std::uint64_t result = 0;
+    for (char c : value) {
+      const bool digit = c >= '0' && c <= '9';
+      const bool lower = c >= 'a' && c <= 'f';
+      const bool upper = c >= 'A' && c <= 'F';
+      if (!digit && !lower && !upper) {
+        throw ParseError(ErrorKind::kBadNumber, line_, std::string(token), "expected hex digits, e.g. refdata=bcbeb564");
+      }
+      result = result * 16 + static_cast<std::uint64_t>(digit ? c - '0' : (lower ? c - 'a' : c - 'A') + 10);
+      if (result > std::numeric_limits<std::uint32_t>::max()) {
+        throw ParseError(ErrorKind::kOverflow, line_, std::string(token), "reference data is 32 bits (8 hex digits)");
+      }
+    }
+    if (value.empty()) {
+      throw ParseError(ErrorKind::kBadNumber, line_, std::string(token), "expected hex digits, e.g. refdata=bcbeb564");
+    }
+    return static_cast<std::uint32_t>(result);
   }
 
   RejectCode parse_code(std::string_view value, std::string_view token) {
@@ -365,6 +460,7 @@ std::string format_event(const Event& e, const InstrumentCodes& codes, EventForm
     add("seq", std::to_string(e.seq));
     add("t", std::to_string(e.timestamp));
   }
+  unsigned written = 0;  // the fields written so far: the rest are written after, when not at default
   auto write_slot = [&](Slot slot) {
     switch (slot) {
       case Slot::kTradeId: add("id", std::to_string(e.trade_id)); break;
@@ -396,35 +492,64 @@ std::string format_event(const Event& e, const InstrumentCodes& codes, EventForm
         break;
       case Slot::kPriority: add("priority", e.priority_kept ? "KEPT" : "LOST"); break;
       case Slot::kCount: add("count", std::to_string(e.order_count)); break;
+      case Slot::kBase:
+        if (e.base_price == implied_base_price(e)) return;
+        add("base", format_price(e.base_price));
+        break;
+      case Slot::kReferenceData:
+        if (e.reference_data == 0) return;
+        add("refdata", hex32(e.reference_data));
+        break;
+      case Slot::kStatus: add("status", e.halted ? "HALTED" : "TRADING"); break;
+      case Slot::kCommodity: add("commodity", std::to_string(e.commodity)); break;
+      case Slot::kBid:
+        add("bid", e.has_bid ? format_price(e.price) : std::string(kNone));
+        if (e.has_bid) written |= kPrice;
+        break;
+      case Slot::kAsk:
+        add("ask", e.has_ask ? format_price(e.ask) : std::string(kNone));
+        if (e.has_ask) written |= kAsk;
+        break;
     }
+    written |= slot_fields(slot, e.type);
   };
-  const unsigned standard = standard_fields(kind);
   if (kind) {
     for (const auto slot : kind->slots) write_slot(slot);
   }
   // Any other field that is not at its default, so nothing an engine sets goes unseen.
   const Event d;
-  if (!(standard & kTradeId) && e.trade_id != d.trade_id) write_slot(Slot::kTradeId);
-  if (!(standard & kOrder) && e.order_id != d.order_id) write_slot(Slot::kOrder);
-  if (!(standard & kParticipant) && e.participant != d.participant) write_slot(Slot::kParticipant);
-  if (!(standard & kInstrument) && e.instrument != d.instrument) write_slot(Slot::kInstrument);
-  if (!(standard & kSideField) && e.side != d.side) write_slot(Slot::kBareSide);
-  if (!(standard & kPrice) && e.price != d.price) write_slot(Slot::kPrice);
-  if (!(standard & kQuantity) && e.quantity != d.quantity) write_slot(Slot::kQuantity);
-  if (!(standard & kTakerOrder) && (e.taker_order_id != d.taker_order_id || e.taker_participant != d.taker_participant)) {
+  auto extra = [&](unsigned field, bool set) { return !(written & field) && set; };
+  if (extra(kTradeId, e.trade_id != d.trade_id)) write_slot(Slot::kTradeId);
+  if (extra(kOrder, e.order_id != d.order_id)) write_slot(Slot::kOrder);
+  if (extra(kParticipant, e.participant != d.participant)) write_slot(Slot::kParticipant);
+  if (extra(kInstrument, e.instrument != d.instrument)) write_slot(Slot::kInstrument);
+  if (extra(kSideField, e.side != d.side)) write_slot(Slot::kBareSide);
+  if (extra(kPrice, e.price != d.price)) write_slot(Slot::kPrice);
+  if (extra(kQuantity, e.quantity != d.quantity)) write_slot(Slot::kQuantity);
+  if (extra(kTakerOrder, e.taker_order_id != d.taker_order_id || e.taker_participant != d.taker_participant)) {
     write_slot(Slot::kTaker);
   }
-  if (!(standard & kLeaves) && e.leaves != d.leaves) write_slot(Slot::kLeaves);
-  if (!(standard & kTakerLeaves) && e.taker_leaves != d.taker_leaves) write_slot(Slot::kTakerLeaves);
-  if (!(standard & kCode) && e.reject != d.reject) write_slot(Slot::kCode);
-  if (!(standard & kCancelReason) && e.cancel_reason != d.cancel_reason) {
+  if (extra(kLeaves, e.leaves != d.leaves)) write_slot(Slot::kLeaves);
+  if (extra(kTakerLeaves, e.taker_leaves != d.taker_leaves)) write_slot(Slot::kTakerLeaves);
+  if (extra(kCode, e.reject != d.reject)) write_slot(Slot::kCode);
+  if (extra(kCancelReason, e.cancel_reason != d.cancel_reason)) {
     add("cancel_reason", enum_text(e.cancel_reason, kCancelReasonNames));
   }
-  if (!(standard & kExpiryReason) && e.expiry_reason != d.expiry_reason) {
+  if (extra(kExpiryReason, e.expiry_reason != d.expiry_reason)) {
     add("expiry_reason", enum_text(e.expiry_reason, kExpiryReasonNames));
   }
-  if (!(standard & kPriority) && e.priority_kept != d.priority_kept) write_slot(Slot::kPriority);
-  if (!(standard & kCount) && e.order_count != d.order_count) write_slot(Slot::kCount);
+  if (extra(kPriority, e.priority_kept != d.priority_kept)) write_slot(Slot::kPriority);
+  if (extra(kCount, e.order_count != d.order_count)) write_slot(Slot::kCount);
+  if (extra(kBasePrice, e.base_price != implied_base_price(e))) write_slot(Slot::kBase);
+  if (extra(kReferenceData, e.reference_data != d.reference_data)) write_slot(Slot::kReferenceData);
+  // An assay reject always names its attribute, even attribute 0.
+  const bool assay_reject = e.type == EventType::kRejected && e.reject == RejectCode::kAssayOutOfSpec;
+  if (extra(kAttribute, assay_reject || e.attribute != d.attribute)) add("attr", std::to_string(e.attribute));
+  if (extra(kHalted, e.halted != d.halted)) write_slot(Slot::kStatus);
+  if (extra(kCommodity, e.commodity != d.commodity)) write_slot(Slot::kCommodity);
+  if (extra(kHasBid, e.has_bid != d.has_bid)) add("has_bid", e.has_bid ? "1" : "0");
+  if (extra(kHasAsk, e.has_ask != d.has_ask)) add("has_ask", e.has_ask ? "1" : "0");
+  if (extra(kAsk, e.ask != d.ask)) add("ask_px", format_price(e.ask));
   return out;
 }
 

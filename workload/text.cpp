@@ -6,11 +6,14 @@
 namespace rex::workload {
 namespace {
 
-constexpr std::array<std::string_view, 12> kErrorKindNames = {
-    "MISSING_HEADER", "UNSUPPORTED_VERSION", "UNKNOWN_VERB",     "UNKNOWN_KEY",
-    "KEY_NOT_ALLOWED", "MISSING_FIELD",      "DUPLICATE_KEY",    "BAD_NUMBER",
-    "OVERFLOW",        "TOO_MANY_DECIMALS",  "UNKNOWN_INSTRUMENT", "UNKNOWN_NAME",
+constexpr std::array<std::string_view, 13> kErrorKindNames = {
+    "MISSING_HEADER",  "UNSUPPORTED_VERSION", "UNKNOWN_VERB",       "UNKNOWN_KEY",  "KEY_NOT_ALLOWED",
+    "MISSING_FIELD",   "DUPLICATE_KEY",       "BAD_NUMBER",         "OVERFLOW",     "TOO_MANY_DECIMALS",
+    "UNKNOWN_INSTRUMENT", "UNKNOWN_NAME",     "TOO_MANY_TERMS",
 };
+
+// Grade and hub indices are bit positions of a 64-bit set.
+constexpr std::uint64_t kMaxIndex = 63;
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -33,6 +36,19 @@ std::optional<std::uint64_t> digits_value(std::string_view digits, std::uint64_t
     value = value * 10 + d;
   }
   return value;
+}
+
+// The pieces of a comma-separated list; an empty piece (",," or a trailing comma) is kept, so the
+// caller refuses it.
+std::vector<std::string_view> split_commas(std::string_view text) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    parts.push_back(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (comma == std::string_view::npos) return parts;
+    start = comma + 1;
+  }
 }
 
 bool all_digits(std::string_view text) {
@@ -191,6 +207,89 @@ refdata::InstrumentId parse_instrument(std::string_view text, const InstrumentCo
   if (const auto id = codes.find(text)) return *id;
   throw ParseError(ErrorKind::kUnknownInstrument, line, std::string(token),
                    "no instrument with code '" + std::string(text) + "'");
+}
+
+std::uint64_t parse_index_set(std::string_view text, std::size_t line, std::string_view token) {
+  std::uint64_t bits = 0;
+  for (const std::string_view part : split_commas(text)) {
+    if (part.empty()) {
+      throw ParseError(ErrorKind::kBadNumber, line, std::string(token),
+                       "expected grade or hub indices separated by commas, e.g. 0,3,9");
+    }
+    const auto index = parse_unsigned(part, std::numeric_limits<std::uint64_t>::max(), line, token);
+    if (index > kMaxIndex) {
+      throw ParseError(ErrorKind::kOverflow, line, std::string(token),
+                       "index " + std::string(part) + " is not a bit of a 64-bit set (0-63)");
+    }
+    const std::uint64_t bit = std::uint64_t{1} << index;
+    if (bits & bit) {
+      throw ParseError(ErrorKind::kBadNumber, line, std::string(token), "index " + std::string(part) + " is given twice");
+    }
+    bits |= bit;
+  }
+  return bits;
+}
+
+std::string format_index_set(std::uint64_t bits) {
+  std::string out;
+  for (std::uint64_t index = 0; index <= kMaxIndex; ++index) {
+    if (((bits >> index) & 1u) == 0) continue;
+    if (!out.empty()) out += ',';
+    out += std::to_string(index);
+  }
+  return out;
+}
+
+std::vector<refdata::AttributeRange> parse_attribute_ranges(std::string_view text, std::size_t max_terms,
+                                                            std::size_t line, std::string_view token) {
+  std::vector<refdata::AttributeRange> ranges;
+  const auto parts = split_commas(text);
+  if (parts.size() > max_terms) {
+    throw ParseError(ErrorKind::kTooManyTerms, line, std::string(token),
+                     std::to_string(parts.size()) + " terms; at most " + std::to_string(max_terms) +
+                         " fit (never truncated)");
+  }
+  for (const std::string_view part : parts) {
+    const std::size_t colon = part.find(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      throw ParseError(ErrorKind::kBadNumber, line, std::string(token),
+                       "expected attribute:value or attribute:min..max (either end may be left open), got '" +
+                           std::string(part) + "'");
+    }
+    refdata::AttributeRange range;
+    range.attribute = static_cast<refdata::AttributeId>(parse_unsigned(
+        part.substr(0, colon), std::numeric_limits<refdata::AttributeId>::max(), line, token));
+    const std::string_view spec = part.substr(colon + 1);
+    const std::size_t dots = spec.find("..");
+    if (dots == std::string_view::npos) {
+      range.min = range.max = parse_signed(spec, line, token);
+    } else {
+      const std::string_view low = spec.substr(0, dots);
+      const std::string_view high = spec.substr(dots + 2);
+      range.min = low.empty() ? refdata::kNoLowerLimit : parse_signed(low, line, token);
+      range.max = high.empty() ? refdata::kNoUpperLimit : parse_signed(high, line, token);
+    }
+    ranges.push_back(range);
+  }
+  return ranges;
+}
+
+std::string format_attribute_range(const refdata::AttributeRange& range) {
+  std::string out = std::to_string(range.attribute) + ':';
+  if (range.min == range.max) return out + std::to_string(range.min);
+  if (range.min != refdata::kNoLowerLimit) out += std::to_string(range.min);
+  out += "..";
+  if (range.max != refdata::kNoUpperLimit) out += std::to_string(range.max);
+  return out;
+}
+
+std::string format_attribute_ranges(std::span<const refdata::AttributeRange> ranges) {
+  std::string out;
+  for (const auto& range : ranges) {
+    if (!out.empty()) out += ',';
+    out += format_attribute_range(range);
+  }
+  return out;
 }
 
 std::string format_instrument(refdata::InstrumentId id, const InstrumentCodes& codes) {

@@ -30,6 +30,7 @@ enum class ErrorKind : std::uint8_t {
   kTooManyDecimals = 9,    // a price with more than two decimals: never rounded
   kUnknownInstrument = 10, // an instrument code not in the instrument list
   kUnknownName = 11,       // an enumeration value name that does not exist (tif=XYZ)
+  kTooManyTerms = 12,      // more quality terms than a command holds (matcher::kMaxQualityTerms)
 };
 
 std::string_view error_kind_name(ErrorKind kind);  // "TOO_MANY_DECIMALS"
@@ -89,5 +90,18 @@ std::string format_price(refdata::Price fen);
 refdata::InstrumentId parse_instrument(std::string_view text, const InstrumentCodes& codes,
                                        bool allow_any, std::size_t line, std::string_view token);
 std::string format_instrument(refdata::InstrumentId id, const InstrumentCodes& codes);
+
+// A set of grade or hub indices, "0,3,9" <-> bits 0, 3 and 9 (any order when read, ascending when
+// written; an index twice or above 63 is an error). The empty set has no text: it is left out.
+std::uint64_t parse_index_set(std::string_view text, std::size_t line, std::string_view token);
+std::string format_index_set(std::uint64_t bits);
+
+// Quality terms "14:9960,6:..120,22:5..40" (attribute:value for min == max, attribute:min..max
+// with either end left open), kept in the order written: unordered or repeated attributes are
+// the engine's to refuse. More than `max_terms` terms is TOO_MANY_TERMS, never truncated.
+std::vector<refdata::AttributeRange> parse_attribute_ranges(std::string_view text, std::size_t max_terms,
+                                                            std::size_t line, std::string_view token);
+std::string format_attribute_range(const refdata::AttributeRange& range);
+std::string format_attribute_ranges(std::span<const refdata::AttributeRange> ranges);
 
 }  // namespace rex::workload

@@ -34,9 +34,16 @@ const std::string kWorkload =
     "6 t=1004 MASS_CANCEL p=* ins=AL-TAINT-FOSHAN\n"
     "7 t=1005 END_OF_DAY\n"
     "8 t=18446744073709551615 CLOCK\n"
-    "9 t=1006 cmd=77 p=4 order=3 qty=9 aon\n";
+    "9 t=1006 cmd=77 p=4 order=3 qty=9 aon\n"
+    "10 t=1007 NEW p=2 ins=CU-BARLEY-XUCHANG BUY LIMIT qty=10000 px=76000.00 tif=GTC grades=9,10 hubs=0,3 "
+    "bounds=6:..120,14:9950..\n"
+    "11 t=1008 NEW p=1 ins=CU-BARLEY-XUCHANG SELL LIMIT qty=32500 px=75980.00 aon assay=0:640,6:85,7:-3\n"
+    "12 t=1009 AMEND p=2 order=10 replace_quality grades=9 hubs=63 bounds=14:9960..9999\n"
+    "13 t=1010 HALT ins=FE-HMS1-TANGSHAN\n"
+    "14 t=1011 HALT p=9 commodity=2\n"
+    "15 t=1012 RESUME\n";
 
-const std::array<std::string, 8> kEventLines = {
+const std::array<std::string, 12> kEventLines = {
     "ACCEPTED seq=2 t=1000 order=2 p=2 ins=CU-BARLEY-XUCHANG BUY px=72350.00 qty=5000",
     "REJECTED seq=3 t=1001 code=PRICE_OFF_TICK p=3 order=7",
     "TRADE seq=4 t=1002 id=1 ins=CU-BARLEY-XUCHANG px=72350.00 qty=1000 maker=7(p2) taker=12(p3) side=BUY leaves=0 "
@@ -46,11 +53,16 @@ const std::array<std::string, 8> kEventLines = {
     "EXPIRED order=12 p=3 ins=FE-HMS1-TANGSHAN SELL px=2800.00 reason=END_OF_DAY qty=2000",
     "LEVEL ins=FE-HMS1-TANGSHAN BUY px=2800.00 qty=5000 count=2",
     "event=200 seq=1 id=3 cancel_reason=7 expiry_reason=1 code=999 count=4",
+    "STATUS seq=13 t=1010 ins=FE-HMS1-TANGSHAN status=HALTED",
+    "TOP commodity=1 bid=75950.00 ask=none",
+    "TRADE id=4 ins=CU-BARLEY-XUCHANG px=75650.00 base=75950.00 qty=10000 maker=3(p1) taker=5(p2) side=BUY leaves=0 "
+    "taker_leaves=0 refdata=bcbeb564",
+    "REJECTED code=ASSAY_OUT_OF_SPEC p=1 attr=14 has_bid=1 ask_px=3.00 commodity=2",
 };
 
 // Bytes that tend to matter to the grammar, mixed with arbitrary ones.
 char random_byte(std::mt19937_64& rng) {
-  static constexpr std::string_view kInteresting = " \t\r\n#=.-*()p0123456789AEBSx";
+  static constexpr std::string_view kInteresting = " \t\r\n#=.-*()p0123456789AEBSx:,";
   std::uniform_int_distribution<int> coin(0, 2);
   if (coin(rng) != 0) {
     return kInteresting[std::uniform_int_distribution<std::size_t>(0, kInteresting.size() - 1)(rng)];
@@ -85,7 +97,7 @@ std::string mutate(std::string text, std::mt19937_64& rng) {
 }
 
 TEST_CASE("mutated workloads parse or give ParseError, never anything else", "[workload][fuzz]") {
-  REQUIRE(parse_workload(kWorkload, kCodes).size() == 9);
+  REQUIRE(parse_workload(kWorkload, kCodes).size() == 15);
   std::mt19937_64 rng(kSeed);
   int parsed = 0;
   int rejected = 0;

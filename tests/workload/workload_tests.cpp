@@ -23,7 +23,11 @@ using rex::matcher::OrderType;
 using rex::matcher::RejectCode;
 using rex::matcher::SelfTradePrevention;
 using rex::matcher::Side;
+using rex::matcher::QualityTerms;
 using rex::matcher::TimeInForce;
+using rex::refdata::AttributeRange;
+using rex::refdata::kNoLowerLimit;
+using rex::refdata::kNoUpperLimit;
 
 const auto kInstruments = testing::test_instruments();
 const InstrumentCodes kCodes{kInstruments};
@@ -95,13 +99,43 @@ class Random {
   std::mt19937_64 rng_;
 };
 
+// Quality terms as orders carry them (assays, bounds with open ends) and as broken orders might
+// (unordered or repeated attributes, min > max): the text must carry them all.
+QualityTerms random_terms(Random& r) {
+  QualityTerms q;
+  q.count = static_cast<std::uint8_t>(r.pick(rex::matcher::kMaxQualityTerms + 1));
+  for (std::size_t i = 0; i < q.count; ++i) {
+    AttributeRange& t = q.terms[i];
+    t.attribute = static_cast<rex::refdata::AttributeId>(r.coin() ? r.pick(30) : r.pick(65536));
+    switch (r.pick(5)) {
+      case 0: t.min = t.max = r.i64(); break;  // an assay
+      case 1: t.min = r.i64(); break;          // open above
+      case 2: t.max = r.i64(); break;          // open below
+      case 3: break;                           // open both ways: "the lot must give it"
+      default:
+        t.min = r.i64();
+        t.max = r.i64();
+        break;
+    }
+  }
+  return q;
+}
+
+std::uint64_t random_set(Random& r) {
+  switch (r.pick(4)) {
+    case 0: return 0;
+    case 1: return std::uint64_t{1} << r.pick(64);
+    default: return r.u64();
+  }
+}
+
 // A command whose unused fields are at their defaults: every command the format must carry.
 Command random_command(Random& r) {
   Command c;
   c.seq = r.u64();
   c.timestamp = r.u64();
-  c.type = r.enumeration<CommandType>(6);
-  const bool unknown = static_cast<unsigned>(c.type) >= 6;
+  c.type = r.enumeration<CommandType>(8);
+  const bool unknown = static_cast<unsigned>(c.type) >= 8;
   if (c.type == CommandType::kNewOrder || unknown) {
     c.participant = r.u32();
     c.instrument = r.instrument();
@@ -124,17 +158,34 @@ Command random_command(Random& r) {
   if (c.type == CommandType::kAmend) {
     c.price = r.coin() ? 0 : r.i64();
     c.quantity = r.coin() ? 0 : r.i64();
+    c.replace_quality = r.coin();
+  }
+  if (c.type == CommandType::kNewOrder || c.type == CommandType::kAmend || unknown) {
+    if (r.coin()) {
+      c.accepted_grades = random_set(r);
+      c.accepted_hubs = random_set(r);
+      c.quality = random_terms(r);
+    }
+  }
+  if (unknown) {
+    c.commodity = r.coin() ? rex::refdata::kAnyCommodity : r.u32();
+    c.replace_quality = r.coin();
   }
   if (c.type == CommandType::kMassCancel) {
     c.participant = r.coin() ? rex::refdata::kAnyParticipant : r.u32();
     c.instrument = r.coin() ? rex::refdata::kAnyInstrument : r.instrument();
+  }
+  if (c.type == CommandType::kHalt || c.type == CommandType::kResume) {
+    c.participant = r.coin() ? 0 : r.u32();
+    c.instrument = r.coin() ? rex::refdata::kAnyInstrument : r.instrument();
+    c.commodity = r.coin() ? rex::refdata::kAnyCommodity : r.u32();
   }
   return c;
 }
 
 Event random_event(Random& r) {
   Event e;
-  e.type = r.enumeration<EventType>(7);
+  e.type = r.enumeration<EventType>(9);
   e.side = r.enumeration<Side>(2);
   e.cancel_reason = r.enumeration<CancelReason>(6);
   e.expiry_reason = r.enumeration<ExpiryReason>(2);
@@ -156,6 +207,15 @@ Event random_event(Random& r) {
   e.quantity = maybe(r.i64());
   e.leaves = maybe(r.i64());
   e.taker_leaves = maybe(r.i64());
+  // A trade's base price is mostly its price (differential 0), the default its line leaves out.
+  e.base_price = e.type == EventType::kTrade && r.coin() ? e.price : maybe(r.i64());
+  e.reference_data = maybe(static_cast<std::uint32_t>(r.u64()));
+  e.attribute = maybe(static_cast<rex::refdata::AttributeId>(r.u64()));
+  e.halted = r.coin();
+  e.has_bid = r.coin();
+  e.has_ask = r.coin();
+  e.ask = maybe(r.i64());
+  e.commodity = maybe(static_cast<std::uint16_t>(r.u64()));
   return e;
 }
 
@@ -300,6 +360,7 @@ TEST_CASE("event lines read as the events they say", "[workload][event]") {
   trade.side = Side::kBuy;
   trade.leaves = 0;
   trade.taker_leaves = 4000;
+  trade.base_price = trade.price;  // differential 0: the line leaves base= out
   trade.seq = 12;
   trade.timestamp = 1000;
   const std::string text = format_event(trade, kCodes);
@@ -345,6 +406,201 @@ TEST_CASE("event lines read as the events they say", "[workload][event]") {
   CHECK(odd_text.find("id=5") != std::string::npos);
   CHECK(odd_text.find("expiry_reason=END_OF_DAY") != std::string::npos);
   CHECK(parse_event(odd_text, kCodes) == odd);
+}
+
+TEST_CASE("halt and resume: by instrument, by commodity, the whole market", "[workload][command][halt]") {
+  const Command by_instrument = parse_command("20 t=3000 HALT ins=CU-BARLEY-XUCHANG", kCodes);
+  CHECK(by_instrument.type == CommandType::kHalt);
+  CHECK(by_instrument.instrument == 0);
+  CHECK(by_instrument.commodity == rex::refdata::kAnyCommodity);
+  CHECK(format_command(by_instrument, kCodes) == "20 t=3000 HALT ins=CU-BARLEY-XUCHANG");
+
+  const Command by_commodity = parse_command("21 t=3001 HALT commodity=2", kCodes);
+  CHECK(by_commodity.instrument == rex::refdata::kAnyInstrument);
+  CHECK(by_commodity.commodity == 2);
+  CHECK(format_command(by_commodity, kCodes) == "21 t=3001 HALT commodity=2");
+
+  const Command market = parse_command("22 t=3002 RESUME", kCodes);
+  CHECK(market.type == CommandType::kResume);
+  CHECK(market.instrument == rex::refdata::kAnyInstrument);
+  CHECK(market.commodity == rex::refdata::kAnyCommodity);
+  CHECK(format_command(market, kCodes) == "22 t=3002 RESUME");
+  CHECK(parse_command("22 t=3002 RESUME ins=* commodity=*", kCodes) == market);
+
+  // Both named (the engine's INVALID_HALT_SCOPE), the operator who sent it, raw ids.
+  const Command both = parse_command("23 t=3003 HALT p=9 ins=#42 commodity=0", kCodes);
+  CHECK(both.participant == 9);
+  CHECK(both.instrument == 42);
+  CHECK(both.commodity == 0);
+  CHECK(format_command(both, kCodes) == "23 t=3003 HALT p=9 ins=#42 commodity=0");
+  CHECK(parse_command("24 t=3004 cmd=6", kCodes) == parse_command("24 t=3004 HALT", kCodes));
+
+  // Halting instrument 0 is not the whole market: a command built with the default instrument
+  // (0) keeps it.
+  Command zero;
+  zero.type = CommandType::kResume;
+  zero.seq = 25;
+  CHECK(format_command(zero, kCodes) == "25 t=0 RESUME ins=CU-BARLEY-XUCHANG");
+  CHECK(parse_command(format_command(zero, kCodes), kCodes) == zero);
+}
+
+TEST_CASE("quality terms, accepted grades and hubs, replace_quality", "[workload][command][quality]") {
+  const Command bid = parse_command(
+      "30 t=4000 NEW p=2 ins=CU-BARLEY-XUCHANG BUY LIMIT qty=10000 px=76000.00 tif=GTC grades=9,10 hubs=0,3 "
+      "bounds=6:..120,14:9950..",
+      kCodes);
+  CHECK(bid.accepted_grades == ((std::uint64_t{1} << 9) | (std::uint64_t{1} << 10)));
+  CHECK(bid.accepted_hubs == ((std::uint64_t{1} << 0) | (std::uint64_t{1} << 3)));
+  REQUIRE(bid.quality.count == 2);
+  CHECK(bid.quality.terms[0] == AttributeRange{6, kNoLowerLimit, 120});
+  CHECK(bid.quality.terms[1] == AttributeRange{14, 9950, kNoUpperLimit});
+  CHECK(bid.quality.terms[2] == AttributeRange{});
+  CHECK(format_command(bid, kCodes) ==
+        "30 t=4000 NEW p=2 ins=CU-BARLEY-XUCHANG BUY LIMIT qty=10000 px=76000.00 tif=GTC grades=9,10 hubs=0,3 "
+        "bounds=6:..120,14:9950..");
+  // Sets are read in any order and written ascending.
+  CHECK(parse_command("30 t=4000 NEW p=2 ins=CU-BARLEY-XUCHANG BUY qty=10000 px=76000 grades=10,9 hubs=3,0 "
+                      "bounds=6:..120,14:9950..",
+                      kCodes) == bid);
+
+  const Command lot = parse_command(
+      "31 t=4001 NEW p=1 ins=CU-BARLEY-XUCHANG SELL LIMIT qty=32500 px=75980.00 tif=GTC aon assay=0:640,6:85", kCodes);
+  REQUIRE(lot.quality.count == 2);
+  CHECK(lot.quality.terms[0] == AttributeRange{0, 640, 640});
+  CHECK(lot.quality.terms[1] == AttributeRange{6, 85, 85});
+  CHECK(format_command(lot, kCodes) ==
+        "31 t=4001 NEW p=1 ins=CU-BARLEY-XUCHANG SELL LIMIT qty=32500 px=75980.00 tif=GTC aon assay=0:640,6:85");
+  // assay= and bounds= are one field: the writer picks the word by side, the reader takes either.
+  CHECK(parse_command("31 t=4001 NEW p=1 ins=CU-BARLEY-XUCHANG SELL qty=32500 px=75980 tif=GTC aon bounds=0:640,6:85",
+                      kCodes) == lot);
+  CHECK(parse_command("31 t=4001 NEW p=1 ins=CU-BARLEY-XUCHANG SELL qty=32500 px=75980 tif=GTC aon "
+                      "assay=0:640..640,6:85..85",
+                      kCodes) == lot);
+
+  // What the engine must refuse stays representable, in the order written: repeated and
+  // unordered attributes, min > max, a range on a sell, negative values, both ends open.
+  const Command odd = parse_command(
+      "32 t=4002 NEW p=1 ins=CU-BARLEY-XUCHANG SELL qty=1000 px=75000 assay=14:9990,3:5,3:-7..-9,7:1..2,8:..", kCodes);
+  REQUIRE(odd.quality.count == 5);
+  CHECK(odd.quality.terms[1] == AttributeRange{3, 5, 5});
+  CHECK(odd.quality.terms[2] == AttributeRange{3, -7, -9});
+  CHECK(odd.quality.terms[3] == AttributeRange{7, 1, 2});
+  CHECK(odd.quality.terms[4] == AttributeRange{8, kNoLowerLimit, kNoUpperLimit});
+  CHECK(parse_command(format_command(odd, kCodes), kCodes) == odd);
+  // Exactly 8 terms fit.
+  CHECK(parse_command("33 t=1 AMEND p=1 order=2 bounds=1:1,2:2,3:3,4:4,5:5,6:6,7:7,8:8", kCodes).quality.count == 8);
+  // An explicit extreme is the open end it equals.
+  CHECK(parse_command("33 t=1 AMEND p=1 order=2 bounds=1:-9223372036854775808..9223372036854775807", kCodes) ==
+        parse_command("33 t=1 AMEND p=1 order=2 bounds=1:..", kCodes));
+
+  const Command amend = parse_command("34 t=4003 AMEND p=2 order=30 px=76010.00 replace_quality grades=9 bounds=14:9960..",
+                                      kCodes);
+  CHECK(amend.replace_quality);
+  CHECK(amend.accepted_grades == std::uint64_t{1} << 9);
+  CHECK(amend.accepted_hubs == 0);
+  CHECK(amend.quality.count == 1);
+  CHECK(format_command(amend, kCodes) == "34 t=4003 AMEND p=2 order=30 px=76010.00 replace_quality grades=9 bounds=14:9960..");
+  // replace_quality with nothing after it: replace the terms with none (the engine decides).
+  const Command clear = parse_command("35 t=4004 AMEND p=2 order=30 replace_quality", kCodes);
+  CHECK(clear.replace_quality);
+  CHECK(format_command(clear, kCodes) == "35 t=4004 AMEND p=2 order=30 replace_quality");
+  // All 64 bits.
+  const Command all = parse_command(format_command(
+      [] {
+        Command c;
+        c.type = CommandType::kAmend;
+        c.accepted_grades = ~std::uint64_t{0};
+        return c;
+      }(),
+      kCodes), kCodes);
+  CHECK(all.accepted_grades == ~std::uint64_t{0});
+}
+
+TEST_CASE("quality terms a line cannot carry are not written", "[workload][command][quality]") {
+  Command c;
+  c.type = CommandType::kNewOrder;
+  c.quality.count = 9;  // beyond the array: nothing to write
+  CHECK_FALSE(is_formattable(c));
+  CHECK_THROWS_AS(format_command(c, kCodes), std::invalid_argument);
+  c.quality.count = 1;
+  c.quality.terms[1].attribute = 4;  // a term past the count would be lost
+  CHECK_FALSE(is_formattable(c));
+  c.quality.terms[1] = AttributeRange{};
+  CHECK(is_formattable(c));
+  Command halt;
+  halt.type = CommandType::kHalt;
+  halt.quantity = 5;  // a halt has no quantity
+  CHECK_FALSE(is_formattable(halt));
+}
+
+TEST_CASE("trading status, commodity top, base price, reference data, assay rejects", "[workload][event]") {
+  Event status;
+  status.type = EventType::kTradingStatus;
+  status.instrument = 1;
+  status.halted = true;
+  CHECK(format_event(status, kCodes, {.stamps = false}) == "STATUS ins=FE-HMS1-TANGSHAN status=HALTED");
+  CHECK(parse_event("STATUS ins=FE-HMS1-TANGSHAN status=HALTED", kCodes) == status);
+  status.halted = false;
+  CHECK(format_event(status, kCodes, {.stamps = false}) == "STATUS ins=FE-HMS1-TANGSHAN status=TRADING");
+
+  Event top;
+  top.type = EventType::kCommodityTop;
+  top.commodity = 1;
+  top.has_bid = true;
+  top.price = 7'595'000;
+  CHECK(format_event(top, kCodes, {.stamps = false}) == "TOP commodity=1 bid=75950.00 ask=none");
+  CHECK(parse_event("TOP commodity=1 bid=75950.00 ask=none", kCodes) == top);
+  top.has_ask = true;
+  top.ask = 7'598'000;
+  top.has_bid = false;
+  top.price = 0;
+  CHECK(format_event(top, kCodes, {.stamps = false}) == "TOP commodity=1 bid=none ask=75980.00");
+  CHECK(parse_event("TOP commodity=1 bid=none ask=75980.00", kCodes) == top);
+  // A malformed top (a price with no bid) still shows everything it carries.
+  top.price = 5;
+  CHECK(format_event(top, kCodes, {.stamps = false}) == "TOP commodity=1 bid=none ask=75980.00 px=0.05");
+  CHECK(parse_event("TOP commodity=1 bid=none ask=75980.00 px=0.05", kCodes) == top);
+
+  Event trade;
+  trade.type = EventType::kTrade;
+  trade.trade_id = 4;
+  trade.instrument = 0;
+  trade.price = 7'565'000;
+  trade.base_price = 7'595'000;
+  trade.quantity = 10'000;
+  trade.order_id = 3;
+  trade.participant = 1;
+  trade.taker_order_id = 5;
+  trade.taker_participant = 2;
+  trade.reference_data = 0xbcbeb564;
+  const std::string line =
+      "TRADE id=4 ins=CU-BARLEY-XUCHANG px=75650.00 base=75950.00 qty=10000 maker=3(p1) taker=5(p2) side=BUY leaves=0 "
+      "taker_leaves=0 refdata=bcbeb564";
+  CHECK(format_event(trade, kCodes, {.stamps = false}) == line);
+  CHECK(parse_event(line, kCodes) == trade);
+  // Without base= a trade's base price is its price; a base price of 0 is written out.
+  const Event plain = parse_event("TRADE id=1 ins=CU-BARLEY-XUCHANG px=72000.00 qty=1000 maker=2(p1) taker=3(p2) "
+                                  "side=BUY leaves=0 taker_leaves=0",
+                                  kCodes);
+  CHECK(plain.base_price == 7'200'000);
+  CHECK(plain.reference_data == 0);
+  trade.base_price = 0;
+  CHECK(format_event(trade, kCodes, {.stamps = false}).find(" base=0.00 ") != std::string::npos);
+
+  Event assay;
+  assay.type = EventType::kRejected;
+  assay.participant = 1;
+  assay.reject = RejectCode::kAssayOutOfSpec;
+  assay.attribute = 0;  // attribute 0 is a real attribute: still written
+  CHECK(format_event(assay, kCodes, {.stamps = false}) == "REJECTED code=ASSAY_OUT_OF_SPEC p=1 attr=0");
+  assay.attribute = 14;
+  CHECK(parse_event("REJECTED code=ASSAY_OUT_OF_SPEC p=1 attr=14", kCodes) == assay);
+  // Other rejects show attr= only when set.
+  Event other;
+  other.type = EventType::kRejected;
+  other.reject = RejectCode::kQualityTermsInvalid;
+  other.participant = 1;
+  CHECK(format_event(other, kCodes, {.stamps = false}) == "REJECTED code=QUALITY_TERMS_INVALID p=1");
 }
 
 TEST_CASE("workload files: header, comments, blank lines, CRLF, streaming", "[workload][file]") {
@@ -393,6 +649,8 @@ TEST_CASE("error: UNSUPPORTED_VERSION", "[workload][error]") {
 
 TEST_CASE("error: UNKNOWN_VERB", "[workload][error]") {
   command_error("5 t=1 BUY p=1", ErrorKind::kUnknownVerb, "BUY");
+  command_error("5 t=1 halt", ErrorKind::kUnknownVerb, "halt");
+  event_error("HALTED ins=FE-HMS1-TANGSHAN", ErrorKind::kUnknownVerb, "HALTED");
   command_error("5 t=1 new p=1", ErrorKind::kUnknownVerb, "new");
   event_error("FILLED order=3", ErrorKind::kUnknownVerb, "FILLED");
 }
@@ -401,6 +659,8 @@ TEST_CASE("error: UNKNOWN_KEY", "[workload][error]") {
   command_error("5 t=1 CANCEL p=1 order=2 reason=x", ErrorKind::kUnknownKey, "reason=x");
   command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN BUY qty=1000 px=1 iceberg", ErrorKind::kUnknownKey, "iceberg");
   event_error("LEVEL ins=FE-HMS1-TANGSHAN BUY px=1 qty=1 count=1 orders=2", ErrorKind::kUnknownKey, "orders=2");
+  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN BUY qty=1000 px=1 quality=1:1", ErrorKind::kUnknownKey, "quality=1:1");
+  command_error("5 t=1 AMEND p=1 order=2 replace", ErrorKind::kUnknownKey, "replace");
 }
 
 TEST_CASE("error: KEY_NOT_ALLOWED", "[workload][error]") {
@@ -408,6 +668,14 @@ TEST_CASE("error: KEY_NOT_ALLOWED", "[workload][error]") {
   command_error("5 t=1 CLOCK p=1", ErrorKind::kKeyNotAllowed, "p=1");
   command_error("5 t=1 AMEND p=1 order=2 aon", ErrorKind::kKeyNotAllowed, "aon");
   event_error("TRADE id=1 reason=REQUESTED", ErrorKind::kKeyNotAllowed, "reason=REQUESTED");
+  command_error("5 t=1 CANCEL p=1 order=2 grades=1", ErrorKind::kKeyNotAllowed, "grades=1");
+  command_error("5 t=1 MASS_CANCEL p=1 ins=* bounds=1:2..", ErrorKind::kKeyNotAllowed, "bounds=1:2..");
+  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN BUY qty=1000 px=1 replace_quality", ErrorKind::kKeyNotAllowed,
+                "replace_quality");
+  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN BUY qty=1000 px=1 commodity=1", ErrorKind::kKeyNotAllowed,
+                "commodity=1");
+  command_error("5 t=1 HALT order=3", ErrorKind::kKeyNotAllowed, "order=3");
+  command_error("5 t=1 RESUME BUY", ErrorKind::kKeyNotAllowed, "BUY");
 }
 
 TEST_CASE("error: MISSING_FIELD", "[workload][error]") {
@@ -421,6 +689,9 @@ TEST_CASE("error: MISSING_FIELD", "[workload][error]") {
   command_error("5 t=1 MASS_CANCEL p=1", ErrorKind::kMissingField, "MASS_CANCEL");
   event_error("CANCELLED order=3 p=1 ins=FE-HMS1-TANGSHAN BUY px=1 reason=REQUESTED qty=1000", ErrorKind::kMissingField,
               "CANCELLED");
+  event_error("REJECTED code=ASSAY_OUT_OF_SPEC p=1", ErrorKind::kMissingField, "REJECTED");
+  event_error("TOP commodity=1 bid=none", ErrorKind::kMissingField, "TOP");
+  event_error("STATUS ins=FE-HMS1-TANGSHAN", ErrorKind::kMissingField, "STATUS");
 }
 
 TEST_CASE("error: DUPLICATE_KEY", "[workload][error]") {
@@ -429,6 +700,12 @@ TEST_CASE("error: DUPLICATE_KEY", "[workload][error]") {
   command_error("5 t=1 AMEND p=1 order=2 qty=1000 qty=2000", ErrorKind::kDuplicateKey, "qty=2000");
   command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN BUY qty=1000 px=1 aon aon", ErrorKind::kDuplicateKey, "aon");
   event_error("TRADE id=1 maker=3(p1) order=3", ErrorKind::kDuplicateKey, "order=3");
+  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN SELL qty=1000 px=1 assay=1:2 bounds=1:2", ErrorKind::kDuplicateKey,
+                "bounds=1:2");
+  command_error("5 t=1 HALT commodity=1 commodity=2", ErrorKind::kDuplicateKey, "commodity=2");
+  command_error("5 t=1 AMEND p=1 order=2 replace_quality replace_quality", ErrorKind::kDuplicateKey, "replace_quality");
+  event_error("TOP commodity=1 bid=1.00 px=1.00 ask=none", ErrorKind::kDuplicateKey, "px=1.00");
+  event_error("STATUS ins=FE-HMS1-TANGSHAN status=HALTED status=TRADING", ErrorKind::kDuplicateKey, "status=TRADING");
 }
 
 TEST_CASE("error: BAD_NUMBER", "[workload][error]") {
@@ -442,6 +719,20 @@ TEST_CASE("error: BAD_NUMBER", "[workload][error]") {
   command_error("5 t=1 CANCEL p=-1 order=2", ErrorKind::kBadNumber, "p=-1");
   command_error("5 t=1 CANCEL p=* order=2", ErrorKind::kBadNumber, "p=*");
   event_error("TRADE id=1 maker=3p1", ErrorKind::kBadNumber, "maker=3p1");
+  command_error("5 t=1 AMEND p=1 order=2 grades=", ErrorKind::kBadNumber, "grades=");
+  command_error("5 t=1 AMEND p=1 order=2 grades=1,,2", ErrorKind::kBadNumber, "grades=1,,2");
+  command_error("5 t=1 AMEND p=1 order=2 hubs=3,3", ErrorKind::kBadNumber, "hubs=3,3");
+  command_error("5 t=1 AMEND p=1 order=2 hubs=0x3", ErrorKind::kBadNumber, "hubs=0x3");
+  command_error("5 t=1 AMEND p=1 order=2 bounds=", ErrorKind::kBadNumber, "bounds=");
+  command_error("5 t=1 AMEND p=1 order=2 bounds=14", ErrorKind::kBadNumber, "bounds=14");
+  command_error("5 t=1 AMEND p=1 order=2 bounds=:5", ErrorKind::kBadNumber, "bounds=:5");
+  command_error("5 t=1 AMEND p=1 order=2 bounds=14:99.50..", ErrorKind::kBadNumber, "bounds=14:99.50..");
+  command_error("5 t=1 AMEND p=1 order=2 bounds=14:1...5", ErrorKind::kBadNumber, "bounds=14:1...5");
+  command_error("5 t=1 AMEND p=1 order=2 bounds=14:1..5..6", ErrorKind::kBadNumber, "bounds=14:1..5..6");
+  command_error("5 t=1 AMEND p=1 order=2 bounds=14:1,", ErrorKind::kBadNumber, "bounds=14:1,");
+  command_error("5 t=1 HALT commodity=-1", ErrorKind::kBadNumber, "commodity=-1");
+  event_error("TRADE id=1 refdata=xyz", ErrorKind::kBadNumber, "refdata=xyz");
+  event_error("TOP commodity=1 bid=some ask=none", ErrorKind::kBadNumber, "bid=some");
 }
 
 TEST_CASE("error: OVERFLOW", "[workload][error]") {
@@ -451,6 +742,19 @@ TEST_CASE("error: OVERFLOW", "[workload][error]") {
   command_error("5 t=1 AMEND p=1 order=2 px=92233720368547758.08", ErrorKind::kOverflow, "px=92233720368547758.08");
   command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN side=256 qty=1 px=1", ErrorKind::kOverflow, "side=256");
   command_error("5 t=1 MASS_CANCEL p=1 ins=#4294967296", ErrorKind::kOverflow, "ins=#4294967296");
+  command_error("5 t=1 AMEND p=1 order=2 grades=64", ErrorKind::kOverflow, "grades=64");
+  command_error("5 t=1 AMEND p=1 order=2 bounds=65536:1", ErrorKind::kOverflow, "bounds=65536:1");
+  command_error("5 t=1 AMEND p=1 order=2 bounds=1:9223372036854775808..", ErrorKind::kOverflow,
+                "bounds=1:9223372036854775808..");
+  command_error("5 t=1 HALT commodity=4294967296", ErrorKind::kOverflow, "commodity=4294967296");
+  event_error("TRADE id=1 refdata=100000000", ErrorKind::kOverflow, "refdata=100000000");
+  event_error("TOP commodity=65536 bid=none ask=none", ErrorKind::kOverflow, "commodity=65536");
+  event_error("REJECTED code=ASSAY_OUT_OF_SPEC p=1 attr=65536", ErrorKind::kOverflow, "attr=65536");
+}
+
+TEST_CASE("error: TOO_MANY_TERMS (never truncated)", "[workload][error]") {
+  command_error("5 t=1 AMEND p=1 order=2 bounds=1:1,2:2,3:3,4:4,5:5,6:6,7:7,8:8,9:9", ErrorKind::kTooManyTerms,
+                "bounds=1:1,2:2,3:3,4:4,5:5,6:6,7:7,8:8,9:9");
 }
 
 TEST_CASE("error: TOO_MANY_DECIMALS (never rounded)", "[workload][error]") {
@@ -470,6 +774,8 @@ TEST_CASE("error: UNKNOWN_NAME", "[workload][error]") {
                 "stp=cancel_resting");
   event_error("REJECTED code=PRICE_TOO_HIGH p=1", ErrorKind::kUnknownName, "code=PRICE_TOO_HIGH");
   event_error("CANCELLED order=1 reason=BORED", ErrorKind::kUnknownName, "reason=BORED");
+  event_error("STATUS ins=FE-HMS1-TANGSHAN status=OPEN", ErrorKind::kUnknownName, "status=OPEN");
+  event_error("STATUS ins=FE-HMS1-TANGSHAN status=HALTED has_bid=yes", ErrorKind::kUnknownName, "has_bid=yes");
 }
 
 TEST_CASE("errors name the file line", "[workload][error]") {
