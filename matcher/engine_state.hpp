@@ -45,7 +45,7 @@ struct CommodityMarket {
   std::uint32_t commodity;
   std::vector<InstrumentId> instruments;  // ascending
   PriceLadder quality_bids;
-  bool touched = false;
+  bool touched = false;  // its top may have changed in this command
   CommodityTop published;
 };
 
@@ -147,10 +147,14 @@ struct Engine::State {
   }
 
   // ---- level bookkeeping (market_data.cpp publishes) ----
+  // Before changing an order's level. Instrument levels are compared with the commodity's top at
+  // publication; a quality-bid change always re-reads the top.
   void touch(const Order& o) {
-    CommodityMarket& m = markets[market_of_book[o.instrument]];
-    m.touched = true;
-    if (!o.quality_bid) touch_level(o.instrument, o.side(), o.level);
+    if (o.quality_bid) {
+      markets[market_of_book[o.instrument]].touched = true;
+    } else {
+      touch_level(o.instrument, o.side(), o.level);
+    }
   }
 
   void touch_level(InstrumentId instrument, Side side, std::int32_t slot) {

@@ -32,6 +32,11 @@ void Engine::State::flush_market_data() {
     PriceLevel& level = ladder.level(change.slot);
     level.touched = false;
     if (level.visible == change.visible_before && level.count == change.count_before) continue;
+    // Only a level at or inside the published top can move the commodity's top.
+    CommodityMarket& market = markets[market_of_book[instrument]];
+    const Price base = ladder.price_of(change.slot) - books[instrument].spec.differential;
+    const CommodityTop& top = market.published;
+    market.touched = market.touched || (side == Side::kBuy ? !top.has_bid || base >= top.bid : !top.has_ask || base <= top.ask);
     Event& e = emit(EventType::kBookLevel);
     e.instrument = instrument;
     e.side = side;
