@@ -134,14 +134,6 @@ constexpr std::string_view kNone = "none";  // an empty side of a commodity top
 // A trade's base price when its line leaves it out: its price (a differential of 0).
 refdata::Price implied_base_price(const Event& e) { return e.type == EventType::kTrade ? e.price : 0; }
 
-// Reference data as 8 hex digits, like the catalogue hash it is cut from.
-std::string hex32(std::uint32_t value) {
-  static constexpr std::string_view kDigits = "0123456789abcdef";
-  std::string out(8, '0');
-  for (std::size_t i = 0; i < 8; ++i) out[7 - i] = kDigits[(value >> (4 * i)) & 0xfu];
-  return out;
-}
-
 template <typename Enum, std::size_t N>
 std::string enum_text(Enum value, const std::array<std::string_view, N>& names) {
   const auto raw = static_cast<std::size_t>(value);
@@ -338,7 +330,7 @@ class EventParser {
       event_.base_price = parse_price(value, line_, token);
     } else if (key == "refdata") {
       claim(kReferenceData, token);
-      event_.reference_data = parse_hex32(value, token);
+      event_.reference_data = parse_hex32(value, line_, token);
     } else if (key == "attr") {
       claim(kAttribute, token);
       event_.attribute = static_cast<refdata::AttributeId>(
@@ -389,27 +381,6 @@ class EventParser {
       claim(kCancelReason, token);
       event_.cancel_reason = parse_enum<CancelReason>(value, kCancelReasonNames, token);
     }
-  }
-
-  // 1 to 8 hex digits ("refdata=bcbeb564").
-  std::uint32_t parse_hex32(std::string_view value, std::string_view token) {
-    std::uint64_t result = 0;
-    for (char c : value) {
-      const bool digit = c >= '0' && c <= '9';
-      const bool lower = c >= 'a' && c <= 'f';
-      const bool upper = c >= 'A' && c <= 'F';
-      if (!digit && !lower && !upper) {
-        throw ParseError(ErrorKind::kBadNumber, line_, std::string(token), "expected hex digits, e.g. refdata=bcbeb564");
-      }
-      result = result * 16 + static_cast<std::uint64_t>(digit ? c - '0' : (lower ? c - 'a' : c - 'A') + 10);
-      if (result > std::numeric_limits<std::uint32_t>::max()) {
-        throw ParseError(ErrorKind::kOverflow, line_, std::string(token), "reference data is 32 bits (8 hex digits)");
-      }
-    }
-    if (value.empty()) {
-      throw ParseError(ErrorKind::kBadNumber, line_, std::string(token), "expected hex digits, e.g. refdata=bcbeb564");
-    }
-    return static_cast<std::uint32_t>(result);
   }
 
   RejectCode parse_code(std::string_view value, std::string_view token) {
@@ -498,7 +469,7 @@ std::string format_event(const Event& e, const InstrumentCodes& codes, EventForm
         break;
       case Slot::kReferenceData:
         if (e.reference_data == 0) return;
-        add("refdata", hex32(e.reference_data));
+        add("refdata", format_hex32(e.reference_data));
         break;
       case Slot::kStatus: add("status", e.halted ? "HALTED" : "TRADING"); break;
       case Slot::kCommodity: add("commodity", std::to_string(e.commodity)); break;

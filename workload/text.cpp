@@ -209,6 +209,34 @@ refdata::InstrumentId parse_instrument(std::string_view text, const InstrumentCo
                    "no instrument with code '" + std::string(text) + "'");
 }
 
+std::uint32_t parse_hex32(std::string_view text, std::size_t line, std::string_view token) {
+  if (text.empty()) {
+    throw ParseError(ErrorKind::kBadNumber, line, std::string(token), "expected hex digits, e.g. bcbeb564");
+  }
+  std::uint64_t value = 0;
+  for (char c : text) {
+    const bool digit = is_digit(c);
+    const bool lower = c >= 'a' && c <= 'f';
+    const bool upper = c >= 'A' && c <= 'F';
+    if (!digit && !lower && !upper) {
+      throw ParseError(ErrorKind::kBadNumber, line, std::string(token),
+                       "expected hex digits, e.g. bcbeb564, got '" + std::string(text) + "'");
+    }
+    value = value * 16 + static_cast<std::uint64_t>(digit ? c - '0' : (lower ? c - 'a' : c - 'A') + 10);
+    if (value > std::numeric_limits<std::uint32_t>::max()) {
+      throw ParseError(ErrorKind::kOverflow, line, std::string(token), "'" + std::string(text) + "' is more than 32 bits");
+    }
+  }
+  return static_cast<std::uint32_t>(value);
+}
+
+std::string format_hex32(std::uint32_t value) {
+  static constexpr std::string_view kDigits = "0123456789abcdef";
+  std::string out(8, '0');
+  for (std::size_t i = 0; i < 8; ++i) out[7 - i] = kDigits[(value >> (4 * i)) & 0xfu];
+  return out;
+}
+
 std::uint64_t parse_index_set(std::string_view text, std::size_t line, std::string_view token) {
   std::uint64_t bits = 0;
   for (const std::string_view part : split_commas(text)) {

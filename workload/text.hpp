@@ -91,6 +91,11 @@ refdata::InstrumentId parse_instrument(std::string_view text, const InstrumentCo
                                        bool allow_any, std::size_t line, std::string_view token);
 std::string format_instrument(refdata::InstrumentId id, const InstrumentCodes& codes);
 
+// 32 bits as 1 to 8 hex digits when read, exactly 8 lower-case ones when written ("bcbeb564"):
+// the reference data a trade carries, cut from the catalogue's SHA-256.
+std::uint32_t parse_hex32(std::string_view text, std::size_t line, std::string_view token);
+std::string format_hex32(std::uint32_t value);
+
 // A set of grade or hub indices, "0,3,9" <-> bits 0, 3 and 9 (any order when read, ascending when
 // written; an index twice or above 63 is an error). The empty set has no text: it is left out.
 std::uint64_t parse_index_set(std::string_view text, std::size_t line, std::string_view token);

@@ -35,7 +35,9 @@ struct Step {
 struct RestingOrder {
   std::size_t line = 0;
   std::string text;
-  refdata::InstrumentId instrument = 0;
+  bool quality_bid = false;     // `after quality <commodity>`: a bid in the commodity's quality ladder
+  std::uint32_t commodity = 0;  // for a quality bid
+  refdata::InstrumentId instrument = 0;  // for an instrument book's order
   matcher::Side side = matcher::Side::kBuy;
   matcher::OrderId id = 0;
   refdata::ParticipantId participant = 0;
@@ -50,7 +52,10 @@ struct Scenario {
   std::string about;
   std::vector<refdata::InstrumentSpec> instruments;
   workload::InstrumentCodes codes;
+  std::vector<std::uint32_t> commodities;  // every commodity the instruments belong to, ascending
+  std::uint32_t reference_data = 0;        // `refdata`: what the engines stamp on trades
   bool check_levels = false;
+  bool check_tops = false;
   std::vector<Step> steps;
   bool check_after = false;  // any `after` line: the whole book after the last command is stated
   std::vector<RestingOrder> after;

@@ -32,8 +32,12 @@ std::string show(const matcher::Event& event, const matcher::Command& command, c
 
 std::string show_order(const scenario::RestingOrder& o, const Scenario& s) {
   std::ostringstream out;
-  out << workload::format_instrument(o.instrument, s.codes) << (o.side == matcher::Side::kBuy ? " BUY" : " SELL")
-      << " order=" << o.id << " p=" << o.participant << " px=" << workload::format_price(o.price)
+  if (o.quality_bid) {
+    out << "quality " << o.commodity;
+  } else {
+    out << workload::format_instrument(o.instrument, s.codes) << (o.side == matcher::Side::kBuy ? " BUY" : " SELL");
+  }
+  out << " order=" << o.id << " p=" << o.participant << " px=" << workload::format_price(o.price)
       << " open=" << o.open << " visible=" << o.visible;
   return out.str();
 }
@@ -45,14 +49,16 @@ std::optional<std::string> run_scenario(const Scenario& s, Book& book) {
   for (const auto& step : s.steps) {
     actual.clear();
     book.process(step.command, actual);
-    // Market data is checked only when asked for: LEVEL with `levels`; COMMODITY_TOP not yet.
+    // Market data is checked only when asked for: LEVEL with `levels`, TOP with `tops`.
     std::erase_if(actual, [&](const matcher::Event& e) {
-      return (e.type == matcher::EventType::kBookLevel && !s.check_levels) || e.type == matcher::EventType::kCommodityTop;
+      return (e.type == matcher::EventType::kBookLevel && !s.check_levels) ||
+             (e.type == matcher::EventType::kCommodityTop && !s.check_tops);
     });
     std::ostringstream out;
     out << s.path << ":" << step.line << ": " << (step.checked ? "send" : "book") << step.text << "\n";
     auto list_actual = [&] {
-      out << "  actual events of this command" << (s.check_levels ? "" : " (LEVEL events not checked)") << ":\n";
+      out << "  actual events of this command" << (s.check_levels ? "" : " (LEVEL events not checked)")
+          << (s.check_tops ? "" : " (TOP events not checked)") << ":\n";
       if (actual.empty()) out << "    (none)\n";
       for (const auto& e : actual) out << "    " << show(e, step.command, s) << "\n";
     };
@@ -84,39 +90,53 @@ std::optional<std::string> run_scenario(const Scenario& s, Book& book) {
     }
   }
   if (!s.check_after) return std::nullopt;
+  auto same = [](const scenario::RestingOrder& a, const scenario::RestingOrder& b) {
+    return a.id == b.id && a.participant == b.participant && a.price == b.price && a.open == b.open &&
+           a.visible == b.visible;
+  };
+  // Compares one queue (an instrument side, or a commodity's quality bids) with its `after` lines.
+  auto compare = [&](const std::string& name, const std::vector<scenario::RestingOrder>& expected,
+                     const std::vector<matcher::OrderView>& views) -> std::optional<std::string> {
+    std::vector<scenario::RestingOrder> got;
+    for (const auto& v : views) {
+      scenario::RestingOrder o;
+      o.id = v.id;
+      o.participant = v.participant;
+      o.price = v.price;
+      o.open = v.open;
+      o.visible = v.visible;
+      got.push_back(o);
+    }
+    if (std::equal(expected.begin(), expected.end(), got.begin(), got.end(), same)) return std::nullopt;
+    std::ostringstream out;
+    out << s.path << ": the book after differs on " << name << " (priority order):\n  expected:\n";
+    if (expected.empty()) out << "    (empty)\n";
+    for (const auto& o : expected) out << "    line " << o.line << ": " << show_order(o, s) << "\n";
+    out << "  actual:\n";
+    if (got.empty()) out << "    (empty)\n";
+    for (auto o : got) {
+      o.quality_bid = expected.empty() ? false : expected.front().quality_bid;
+      out << "    " << show_order(o, s) << "\n";
+    }
+    return out.str();
+  };
   for (const auto& instrument : s.instruments) {
     for (const auto side : {matcher::Side::kBuy, matcher::Side::kSell}) {
       std::vector<scenario::RestingOrder> expected;
       for (const auto& o : s.after) {
-        if (o.instrument == instrument.id && o.side == side) expected.push_back(o);
+        if (!o.quality_bid && o.instrument == instrument.id && o.side == side) expected.push_back(o);
       }
-      std::vector<scenario::RestingOrder> got;
-      for (const auto& v : book.orders(instrument.id, side)) {
-        scenario::RestingOrder o;
-        o.instrument = instrument.id;
-        o.side = side;
-        o.id = v.id;
-        o.participant = v.participant;
-        o.price = v.price;
-        o.open = v.open;
-        o.visible = v.visible;
-        got.push_back(o);
-      }
-      auto same = [](const scenario::RestingOrder& a, const scenario::RestingOrder& b) {
-        return a.id == b.id && a.participant == b.participant && a.price == b.price && a.open == b.open &&
-               a.visible == b.visible;
-      };
-      if (std::equal(expected.begin(), expected.end(), got.begin(), got.end(), same)) continue;
-      std::ostringstream out;
-      out << s.path << ": the book after differs on " << instrument.code
-          << (side == matcher::Side::kBuy ? " BUY" : " SELL") << " (priority order):\n  expected:\n";
-      if (expected.empty()) out << "    (empty)\n";
-      for (const auto& o : expected) out << "    line " << o.line << ": " << show_order(o, s) << "\n";
-      out << "  actual:\n";
-      if (got.empty()) out << "    (empty)\n";
-      for (const auto& o : got) out << "    " << show_order(o, s) << "\n";
-      return out.str();
+      const std::string name = instrument.code + (side == matcher::Side::kBuy ? " BUY" : " SELL");
+      if (auto failure = compare(name, expected, book.orders(instrument.id, side))) return failure;
     }
+  }
+  for (const std::uint32_t commodity : s.commodities) {
+    std::vector<scenario::RestingOrder> expected;
+    for (const auto& o : s.after) {
+      if (o.quality_bid && o.commodity == commodity) expected.push_back(o);
+    }
+    const std::string name = "the quality bids of commodity " + std::to_string(commodity);
+    if (auto failure = compare(name, expected, book.quality_bids(commodity))) return failure;
   }
   return std::nullopt;
 }
@@ -134,13 +154,13 @@ void run_file(const std::filesystem::path& path) {
   const Scenario s = load_or_fail(path);
   INFO(s.path << "\n  " << s.title << "\n  " << s.about);
   SECTION("engine") {
-    matcher::Engine engine(s.instruments);
+    matcher::Engine engine(s.instruments, matcher::EngineOptions{.reference_data = s.reference_data});
     const auto failure = run_scenario(s, engine);
     if (failure) FAIL_CHECK(*failure);
   }
 #ifdef REX_HAVE_REFERENCE_BOOK
   SECTION("reference book") {
-    testing::ReferenceBook reference(s.instruments);
+    testing::ReferenceBook reference(s.instruments, s.reference_data);
     const auto failure = run_scenario(s, reference);
     if (failure) FAIL_CHECK(*failure);
   }
