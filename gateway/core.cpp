@@ -188,6 +188,8 @@ struct GatewayCore::Impl {
   std::vector<TopOfBook> last_top;
   std::vector<Subscribers> subscribers;
   std::vector<SessionId> all_trades_subscribers;
+  std::vector<std::vector<SessionId>> commodity_subscribers;  // per commodity
+  std::vector<Event> commodity_tops;  // the last COMMODITY_TOP of each commodity
   std::vector<SessionId> instruments_subscribers;
   std::unordered_map<SessionId, std::vector<Message>> out;
   std::vector<std::pair<InstrumentId, LevelChange>> level_changes;
@@ -198,6 +200,8 @@ struct GatewayCore::Impl {
     books.resize(n);
     last_top.resize(n);
     subscribers.resize(n);
+    commodity_subscribers.resize(catalogue.commodities().size());
+    commodity_tops.resize(catalogue.commodities().size());
     for (const auto& p : catalogue.participants()) {
       participants[p.id].cancel_on_disconnect = keys.cancel_on_disconnect(p.id, config.cancel_on_disconnect_default);
     }
@@ -479,6 +483,9 @@ struct GatewayCore::Impl {
     c.display_quantity = r.display_quantity;
     c.min_quantity = r.min_quantity;
     c.expiry = r.expiry;
+    c.quality = r.quality;
+    c.accepted_grades = r.accepted_grades;
+    c.accepted_hubs = r.accepted_hubs;
     const std::int64_t reserved = pend.reserved;
     if (submit(id, r, c, std::move(pend))) {
       ps.pending_buy_value += reserved;
@@ -543,6 +550,12 @@ struct GatewayCore::Impl {
     c.order_id = target;
     c.price = r.has_price ? r.price : 0;
     c.quantity = r.has_quantity ? r.quantity : 0;
+    if (r.has_bounds || r.has_acceptance) {
+      c.replace_quality = true;
+      c.quality = r.quality;
+      c.accepted_grades = r.accepted_grades;
+      c.accepted_hubs = r.accepted_hubs;
+    }
     const std::int64_t reserved = pend.reserved;
     if (submit(id, r, c, std::move(pend))) ps.pending_buy_value += reserved;
   }
@@ -597,6 +610,7 @@ struct GatewayCore::Impl {
     if (!r.req.empty()) j.key("req").raw(r.req);
     j.field("channel", channel_name(r.channel));
     if (r.instrument != matcher::kAnyInstrument) j.field("instrument", instrument_code(r.instrument));
+    if (r.channel == Channel::kCommodityTop) j.field("commodity", catalogue.commodities()[r.commodity].code);
     j.end_object();
     send(id, std::move(m));
   }
@@ -611,8 +625,10 @@ struct GatewayCore::Impl {
       case Channel::kTrades:
         added = add_unique(ins == matcher::kAnyInstrument ? all_trades_subscribers : subscribers[ins].trades, id);
         break;
+      case Channel::kCommodityTop: added = add_unique(commodity_subscribers[r.commodity], id); break;
     }
-    if (added) s.subscriptions.emplace_back(r.channel, ins);
+    const InstrumentId key = r.channel == Channel::kCommodityTop ? r.commodity : ins;
+    if (added) s.subscriptions.emplace_back(r.channel, key);
     subscribed(id, r, "subscribed");
     switch (r.channel) {
       case Channel::kInstruments: send(id, instruments_message()); break;
@@ -621,7 +637,23 @@ struct GatewayCore::Impl {
       case Channel::kTrades:
         if (ins != matcher::kAnyInstrument) send(id, trades_snapshot(ins));
         break;
+      case Channel::kCommodityTop: send(id, commodity_top_message(r.commodity)); break;
     }
+  }
+
+  // A commodity's best base-equivalent bid and offer across all its instruments and quality bids.
+  Message commodity_top_message(std::uint32_t commodity) const {
+    const Event& e = commodity_tops[commodity];
+    std::string m;
+    JsonOut j(m);
+    j.begin_object().field("type", "commodity_top").field("commodity", catalogue.commodities()[commodity].code);
+    j.key("bid");
+    e.has_bid ? void(j.price(e.price)) : void(j.null());
+    j.key("ask");
+    e.has_ask ? void(j.price(e.ask)) : void(j.null());
+    if (e.seq != 0) j.field_id("seq", e.seq);
+    j.end_object();
+    return std::make_shared<const std::string>(std::move(m));
   }
 
   void remove_subscription(SessionId id, Channel channel, InstrumentId ins) {
@@ -632,12 +664,16 @@ struct GatewayCore::Impl {
       case Channel::kTrades:
         remove_one(ins == matcher::kAnyInstrument ? all_trades_subscribers : subscribers[ins].trades, id);
         break;
+      case Channel::kCommodityTop:
+        if (ins < commodity_subscribers.size()) remove_one(commodity_subscribers[ins], id);
+        break;
     }
   }
 
   void unsubscribe(SessionId id, SessionState& s, const Request& r) {
-    remove_subscription(id, r.channel, r.instrument);
-    std::erase(s.subscriptions, std::make_pair(r.channel, r.instrument));
+    const InstrumentId key = r.channel == Channel::kCommodityTop ? r.commodity : r.instrument;
+    remove_subscription(id, r.channel, key);
+    std::erase(s.subscriptions, std::make_pair(r.channel, key));
     subscribed(id, r, "unsubscribed");
   }
 
@@ -849,8 +885,12 @@ struct GatewayCore::Impl {
           rejected = true;
           if (pend) {
             metrics.count_reject(static_cast<std::uint16_t>(e.reject));
+            std::string detail;
+            if (e.reject == matcher::RejectCode::kAssayOutOfSpec && e.attribute < catalogue.attributes().size()) {
+              detail = "attribute " + catalogue.attributes()[e.attribute].code;
+            }
             std::string m = reject_message(pend->req, op_name(pend->op), static_cast<std::uint16_t>(e.reject),
-                                           {}, pend->cl_ord_id);
+                                           detail, pend->cl_ord_id);
             if (e.order_id != 0) {
               m.pop_back();
               m += ",\"order_id\":\"";
@@ -932,7 +972,13 @@ struct GatewayCore::Impl {
           level_changes.push_back({e.instrument, {e.side, {e.price, e.quantity, e.order_count}}});
           break;
         case EventType::kCommodityTop:
-          break;  // the commodity's base-equivalent top: not published by this gateway yet
+          if (e.commodity < commodity_tops.size()) {
+            commodity_tops[e.commodity] = e;
+            if (!commodity_subscribers[e.commodity].empty()) {
+              send_all(commodity_subscribers[e.commodity], commodity_top_message(e.commodity));
+            }
+          }
+          break;
         case EventType::kTradingStatus:
           ++status_changes;
           if (e.instrument < books.size()) {
@@ -991,6 +1037,7 @@ struct GatewayCore::Impl {
     order_fields(j, o);
     j.field_id("trade_id", e.trade_id)
         .field_price("price", e.price)
+        .field_price("base_price", e.base_price)
         .field_quantity("qty", e.quantity)
         .field_quantity("leaves", leaves)
         .field("liquidity", maker ? "maker" : "taker")
@@ -1017,6 +1064,7 @@ struct GatewayCore::Impl {
         .field("instrument", instrument_code(e.instrument))
         .field_id("trade_id", e.trade_id)
         .field_price("price", e.price)
+        .field_price("base_price", e.base_price)
         .field_quantity("qty", e.quantity)
         .field("aggressor", side_name(e.side))
         .field_id("seq", e.seq)

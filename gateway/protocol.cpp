@@ -21,18 +21,21 @@ using matcher::TimeInForce;
 enum Field : std::uint8_t {
   kFOp, kFReq, kFApiKey, kFClOrdId, kFOrigClOrdId, kFOrderId, kFInstrument, kFCommodity,
   kFParticipant, kFSide, kFType, kFPrice, kFQty, kFTif, kFDisplayQty, kFMinQty, kFPostOnly,
-  kFAllOrNone, kFStp, kFExpireNs, kFChannel, kFBatch, kFieldCount
+  kFAllOrNone, kFStp, kFExpireNs, kFChannel, kFBatch, kFAssay, kFBounds, kFAcceptedGrades,
+  kFAcceptedHubs, kFieldCount
 };
 
 constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
     "op", "req", "api_key", "cl_ord_id", "orig_cl_ord_id", "order_id", "instrument", "commodity",
     "participant", "side", "type", "price", "qty", "tif", "display_qty", "min_qty", "post_only",
-    "all_or_none", "stp", "expire_ns", "channel", "batch"};
+    "all_or_none", "stp", "expire_ns", "channel", "batch", "assay", "bounds", "accepted_grades",
+    "accepted_hubs"};
 
 using Mask = std::uint32_t;
 constexpr Mask bit(Field f) { return Mask{1} << f; }
 constexpr Mask kCommon = bit(kFOp) | bit(kFReq);
 constexpr Mask kTarget = bit(kFOrderId) | bit(kFOrigClOrdId);
+constexpr Mask kQuality = bit(kFBounds) | bit(kFAcceptedGrades) | bit(kFAcceptedHubs);
 
 constexpr std::array<std::string_view, kOpCount> kOpNames = {
     "login", "new_order", "cancel", "amend", "mass_cancel", "order_status", "subscribe",
@@ -43,13 +46,13 @@ constexpr std::array<Mask, kOpCount> kAllowed = {
     kCommon | bit(kFApiKey) | bit(kFBatch),
     kCommon | bit(kFClOrdId) | bit(kFInstrument) | bit(kFSide) | bit(kFType) | bit(kFPrice) |
         bit(kFQty) | bit(kFTif) | bit(kFDisplayQty) | bit(kFMinQty) | bit(kFPostOnly) |
-        bit(kFAllOrNone) | bit(kFStp) | bit(kFExpireNs),
+        bit(kFAllOrNone) | bit(kFStp) | bit(kFExpireNs) | bit(kFAssay) | kQuality,
     kCommon | kTarget,
-    kCommon | kTarget | bit(kFPrice) | bit(kFQty),
+    kCommon | kTarget | bit(kFPrice) | bit(kFQty) | kQuality,
     kCommon | bit(kFInstrument),
     kCommon | kTarget,
-    kCommon | bit(kFChannel) | bit(kFInstrument),
-    kCommon | bit(kFChannel) | bit(kFInstrument),
+    kCommon | bit(kFChannel) | bit(kFInstrument) | bit(kFCommodity),
+    kCommon | bit(kFChannel) | bit(kFInstrument) | bit(kFCommodity),
     kCommon | bit(kFInstrument) | bit(kFCommodity),
     kCommon | bit(kFInstrument) | bit(kFCommodity),
     kCommon | bit(kFParticipant),
@@ -57,7 +60,7 @@ constexpr std::array<Mask, kOpCount> kAllowed = {
     kCommon,
 };
 
-constexpr std::array<std::string_view, 4> kChannelNames = {"instruments", "top", "depth", "trades"};
+constexpr std::array<std::string_view, 5> kChannelNames = {"instruments", "top", "depth", "trades", "commodity_top"};
 constexpr std::array<std::string_view, 2> kSideNames = {"buy", "sell"};
 constexpr std::array<std::string_view, 2> kTypeNames = {"limit", "market"};
 constexpr std::array<std::string_view, 5> kTifNames = {"day", "gtc", "gtd", "ioc", "fok"};
@@ -183,6 +186,15 @@ class FieldReader {
       v = v * 10 + d;
     }
     out = v;
+    return true;
+  }
+
+  bool object(Field f, simdjson::dom::object& out) {
+    if (values_[f].get_object().get(out)) return fail(GatewayReject::kWrongType, f, "expected an object");
+    return true;
+  }
+  bool array(Field f, simdjson::dom::array& out) {
+    if (values_[f].get_array().get(out)) return fail(GatewayReject::kWrongType, f, "expected an array");
     return true;
   }
 
@@ -320,6 +332,99 @@ bool RequestParser::parse(std::string_view text, Request& out, ParseError& error
     return r.client_id(kFOrigClOrdId, out.orig_cl_ord_id);
   };
 
+  // Quality terms: {"ATTR": "value"} (assay) or {"ATTR": {"min": "v", "max": "v"}} (bounds),
+  // decimal strings at the attribute's scale, sorted here by attribute; at most 8.
+  auto quality = [&](Field f, bool assay) {
+    simdjson::dom::object terms;
+    if (!r.object(f, terms)) return false;
+    auto& q = out.quality;
+    for (auto member : terms) {
+      const auto* attribute = cat.find_attribute(member.key);
+      if (!attribute) return r.fail(GatewayReject::kBadValue, f, "unknown attribute " + std::string(member.key.substr(0, 64)));
+      if (q.count == matcher::kMaxQualityTerms) return r.fail(GatewayReject::kBadValue, f, "at most 8 attributes");
+      refdata::AttributeRange range;
+      range.attribute = static_cast<refdata::AttributeId>(attribute - cat.attributes().data());
+      for (std::size_t i = 0; i < q.count; ++i) {
+        if (q.terms[i].attribute == range.attribute) return r.fail(GatewayReject::kBadValue, f, "an attribute twice");
+      }
+      auto value = [&](simdjson::dom::element e, std::int64_t& v) {
+        std::string_view digits;
+        if (e.get_string().get(digits)) return r.fail(GatewayReject::kWrongType, f, "values are decimal strings");
+        if (refdata::parse_decimal(digits, attribute->scale, v) != refdata::DecimalStatus::kOk) {
+          return r.fail(GatewayReject::kBadValue, f, std::string(member.key) + ": not a decimal with at most " +
+                                                         std::to_string(attribute->scale) + " places");
+        }
+        return true;
+      };
+      if (assay) {
+        std::int64_t v = 0;
+        if (!value(member.value, v)) return false;
+        range.min = range.max = v;
+      } else {
+        simdjson::dom::object bound;
+        if (member.value.get_object().get(bound)) return r.fail(GatewayReject::kWrongType, f, "expected {\"min\", \"max\"}");
+        bool any = false;
+        for (auto end : bound) {
+          std::int64_t v = 0;
+          if (end.key == "min" || end.key == "max") {
+            if (!value(end.value, v)) return false;
+            (end.key == "min" ? range.min : range.max) = v;
+            any = true;
+          } else {
+            return r.fail(GatewayReject::kUnknownField, f, std::string(member.key) + "." + std::string(end.key.substr(0, 32)));
+          }
+        }
+        if (!any) return r.fail(GatewayReject::kBadValue, f, std::string(member.key) + ": give min and/or max");
+      }
+      std::size_t at = q.count;
+      while (at > 0 && q.terms[at - 1].attribute > range.attribute) {
+        q.terms[at] = q.terms[at - 1];
+        --at;
+      }
+      q.terms[at] = range;
+      ++q.count;
+    }
+    return true;
+  };
+  // ["BARLEY", "BERRY"] -> bits of catalogue indices.
+  auto code_set = [&](Field f, bool grades, std::uint64_t& bits) {
+    simdjson::dom::array list;
+    if (!r.array(f, list)) return false;
+    constexpr std::size_t kBits = 64;  // the engine's bit sets
+    for (auto e : list) {
+      std::string_view code;
+      if (e.get_string().get(code)) return r.fail(GatewayReject::kWrongType, f, "expected codes");
+      std::size_t index = 0;
+      if (grades) {
+        const auto* g = cat.find_grade(code);
+        if (!g) return r.fail(GatewayReject::kBadValue, f, "unknown grade " + std::string(code.substr(0, 64)));
+        index = static_cast<std::size_t>(g - cat.grades().data());
+      } else {
+        const auto* h = cat.find_hub(code);
+        if (!h) return r.fail(GatewayReject::kBadValue, f, "unknown hub " + std::string(code.substr(0, 64)));
+        index = static_cast<std::size_t>(h - cat.hubs().data());
+      }
+      if (index >= kBits) return r.fail(GatewayReject::kBadValue, f, "catalogue index beyond 63");
+      bits |= std::uint64_t{1} << index;
+    }
+    return true;
+  };
+  auto quality_fields = [&]() {
+    if (r.has(kFAssay)) {
+      if (!quality(kFAssay, true)) return false;
+      out.has_assay = true;
+    }
+    if (r.has(kFBounds)) {
+      if (out.has_assay) return r.fail(GatewayReject::kBadValue, kFBounds, "a sell gives an assay, a buy bounds, not both");
+      if (!quality(kFBounds, false)) return false;
+      out.has_bounds = true;
+    }
+    if (r.has(kFAcceptedGrades) && !code_set(kFAcceptedGrades, true, out.accepted_grades)) return false;
+    if (r.has(kFAcceptedHubs) && !code_set(kFAcceptedHubs, false, out.accepted_hubs)) return false;
+    out.has_acceptance = r.has(kFAcceptedGrades) || r.has(kFAcceptedHubs);
+    return true;
+  };
+
   switch (out.op) {
     case Op::kLogin: {
       std::string_view key;
@@ -365,7 +470,7 @@ bool RequestParser::parse(std::string_view text, Request& out, ParseError& error
         out.self_trade = static_cast<SelfTradePrevention>(v);
       }
       if (r.has(kFExpireNs) && !r.id(kFExpireNs, out.expiry)) return false;
-      return true;
+      return quality_fields();
     }
     case Op::kCancel:
     case Op::kOrderStatus:
@@ -380,7 +485,8 @@ bool RequestParser::parse(std::string_view text, Request& out, ParseError& error
         if (!r.decimal(kFQty, 0, out.quantity, true)) return false;
         out.has_quantity = true;
       }
-      if (!out.has_price && !out.has_quantity) return r.missing(kFPrice);
+      if (!quality_fields()) return false;
+      if (!out.has_price && !out.has_quantity && !out.has_bounds && !out.has_acceptance) return r.missing(kFPrice);
       return true;
     case Op::kMassCancel:
       return instrument(false);
@@ -390,6 +496,20 @@ bool RequestParser::parse(std::string_view text, Request& out, ParseError& error
       if (!r.has(kFChannel)) return r.missing(kFChannel);
       if (!r.enumerated(kFChannel, kChannelNames, v)) return false;
       out.channel = static_cast<Channel>(v);
+      if (out.channel == Channel::kCommodityTop) {
+        if (r.has(kFInstrument)) return r.fail(GatewayReject::kUnknownField, kFInstrument, "commodity_top takes a commodity");
+        std::string_view code;
+        if (!r.required_string(kFCommodity, code)) return false;
+        const auto* c = cat.find_commodity(code);
+        if (!c) {
+          error.code = static_cast<std::uint16_t>(matcher::RejectCode::kUnknownCommodity);
+          error.detail = "commodity: " + std::string(code.substr(0, 64));
+          return false;
+        }
+        out.commodity = static_cast<std::uint32_t>(c - cat.commodities().data());
+        return true;
+      }
+      if (r.has(kFCommodity)) return r.fail(GatewayReject::kUnknownField, kFCommodity, "only commodity_top takes a commodity");
       const bool needs = out.channel == Channel::kTop || out.channel == Channel::kDepth;
       if (out.channel == Channel::kInstruments && r.has(kFInstrument)) {
         return r.fail(GatewayReject::kUnknownField, kFInstrument, "not taken by the instruments channel");

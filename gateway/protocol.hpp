@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "matcher/command.hpp"
 #include "matcher/reject_code.hpp"
 #include "matcher/types.hpp"
 #include "reference-data/catalogue.hpp"
@@ -32,7 +33,7 @@ enum class Op : std::uint8_t {
 };
 inline constexpr std::size_t kOpCount = 13;
 
-enum class Channel : std::uint8_t { kInstruments, kTop, kDepth, kTrades };
+enum class Channel : std::uint8_t { kInstruments, kTop, kDepth, kTrades, kCommodityTop };
 
 std::string_view op_name(Op op);  // "new_order"
 std::string_view channel_name(Channel channel);
@@ -72,6 +73,14 @@ struct Request {
   matcher::Quantity min_quantity = 0;
   matcher::Timestamp expiry = 0;  // ns since the epoch
   Channel channel = Channel::kInstruments;
+  // Quality (docs/quality-matching.md): a sell's assay or a buy's bounds, ascending attribute;
+  // a buy's accepted grades and hubs as catalogue-index bit sets (0: the instrument's own).
+  matcher::QualityTerms quality;
+  std::uint64_t accepted_grades = 0;
+  std::uint64_t accepted_hubs = 0;
+  bool has_assay = false;
+  bool has_bounds = false;
+  bool has_acceptance = false;  // accepted_grades or accepted_hubs given
   bool batch = false;  // login: the client accepts frames holding a JSON array of messages
 };
 

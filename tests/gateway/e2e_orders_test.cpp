@@ -210,3 +210,32 @@ TEST_CASE("risk checks: permissions, limits, band and collar", "[gateway][e2e]")
   expect_reject(trader, order_json("c1", "buy", "75990", "1000"), 116);
   expect_ack(trader, order_json("c2", "buy", "76000", "1000"));
 }
+
+TEST_CASE("quality: assays, bounds, accepted grades and hubs reach the engine", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient seller(server.port());
+  WsClient mill(server.port());
+  WsClient md(server.port());
+  seller.login("demo-dzmetal");
+  mill.login("demo-xcrod");
+  md.login("demo-rexaudit");
+  md.request(R"({"op":"subscribe","channel":"commodity_top","commodity":"CU"})", {"subscribed"});
+  auto top0 = md.until_type("commodity_top");
+  REQUIRE(top0);
+  CHECK(top0->root()["bid"].is_null());
+  // an assay outside the grade's limit (Barley: Cu >= 99.90 %) is refused, naming the attribute
+  Json out = expect_reject(seller, order_json("bad", "sell", "76000", "1000", R"(,"assay":{"CU_PCT":"99.50"})"), 32);
+  CHECK(out.str("text").find("CU_PCT") != std::string::npos);
+  expect_ack(seller, order_json("lot", "sell", "76000", "1000", R"(,"assay":{"CU_PCT":"99.95"})"));
+  // a mill bidding on the Barley basis, for Barley or Berry at Xuchang, Cu >= 99.93 %
+  expect_ack(mill, order_json("q", "buy", "76000", "1000",
+                              R"(,"bounds":{"CU_PCT":{"min":"99.93"}},"accepted_grades":["BARLEY","BERRY"],"accepted_hubs":["XUCHANG"])"));
+  auto fill = mill.until_type("fill");
+  REQUIRE(fill);
+  CHECK(fill->str("price") == "76000.00");
+  CHECK(fill->str("base_price") == "76000.00");
+  auto top = md.until_type("commodity_top");
+  REQUIRE(top);
+  CHECK(top->str("commodity") == "CU");
+}

@@ -159,3 +159,52 @@ TEST_CASE("every gateway reject code has a distinct name and a text", "[gateway]
   CHECK(names.size() == kLastGatewayReject - kFirstGatewayReject + 1);
   CHECK(reject_name(7) == "PRICE_OUTSIDE_BAND");
 }
+
+TEST_CASE("quality: an assay, bounds and accepted grades and hubs become exact terms", "[gateway][protocol]") {
+  const auto& cat = catalogue();
+  Parsed sell = parse(R"({"op":"new_order","cl_ord_id":"s","instrument":"CU-BARLEY-XUCHANG","side":"sell","price":"76000",
+    "qty":"1000","assay":{"CU_PCT":"99.95"}})");
+  REQUIRE(sell.ok);
+  CHECK(sell.request.has_assay);
+  REQUIRE(sell.request.quality.count == 1);
+  const auto cu = static_cast<rex::refdata::AttributeId>(cat.find_attribute("CU_PCT") - cat.attributes().data());
+  CHECK(sell.request.quality.terms[0].attribute == cu);
+  CHECK(sell.request.quality.terms[0].min == 9995);
+  CHECK(sell.request.quality.terms[0].max == 9995);
+
+  Parsed buy = parse(R"({"op":"new_order","cl_ord_id":"b","instrument":"CU-BARLEY-XUCHANG","side":"buy","price":"76000",
+    "qty":"1000","bounds":{"WIRE_DIAMETER_MM":{"min":"1.3"},"CU_PCT":{"min":"99.5","max":"100"}},
+    "accepted_grades":["BARLEY","BERRY"],"accepted_hubs":["XUCHANG","ZHENGZHOU"]})");
+  REQUIRE(buy.ok);
+  const auto& q = buy.request.quality;
+  REQUIRE(q.count == 2);
+  CHECK(q.terms[0].attribute < q.terms[1].attribute);  // sorted by attribute index
+  const auto grade_bit = [&](std::string_view g) {
+    return std::uint64_t{1} << (cat.find_grade(g) - cat.grades().data());
+  };
+  const auto hub_bit = [&](std::string_view h) { return std::uint64_t{1} << (cat.find_hub(h) - cat.hubs().data()); };
+  CHECK(buy.request.accepted_grades == (grade_bit("BARLEY") | grade_bit("BERRY")));
+  CHECK(buy.request.accepted_hubs == (hub_bit("XUCHANG") | hub_bit("ZHENGZHOU")));
+  CHECK(buy.request.has_acceptance);
+
+  Parsed amend = parse(R"({"op":"amend","order_id":"5","bounds":{"CU_PCT":{"min":"99.6"}}})");
+  REQUIRE(amend.ok);
+  CHECK(amend.request.has_bounds);
+
+  using G = GatewayReject;
+  auto g = [](G c) { return static_cast<int>(c); };
+  const std::string base = R"({"op":"new_order","cl_ord_id":"a","instrument":"CU-BARLEY-XUCHANG","side":"buy","qty":"1000","price":"76000")";
+  CHECK(code(base + R"(,"assay":{"NOPE":"1"}})") == g(G::kBadValue));
+  CHECK(code(base + R"(,"assay":{"CU_PCT":"99.955"}})") == g(G::kBadValue));
+  CHECK(code(base + R"(,"assay":{"CU_PCT":99.9}})") == g(G::kWrongType));
+  CHECK(code(base + R"(,"assay":["CU_PCT"]})") == g(G::kWrongType));
+  CHECK(code(base + R"(,"bounds":{"CU_PCT":{}}})") == g(G::kBadValue));
+  CHECK(code(base + R"(,"bounds":{"CU_PCT":{"least":"1"}}})") == g(G::kUnknownField));
+  CHECK(code(base + R"(,"assay":{"CU_PCT":"99.9"},"bounds":{"CU_PCT":{"min":"1"}}})") == g(G::kBadValue));
+  CHECK(code(base + R"(,"accepted_grades":["NOPE"]})") == g(G::kBadValue));
+  CHECK(code(base + R"(,"accepted_hubs":"XUCHANG"})") == g(G::kWrongType));
+  CHECK(code(R"({"op":"amend","order_id":"5","assay":{"CU_PCT":"99.9"}})") == g(G::kUnknownField));
+  CHECK(parse(R"({"op":"subscribe","channel":"commodity_top","commodity":"CU"})").request.channel == Channel::kCommodityTop);
+  CHECK(code(R"({"op":"subscribe","channel":"commodity_top"})") == g(G::kMissingField));
+  CHECK(code(R"({"op":"subscribe","channel":"top","instrument":"CU-BARLEY-XUCHANG","commodity":"CU"})") == g(G::kUnknownField));
+}
