@@ -68,6 +68,9 @@ struct Server::State : std::enable_shared_from_this<Server::State>, Outbox {
   tcp::acceptor acceptor;
   std::vector<std::thread> threads;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  // With one I/O thread every strand runs on it, so sessions call the core and the core calls
+  // sessions directly instead of posting (two hand-offs fewer per message).
+  bool single_thread = false;
   std::atomic<bool> intake{true};
   std::atomic<std::uint64_t> next_session{0};
   std::atomic<std::uint16_t> bound_port{0};
@@ -76,6 +79,7 @@ struct Server::State : std::enable_shared_from_this<Server::State>, Outbox {
   State(ServerConfig c, const refdata::Catalogue& cat, const KeyStore& k, ExchangePort& x)
       : config(std::move(c)), catalogue(cat), keys(k), exchange(x), core_strand(asio::make_strand(ioc)), acceptor(ioc) {
     if (config.core.finished_orders_kept == 0) config.core.finished_orders_kept = 1;
+    single_thread = config.io_threads <= 1;
     core = std::make_unique<GatewayCore>(catalogue, keys, config.core, exchange, *this, metrics);
   }
 
@@ -169,9 +173,13 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
                      std::to_string(state_.config.rate_limit_per_second) + " messages per second");
       } else {
         if (request_.op == Op::kLogin && request_.batch) batch_ = true;
-        asio::post(state_.core_strand, [s = shared_from_this(), r = std::move(request_)]() {
-          s->state_.core->handle(s->id_, r);
-        });
+        if (state_.single_thread) {
+          state_.core->handle(id_, request_);  // the one I/O thread owns the core: no hand-off
+        } else {
+          asio::post(state_.core_strand, [s = shared_from_this(), r = std::move(request_)]() {
+            s->state_.core->handle(s->id_, r);
+          });
+        }
       }
     }
     buffer_.consume(buffer_.size());
@@ -398,6 +406,10 @@ void Server::State::deliver(SessionId session, std::vector<Message>&& messages) 
   if (it == registry.end()) return;
   auto s = it->second.lock();
   if (!s) return;
+  if (single_thread) {
+    s->enqueue(messages);  // already on the only thread, which is every session's strand
+    return;
+  }
   asio::post(s->executor(), [s, m = std::move(messages)]() mutable { s->enqueue(m); });
 }
 
@@ -417,18 +429,28 @@ void Server::State::accept() {
 void Server::State::session_opened(const std::shared_ptr<WsSession>& session, SessionId id) {
   metrics.sessions_open.fetch_add(1, std::memory_order_relaxed);
   metrics.sessions_total.fetch_add(1, std::memory_order_relaxed);
-  asio::post(core_strand, [this, weak = std::weak_ptr<WsSession>(session), id]() {
+  auto open = [this, weak = std::weak_ptr<WsSession>(session), id]() {
     registry.emplace(id, weak);
     core->open_session(id);
-  });
+  };
+  if (single_thread) {
+    open();
+  } else {
+    asio::post(core_strand, std::move(open));
+  }
 }
 
 void Server::State::session_closed(SessionId id) {
   metrics.sessions_open.fetch_sub(1, std::memory_order_relaxed);
-  asio::post(core_strand, [this, id]() {
+  auto close = [this, id]() {
     registry.erase(id);
     core->close_session(id);
-  });
+  };
+  if (single_thread) {
+    close();
+  } else {
+    asio::post(core_strand, std::move(close));
+  }
 }
 
 Server::Server(ServerConfig config, const refdata::Catalogue& catalogue, const KeyStore& keys, ExchangePort& exchange)
