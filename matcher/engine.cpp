@@ -202,10 +202,11 @@ void Engine::State::set_open_in_place(PriceLadder& ladder, Order* o, Quantity op
 }
 
 void Engine::State::amend(const Command& c) {
-  Order* o = owned_order(c);
-  if (o == nullptr) return;
+  Order* o = index.find(c.order_id);
+  if (o == nullptr) return reject(RejectCode::kUnknownOrder);
   OrderBook& book = books[o->instrument];
-  if (book.halted) return reject(RejectCode::kInstrumentHalted);
+  if (book.halted) return reject(RejectCode::kInstrumentHalted);  // as soon as the instrument is known
+  if (o->participant != c.participant) return reject(RejectCode::kNotOrderOwner);
   if (c.quantity != 0) {
     if (const RejectCode r = check_quantity(c.quantity, book.spec); r != RejectCode::kNone) return reject(r);
   }
@@ -232,8 +233,13 @@ void Engine::State::amend(const Command& c) {
   const bool quality_changes =
       c.replace_quality && (q->quality != c.quality || q->accepted_grades != grades || q->accepted_hubs != hubs);
   if (quantity == o->open && price == old_price && !quality_changes) return reject(RejectCode::kAmendNoChange);
-  if (o->post_only && price != old_price && !o->quality_bid && reaches(*o, price)) {
-    return reject(RejectCode::kPostOnlyWouldCross);
+  if (o->post_only && price != old_price && !o->quality_bid) {
+    // The entry rule, judged on the amended order.
+    const Quantity open = o->open;
+    o->open = quantity;
+    const bool crosses = book.marketable(o->side(), price) || can_trade_with_quality_bids(*o, price);
+    o->open = open;
+    if (crosses) return reject(RejectCode::kPostOnlyWouldCross);
   }
 
   PriceLadder& ladder = ladder_of(*o);
@@ -259,7 +265,7 @@ void Engine::State::amend(const Command& c) {
   // Then it meets whatever it now can: a priority-losing amend from the back of its queue; a
   // priority-keeping size cut (an all-or-none lot that now fits) from its place.
   if (!keeps_priority) return finish_incoming(o, run_match(o, price), 0);
-  if (!reaches(*o, price)) return;
+  if (!meets_any(*o, price)) return;
   if (!run_match(o, price) || o->open == 0) return remove_resting(o);
   set_open_in_place(ladder, o, o->open);
 }

@@ -97,6 +97,13 @@ struct Engine::State {
   TradeId last_trade = 0;
   std::uint64_t last_priority = 0;  // queue placements so far: entries, priority-losing amends, refills
   std::vector<std::uint16_t> source_heap;  // scratch for SourceQueue
+  // Scratch for dry runs: icebergs whose slice an order would use up at one price, in that order.
+  struct Refill {
+    Quantity hidden;
+    Quantity display;
+    bool decrement;  // a self-trade the incoming order decrements instead of trading
+  };
+  std::vector<Refill> refills;
   const Command* command = nullptr;
   EventBuffer* out = nullptr;
 
@@ -256,7 +263,7 @@ struct Engine::State {
   bool match(OrderBook& book, Order* in);
   Quantity tradable(const OrderBook& book, const Order& in) const;
   bool needs_sources(const Order& in) const;
-  void build_sources(Order& in);
+  void build_sources(Order& in, Price limit);
   bool eligible(const Source& source, const Order& resting, const Order& in) const;
   bool match_sources(Order* in, Price limit);
   Quantity tradable_sources(const Order& in, Price limit);
@@ -264,9 +271,12 @@ struct Engine::State {
   bool run_match(Order* in, Price limit);
   Quantity run_tradable(Order& in, Price limit);
   bool can_trade_with_quality_bids(Order& in, Price limit);
-  // Would `o`, limited to `limit`, meet anything: a plain order reaching its book's opposite best
-  // or able to trade with a quality bid; a quality bid able to trade at all.
-  bool reaches(Order& o, Price limit);
+  // Does `o`, limited to `limit`, reach any resting order it is eligible for (quantities, STP and
+  // all-or-none aside): for a plain order its book's opposite best or an eligible quality bid.
+  bool meets_any(Order& o, Price limit);
+  // Fills from the icebergs' refills at one price, in refill order: what trades, and what
+  // `left` becomes (decrements take quantity without trading).
+  Quantity fill_from_refills(Quantity& left);
 
   // ---- commands (engine.cpp) ----
   void process(const Command& c, EventBuffer& events);

@@ -85,7 +85,8 @@ bool Engine::State::match(OrderBook& book, Order* in) {
 
 // Icebergs: the first pass meets visible slices in queue order; if quantity is left after the
 // pass, every iceberg met had its slice used up, and the refills that follow can supply all of
-// their hidden quantity. STP decrement never reaches here (rejected with FOK and min quantity).
+// their hidden quantity. STP decrement never reaches here (FOK and minimum quantity refuse it, and
+// post-only, the other dry run, judges its own book by marketability).
 Quantity Engine::State::tradable(const OrderBook& book, const Order& in) const {
   const PriceLadder& ladder = book.side(opposite(in.side()));
   Quantity left = in.open;
@@ -114,7 +115,7 @@ bool Engine::State::needs_sources(const Order& in) const {
   return in.side() == Side::kSell && !markets[market_of_book[in.instrument]].quality_bids.empty();
 }
 
-void Engine::State::build_sources(Order& in) {
+void Engine::State::build_sources(Order& in, Price limit) {
   sources.clear();
   OrderBook& own = books[in.instrument];
   CommodityMarket& market = market_of(in);
@@ -122,7 +123,10 @@ void Engine::State::build_sources(Order& in) {
     const QualityOrder& q = quality_of(in);
     for (InstrumentId id : market.instruments) {
       OrderBook& lots = books[id];
-      if (!bit(q.accepted_grades, lots.spec.grade) || !bit(q.accepted_hubs, lots.spec.hub)) continue;
+      if (!bit(q.accepted_grades, lots.spec.grade) || !bit(q.accepted_hubs, lots.spec.hub) || lots.halted) continue;
+      // A limit bid never trades an instrument where its own price falls outside the band.
+      const Price in_lot_terms = limit - own.spec.differential + lots.spec.differential;
+      if (!in.market && (in_lot_terms < lots.spec.price_floor || in_lot_terms > lots.spec.price_ceiling)) continue;
       sources.push_back(Source{&lots.asks, &lots, own.spec.differential - lots.spec.differential, false});
     }
   } else {
@@ -223,12 +227,42 @@ bool Engine::State::match_sources(Order* in, Price limit) {
   return true;
 }
 
-// As tradable(), with the refill pool kept per adjusted price across sources.
+// The round robin of refills that follows a first pass at one price: each iceberg shows a new
+// slice at the back, in the order its slice was used up, until the incoming order is done.
+Quantity Engine::State::fill_from_refills(Quantity& left) {
+  Quantity filled = 0;
+  const bool any_decrement =
+      std::any_of(refills.begin(), refills.end(), [](const Refill& r) { return r.decrement; });
+  if (!any_decrement) {  // every slice trades: only the total matters
+    Quantity hidden = 0;
+    for (const Refill& r : refills) hidden += r.hidden;
+    filled = std::min(left, hidden);
+    left -= filled;
+  } else {
+    for (bool more = true; more && left > 0;) {
+      more = false;
+      for (Refill& r : refills) {
+        if (r.hidden == 0 || left == 0) continue;
+        const Quantity x = std::min({left, r.display, r.hidden});
+        left -= x;
+        r.hidden -= x;
+        if (!r.decrement) filled += x;
+        more = more || r.hidden > 0;
+      }
+    }
+  }
+  refills.clear();
+  return filled;
+}
+
+// As tradable(), across sources, with the refills kept per adjusted price. Returns what would
+// trade (a self-trade decrement takes quantity without trading).
 Quantity Engine::State::tradable_sources(const Order& in, Price limit) {
   const bool buying = in.side() == Side::kBuy;
   SourceQueue queue(sources, source_heap, buying);
+  refills.clear();
   Quantity left = in.open;
-  Quantity hidden = 0;
+  Quantity filled = 0;
   bool started = false;
   Price current = 0;
   while (left > 0) {
@@ -236,8 +270,8 @@ Quantity Engine::State::tradable_sources(const Order& in, Price limit) {
     if (s == nullptr || beyond(s->adjusted_price(), limit, buying)) break;
     const Price adjusted = s->adjusted_price();
     if (started && adjusted != current) {
-      if (!in.all_or_none) left -= std::min(left, hidden);
-      hidden = 0;
+      if (!in.all_or_none) filled += fill_from_refills(left);
+      refills.clear();
       if (left == 0) break;
     }
     started = true;
@@ -249,39 +283,57 @@ Quantity Engine::State::tradable_sources(const Order& in, Price limit) {
     if (!is_eligible) continue;
     const Quantity x = std::min(left, o->visible);
     if ((o->all_or_none && x < o->open) || (in.all_or_none && x < left)) continue;
+    bool decrement = false;
     if (o->participant == in.participant && in.self_trade() != SelfTradePrevention::kNone) {
       if (in.self_trade() == SelfTradePrevention::kCancelResting) continue;
-      return in.open - left;
+      if (in.self_trade() != SelfTradePrevention::kDecrement) return filled;  // cancelled here, before any refill
+      decrement = true;
     }
     left -= x;
-    if (o->display != 0 && x == o->visible) hidden += o->open - o->visible;
+    if (!decrement) filled += x;
+    if (o->display != 0 && x == o->visible && o->open > o->visible) {
+      refills.push_back(Refill{o->open - o->visible, o->display, decrement});
+    }
   }
-  if (!in.all_or_none) left -= std::min(left, hidden);
-  return in.open - left;
+  if (!in.all_or_none && left > 0) filled += fill_from_refills(left);
+  refills.clear();
+  return filled;
 }
 
 bool Engine::State::run_match(Order* in, Price limit) {
   if (!needs_sources(*in)) return match(books[in->instrument], in);
-  build_sources(*in);
+  build_sources(*in, limit);
   return match_sources(in, limit);
 }
 
 Quantity Engine::State::run_tradable(Order& in, Price limit) {
   if (!needs_sources(in)) return tradable(books[in.instrument], in);
-  build_sources(in);
+  build_sources(in, limit);
   return tradable_sources(in, limit);
 }
 
 bool Engine::State::can_trade_with_quality_bids(Order& in, Price limit) {
   if (in.side() != Side::kSell || market_of(in).quality_bids.empty()) return false;
-  build_sources(in);
+  build_sources(in, limit);
   sources.erase(sources.begin());  // the quality-bid source alone
   return tradable_sources(in, limit) > 0;
 }
 
-bool Engine::State::reaches(Order& o, Price limit) {
-  if (o.quality_bid) return run_tradable(o, limit) > 0;
-  return books[o.instrument].marketable(o.side(), limit) || can_trade_with_quality_bids(o, limit);
+bool Engine::State::meets_any(Order& o, Price limit) {
+  if (!o.quality_bid) {
+    if (books[o.instrument].marketable(o.side(), limit)) return true;
+    if (o.side() != Side::kSell || market_of(o).quality_bids.empty()) return false;
+  }
+  build_sources(o, limit);
+  if (!o.quality_bid) sources.erase(sources.begin());  // its own book was checked above
+  const bool buying = o.side() == Side::kBuy;
+  SourceQueue queue(sources, source_heap, buying);
+  for (Source* s = queue.top(); s != nullptr && !beyond(s->adjusted_price(), limit, buying); s = queue.top()) {
+    if (eligible(*s, *s->order, o)) return true;
+    s->order = s->order->next;
+    queue.top_moved();
+  }
+  return false;
 }
 
 }  // namespace rex::matcher
