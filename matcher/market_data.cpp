@@ -1,7 +1,7 @@
 // What a command changed in the books, published after its other events: BOOK_LEVEL for every
 // instrument level whose visible quantity or order count changed, then COMMODITY_TOP for every
 // commodity whose best base-equivalent bid or offer price changed (quantities are in BOOK_LEVEL;
-// publishing them here too would double the market-data events of every busy touch).
+// publishing them here too would add an event to nearly every command at a busy touch).
 #include <algorithm>
 
 #include "matcher/engine_state.hpp"
