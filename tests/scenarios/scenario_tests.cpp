@@ -21,7 +21,7 @@ using namespace rex;
 using scenario::Scenario;
 
 // The scenarios cover every documented edge case; fewer files means some were lost.
-constexpr std::size_t kMinimumScenarios = 45;
+constexpr std::size_t kMinimumScenarios = 90;
 
 std::filesystem::path scenario_directory() { return std::filesystem::path(REX_SOURCE_DIR) / "tests" / "scenarios"; }
 
@@ -95,11 +95,13 @@ std::optional<std::string> run_scenario(const Scenario& s, Book& book) {
            a.visible == b.visible;
   };
   // Compares one queue (an instrument side, or a commodity's quality bids) with its `after` lines.
+  // `shape` gives each actual order its queue (instrument and side, or commodity) for display.
   auto compare = [&](const std::string& name, const std::vector<scenario::RestingOrder>& expected,
-                     const std::vector<matcher::OrderView>& views) -> std::optional<std::string> {
+                     const std::vector<matcher::OrderView>& views,
+                     const scenario::RestingOrder& shape) -> std::optional<std::string> {
     std::vector<scenario::RestingOrder> got;
     for (const auto& v : views) {
-      scenario::RestingOrder o;
+      scenario::RestingOrder o = shape;
       o.id = v.id;
       o.participant = v.participant;
       o.price = v.price;
@@ -114,10 +116,7 @@ std::optional<std::string> run_scenario(const Scenario& s, Book& book) {
     for (const auto& o : expected) out << "    line " << o.line << ": " << show_order(o, s) << "\n";
     out << "  actual:\n";
     if (got.empty()) out << "    (empty)\n";
-    for (auto o : got) {
-      o.quality_bid = expected.empty() ? false : expected.front().quality_bid;
-      out << "    " << show_order(o, s) << "\n";
-    }
+    for (const auto& o : got) out << "    " << show_order(o, s) << "\n";
     return out.str();
   };
   for (const auto& instrument : s.instruments) {
@@ -127,7 +126,10 @@ std::optional<std::string> run_scenario(const Scenario& s, Book& book) {
         if (!o.quality_bid && o.instrument == instrument.id && o.side == side) expected.push_back(o);
       }
       const std::string name = instrument.code + (side == matcher::Side::kBuy ? " BUY" : " SELL");
-      if (auto failure = compare(name, expected, book.orders(instrument.id, side))) return failure;
+      scenario::RestingOrder shape;
+      shape.instrument = instrument.id;
+      shape.side = side;
+      if (auto failure = compare(name, expected, book.orders(instrument.id, side), shape)) return failure;
     }
   }
   for (const std::uint32_t commodity : s.commodities) {
@@ -136,7 +138,10 @@ std::optional<std::string> run_scenario(const Scenario& s, Book& book) {
       if (o.quality_bid && o.commodity == commodity) expected.push_back(o);
     }
     const std::string name = "the quality bids of commodity " + std::to_string(commodity);
-    if (auto failure = compare(name, expected, book.quality_bids(commodity))) return failure;
+    scenario::RestingOrder shape;
+    shape.quality_bid = true;
+    shape.commodity = commodity;
+    if (auto failure = compare(name, expected, book.quality_bids(commodity), shape)) return failure;
   }
   return std::nullopt;
 }
