@@ -118,11 +118,11 @@ TEST_CASE("slow consumer: its queue overflows, it is cut off, nobody else notice
   fast.login("demo-zytrade");
   slow.pause_reading();
   // each instruments message is ~10 KB: the kernel's socket buffers (a few MB at most) fill, then
-  // the 256 KB queue overflows. Bounded: at most 4,000 requests (~40 MB of replies).
+  // the 256 KB queue overflows. Bounded: at most 12,000 requests (~120 MB of replies).
   bool cut = false;
-  for (int round = 0; round < 20 && !cut; ++round) {
+  for (int round = 0; round < 60 && !cut; ++round) {
     for (int i = 0; i < 200; ++i) slow.send(R"({"op":"subscribe","channel":"instruments"})");
-    for (int i = 0; i < 25 && !cut; ++i) {
+    for (int i = 0; i < 10 && !cut; ++i) {
       cut = server.server().metrics().slow_consumer_disconnects.load() > 0;
       if (!cut) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -158,4 +158,16 @@ TEST_CASE("cancel on disconnect", "[gateway][e2e]") {
     if (!cancelled) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   CHECK(cancelled);
+}
+
+TEST_CASE("shutdown: once intake stops, messages are refused with EXCHANGE_STOPPED", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient c(server.port());
+  c.login("demo-zytrade");
+  expect_ack(c, order_json("before", "buy", "76000", "1000"));
+  server.server().stop_intake();
+  expect_reject(c, order_json("after", "buy", "76000", "1000"), 121);
+  // and no new connection is accepted
+  CHECK_THROWS(WsClient(server.port()));
 }
