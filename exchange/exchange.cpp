@@ -306,8 +306,9 @@ void Exchange::State::run_writer() {
     const std::uint64_t started_ns = steady_ns();
     persistence::WriteStatus status = write(group.begin(), group.end());
     std::size_t stored = status == persistence::WriteStatus::kOk ? group.size() : 0;
-    if (status == persistence::WriteStatus::kFull && group.size() > 1) {
-      // The map is at its limit: keep what fits, batch by batch, before refusing the rest.
+    if (status != persistence::WriteStatus::kOk && group.size() > 1) {
+      // The map or the disk is full (a full disk may show as EIO, LMDB's answer to a short write):
+      // keep what fits, batch by batch, before refusing the rest.
       for (stored = 0; stored < group.size(); ++stored) {
         if (write(group.begin() + static_cast<std::ptrdiff_t>(stored),
                   group.begin() + static_cast<std::ptrdiff_t>(stored) + 1) != persistence::WriteStatus::kOk) {

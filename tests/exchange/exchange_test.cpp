@@ -2,6 +2,11 @@
 // restart, back-pressure, a full journal, reference data checks.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <thread>
 
@@ -221,4 +226,62 @@ TEST_CASE("an exchange refuses a journal written with other reference data", "[e
   const std::string json = std::string(std::istreambuf_iterator<char>(in), {}) + "\n";
   REQUIRE_THROWS_WITH(exchange::Exchange(config(dir), refdata::load_catalogue_string(json)),
                       Catch::Contains("reference data differs"));
+}
+
+TEST_CASE("a full disk stops new commands the same way, and the journal survives it", "[exchange][full]") {
+  // The disk is "full" for a child process whose file size limit the test sets (RLIMIT_FSIZE):
+  // LMDB's writes past it fail with EFBIG, as they would with ENOSPC on a full disk.
+  TempDir dir;
+  { exchange::Exchange create(config(dir), catalogue()); }  // the journal exists before the limit
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(fds[0]);
+    std::uint64_t answer[3] = {0, 0, 0};  // durable results, journal-full results, published_seq
+    try {
+      ::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead of killing us
+      const auto size = std::filesystem::file_size(dir.path() / "data.mdb");
+      constexpr rlim_t kRoom = 512 * 1024;  // room for a few thousand commands
+      const rlimit limit{static_cast<rlim_t>(size) + kRoom, static_cast<rlim_t>(size) + kRoom};
+      ::setrlimit(RLIMIT_FSIZE, &limit);
+      testing::Recorder recorder;
+      exchange::ExchangeConfig c = config(dir);
+      c.snapshot_every_commands = 0;
+      exchange::Exchange ex(c, catalogue());
+      ex.add_listener(&recorder);
+      ex.start();
+      testing::OrderFlow flow(catalogue(), 12);
+      std::uint64_t queued = 0;
+      for (int i = 0; i < 1'000'000; ++i) {
+        if (testing::submit_patiently(ex, flow.next(), {}) != SubmitStatus::kQueued) break;
+        ++queued;
+      }
+      recorder.wait_for(queued);
+      ex.stop();
+      for (const auto& r : recorder.results()) ++answer[r.status == SubmitStatus::kQueued ? 0 : 1];
+      answer[2] = ex.published_seq();
+    } catch (...) {
+    }
+    const ssize_t written = ::write(fds[1], answer, sizeof answer);
+    ::_exit(written == sizeof answer ? 0 : 1);
+  }
+  ::close(fds[1]);
+  std::uint64_t answer[3] = {0, 0, 0};
+  const ssize_t got = ::read(fds[0], answer, sizeof answer);
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  REQUIRE(got == sizeof answer);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(answer[0] > 100);             // it journaled until the disk was full...
+  REQUIRE(answer[1] > 0);               // ...then refused, clearly
+  REQUIRE(answer[2] == answer[0]);      // and acknowledged exactly what it journaled
+  persistence::Journal j(journal_options(dir), nullptr);
+  const persistence::VerifyReport report = persistence::verify_journal(j);
+  REQUIRE(report.ok);
+  REQUIRE(report.last_seq == answer[0]);
+  REQUIRE(persistence::recover(j, catalogue()).engine->snapshot() ==
+          testing::replay_from_scratch(j, catalogue()).state);
 }
