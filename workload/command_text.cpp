@@ -203,7 +203,8 @@ class LineParser {
         parse_unsigned(tokens[1].substr(2), std::numeric_limits<std::uint64_t>::max(), line_, tokens[1]);
     if (tokens.size() < 3) {
       throw ParseError(ErrorKind::kMissingField, line_, std::string(tokens[1]),
-                       "the timestamp is followed by a verb (NEW CANCEL AMEND MASS_CANCEL END_OF_DAY CLOCK HALT RESUME)");
+                       "the timestamp is followed by a verb "
+                       "(NEW CANCEL AMEND MASS_CANCEL END_OF_DAY CLOCK HALT RESUME)");
     }
     parse_verb(tokens[2]);
     for (std::size_t i = 3; i < tokens.size(); ++i) parse_field(tokens[i]);
@@ -310,8 +311,8 @@ class LineParser {
       case kExpiry: command_.expiry = parse_unsigned(value, kU64, line_, token); break;
       case kOrder: command_.order_id = parse_unsigned(value, kU64, line_, token); break;
       case kCommodity:  // only HALT, RESUME and unknown commands have one, and "*" is "none named"
-        command_.commodity =
-            value == "*" ? refdata::kAnyCommodity : static_cast<std::uint32_t>(parse_unsigned(value, kU32, line_, token));
+        command_.commodity = value == "*" ? refdata::kAnyCommodity
+                                          : static_cast<std::uint32_t>(parse_unsigned(value, kU32, line_, token));
         break;
       case kGrades: command_.accepted_grades = parse_index_set(value, line_, token); break;
       case kHubs: command_.accepted_hubs = parse_index_set(value, line_, token); break;
@@ -379,8 +380,8 @@ bool is_formattable(const Command& command) {
 std::string format_command(const Command& c, const InstrumentCodes& codes) {
   if (!is_formattable(c)) {
     throw std::invalid_argument("command seq " + std::to_string(c.seq) +
-                                " sets a field its verb does not use (or quality terms beyond their count); it cannot be written "
-                                "without loss");
+                                " sets a field its verb does not use (or quality terms beyond their count); "
+                                "it cannot be written without loss");
   }
   std::string out = std::to_string(c.seq) + " t=" + std::to_string(c.timestamp) + ' ';
   const Verb* verb = find_verb(c.type);

@@ -224,7 +224,8 @@ std::uint32_t parse_hex32(std::string_view text, std::size_t line, std::string_v
     }
     value = value * 16 + static_cast<std::uint64_t>(digit ? c - '0' : (lower ? c - 'a' : c - 'A') + 10);
     if (value > std::numeric_limits<std::uint32_t>::max()) {
-      throw ParseError(ErrorKind::kOverflow, line, std::string(token), "'" + std::string(text) + "' is more than 32 bits");
+      throw ParseError(ErrorKind::kOverflow, line, std::string(token),
+                       "'" + std::string(text) + "' is more than 32 bits");
     }
   }
   return static_cast<std::uint32_t>(value);
@@ -251,7 +252,8 @@ std::uint64_t parse_index_set(std::string_view text, std::size_t line, std::stri
     }
     const std::uint64_t bit = std::uint64_t{1} << index;
     if (bits & bit) {
-      throw ParseError(ErrorKind::kBadNumber, line, std::string(token), "index " + std::string(part) + " is given twice");
+      throw ParseError(ErrorKind::kBadNumber, line, std::string(token),
+                       "index " + std::string(part) + " is given twice");
     }
     bits |= bit;
   }

@@ -103,15 +103,19 @@ refdata::InstrumentSpec parse_instrument_line(const std::vector<std::string_view
   spec.commodity = id;
   if (const auto commodity = take_optional(keys, "commodity")) {
     declared.commodity_given = true;
-    spec.commodity = static_cast<std::uint32_t>(workload::parse_unsigned(commodity->first, kU32, line, commodity->second));
+    spec.commodity =
+        static_cast<std::uint32_t>(workload::parse_unsigned(commodity->first, kU32, line, commodity->second));
   }
   if (const auto grade = take_optional(keys, "grade")) {
-    spec.grade = static_cast<std::uint32_t>(workload::parse_unsigned(grade->first, kMaxGradeOrHub, line, grade->second));
+    spec.grade =
+        static_cast<std::uint32_t>(workload::parse_unsigned(grade->first, kMaxGradeOrHub, line, grade->second));
   }
   if (const auto hub = take_optional(keys, "hub")) {
     spec.hub = static_cast<std::uint32_t>(workload::parse_unsigned(hub->first, kMaxGradeOrHub, line, hub->second));
   }
-  if (const auto diff = take_optional(keys, "diff")) spec.differential = workload::parse_price(diff->first, line, diff->second);
+  if (const auto diff = take_optional(keys, "diff")) {
+    spec.differential = workload::parse_price(diff->first, line, diff->second);
+  }
   if (const auto limits = take_optional(keys, "limits")) {
     spec.quality = workload::parse_attribute_ranges(limits->first, std::numeric_limits<std::size_t>::max(), line,
                                                     limits->second);
@@ -172,7 +176,9 @@ void check_instruments(Scenario& s, const std::vector<DeclaredInstrument>& decla
   for (std::size_t i = 0; i < s.instruments.size(); ++i) {
     const auto& a = s.instruments[i];
     const std::size_t line = declared[i].line;
-    if (a.differential % a.tick_size != 0) fail(ErrorKind::kBadNumber, line, a.code, "diff must be a multiple of the tick");
+    if (a.differential % a.tick_size != 0) {
+      fail(ErrorKind::kBadNumber, line, a.code, "diff must be a multiple of the tick");
+    }
     for (std::size_t j = 0; j < s.instruments.size(); ++j) {
       const auto& b = s.instruments[j];
       if (i == j || a.commodity != b.commodity) continue;
@@ -237,11 +243,13 @@ Scenario load_scenario(const std::filesystem::path& path) {
     } else if (directive == "instrument") {
       if (instruments_checked) fail(ErrorKind::kKeyNotAllowed, line, directive, "instruments come before the commands");
       declared.emplace_back();
-      s.instruments.push_back(parse_instrument_line(tokens, line, static_cast<refdata::InstrumentId>(s.instruments.size()),
-                                                    declared.back()));
+      const auto id = static_cast<refdata::InstrumentId>(s.instruments.size());
+      s.instruments.push_back(parse_instrument_line(tokens, line, id, declared.back()));
       s.codes = workload::InstrumentCodes(s.instruments);
     } else if (directive == "levels" || directive == "tops") {
-      if (tokens.size() != 1) fail(ErrorKind::kUnknownKey, line, tokens[1], std::string(directive) + " takes no arguments");
+      if (tokens.size() != 1) {
+        fail(ErrorKind::kUnknownKey, line, tokens[1], std::string(directive) + " takes no arguments");
+      }
       (directive == "levels" ? s.check_levels : s.check_tops) = true;
     } else if (directive == "refdata") {
       if (tokens.size() != 2) fail(ErrorKind::kMissingField, line, directive, "refdata <8 hex digits>");

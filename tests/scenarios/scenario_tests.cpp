@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -209,3 +210,46 @@ TEST_CASE("every scenario file loads, and there are enough of them", "[scenario]
 }
 
 }  // namespace
+
+// The loader's own rules for the quality keys: a wrong declaration names its line and rule.
+TEST_CASE("instrument declarations: commodities, differentials and limits are checked", "[scenario]") {
+  const auto path = std::filesystem::temp_directory_path() / "rex-scenario-loader-test.txt";
+  auto load = [&](const std::string& instruments) {
+    std::ofstream(path) << "title t\nabout a\n" << instruments << "send 1 t=1 CLOCK\nexpect nothing\n";
+    return scenario::load_scenario(path);
+  };
+  const std::string cu = "instrument CU-A tick=10.00 lotmin=1000 lotinc=1000 floor=60000.00 ceiling=84000.00 ";
+  const std::string cu2 = "instrument CU-B tick=10.00 lotmin=1000 lotinc=1000 floor=60000.00 ceiling=84000.00 ";
+  const auto s = load(cu + "commodity=0 grade=9 hub=3 limits=14:9990..\n" + cu2 + "commodity=0 grade=10 diff=-500.00\n");
+  REQUIRE(s.instruments.size() == 2);
+  CHECK(s.instruments[1].commodity == 0);
+  CHECK(s.instruments[1].grade == 10);
+  CHECK(s.instruments[1].hub == 0);
+  CHECK(s.instruments[1].differential == -50'000);
+  REQUIRE(s.instruments[0].quality.size() == 1);
+  CHECK(s.instruments[0].quality[0] == refdata::AttributeRange{14, 9990, refdata::kNoUpperLimit});
+  CHECK(s.commodities == std::vector<std::uint32_t>{0});
+  // Without commodity= an instrument is a commodity of its own, numbered by its id.
+  CHECK(load(cu + "\n" + cu2 + "\n").commodities == std::vector<std::uint32_t>{0, 1});
+
+  auto error = [&](const std::string& instruments, workload::ErrorKind kind, std::size_t line) {
+    INFO(instruments);
+    try {
+      (void)load(instruments);
+      FAIL("loaded");
+    } catch (const workload::ParseError& e) {
+      INFO(e.what());
+      CHECK(e.kind() == kind);
+      CHECK(e.line() == line);
+    }
+  };
+  error(cu + "\n" + cu2 + "commodity=0\n", workload::ErrorKind::kDuplicateKey, 3);  // CU-A is commodity 0 too
+  error(cu + "commodity=0\n" + cu2 + "commodity=0 diff=-5.00\n", workload::ErrorKind::kBadNumber, 4);  // off tick
+  error(cu + "commodity=0\ninstrument FE tick=1.00 lotmin=1 lotinc=1 floor=1.00 ceiling=9.00 commodity=0\n",
+        workload::ErrorKind::kBadNumber, 3);  // one commodity, two ticks
+  error(cu + "commodity=0 grade=9 limits=14:9990..\n" + cu2 + "commodity=0 grade=9 hub=1\n",
+        workload::ErrorKind::kBadNumber, 3);  // one grade, two sets of limits
+  error(cu + "limits=14:9990..,6:..100\n", workload::ErrorKind::kBadNumber, 3);  // not ascending
+  error(cu + "grade=64\n", workload::ErrorKind::kOverflow, 3);
+  std::filesystem::remove(path);
+}

@@ -493,13 +493,14 @@ TEST_CASE("quality terms, accepted grades and hubs, replace_quality", "[workload
   CHECK(parse_command("33 t=1 AMEND p=1 order=2 bounds=1:-9223372036854775808..9223372036854775807", kCodes) ==
         parse_command("33 t=1 AMEND p=1 order=2 bounds=1:..", kCodes));
 
-  const Command amend = parse_command("34 t=4003 AMEND p=2 order=30 px=76010.00 replace_quality grades=9 bounds=14:9960..",
-                                      kCodes);
+  const std::string amend_line =
+      "34 t=4003 AMEND p=2 order=30 px=76010.00 replace_quality grades=9 bounds=14:9960..";
+  const Command amend = parse_command(amend_line, kCodes);
   CHECK(amend.replace_quality);
   CHECK(amend.accepted_grades == std::uint64_t{1} << 9);
   CHECK(amend.accepted_hubs == 0);
   CHECK(amend.quality.count == 1);
-  CHECK(format_command(amend, kCodes) == "34 t=4003 AMEND p=2 order=30 px=76010.00 replace_quality grades=9 bounds=14:9960..");
+  CHECK(format_command(amend, kCodes) == amend_line);
   // replace_quality with nothing after it: replace the terms with none (the engine decides).
   const Command clear = parse_command("35 t=4004 AMEND p=2 order=30 replace_quality", kCodes);
   CHECK(clear.replace_quality);
@@ -659,7 +660,8 @@ TEST_CASE("error: UNKNOWN_KEY", "[workload][error]") {
   command_error("5 t=1 CANCEL p=1 order=2 reason=x", ErrorKind::kUnknownKey, "reason=x");
   command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN BUY qty=1000 px=1 iceberg", ErrorKind::kUnknownKey, "iceberg");
   event_error("LEVEL ins=FE-HMS1-TANGSHAN BUY px=1 qty=1 count=1 orders=2", ErrorKind::kUnknownKey, "orders=2");
-  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN BUY qty=1000 px=1 quality=1:1", ErrorKind::kUnknownKey, "quality=1:1");
+  command_error("5 t=1 NEW p=1 ins=FE-HMS1-TANGSHAN BUY qty=1000 px=1 quality=1:1", ErrorKind::kUnknownKey,
+                "quality=1:1");
   command_error("5 t=1 AMEND p=1 order=2 replace", ErrorKind::kUnknownKey, "replace");
 }
 
