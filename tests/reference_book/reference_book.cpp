@@ -778,6 +778,8 @@ void ReferenceBook::amend(const Command& c, std::vector<Event>& out) {
     }
     if (!accepts_any) return reject(RejectCode::kAcceptanceInvalid);
     if (updated.quality.count == 0 && !accepts_another) return reject(RejectCode::kQualityNotAmendable);
+  } else if (c.quality.count != 0 || c.accepted_grades != 0 || c.accepted_hubs != 0) {
+    return reject(RejectCode::kQualityNotAmendable);  // terms sent without replace_quality are refused, not ignored
   }
   const bool quality_changed = updated.quality != old.quality || updated.accepted_grades != old.accepted_grades ||
                                updated.accepted_hubs != old.accepted_hubs;
