@@ -1,7 +1,15 @@
 // rexd's config: ops/rexd.json is exactly the built-in defaults; keys override; errors name the key.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "gateway/auth.hpp"
 #include "gateway/config.hpp"
+#include "reference-data/loader.hpp"
+#include "reference-data/sha256.hpp"
 
 using namespace rex::gateway;
 
@@ -78,4 +86,47 @@ TEST_CASE("config keys override, errors name the key", "[gateway][config]") {
   CHECK(error(R"({"log_level":"loud"})") == "log_level: expected debug, info, warn, error or off");
   CHECK(error(R"({"x":1})") == "x: unknown key");
   CHECK(error("[").find("not valid JSON") == 0);
+}
+
+TEST_CASE("API keys: demo keys, a key file of SHA-256 hashes, and its errors", "[gateway][auth]") {
+  const auto catalogue = rex::refdata::load_catalogue_file(std::string(REX_SOURCE_DIR) +
+                                                           "/reference-data/catalogue/rex-catalogue.json");
+  const KeyStore demo = KeyStore::demo(catalogue, true);
+  CHECK(KeyStore::demo_key("ZYTRADE") == "demo-zytrade");
+  REQUIRE(demo.find("demo-zytrade"));
+  CHECK(demo.find("demo-zytrade")->participant == 8);
+  CHECK_FALSE(demo.find("demo-ZYTRADE"));
+
+  const auto path = std::filesystem::temp_directory_path() / ("rex-keys-" + std::to_string(::getpid()) + ".json");
+  auto write = [&](const std::string& text) { std::ofstream(path) << text; };
+  const std::string hash = rex::refdata::sha256_hex("s3cret");
+  write(R"({"format":"rex-api-keys","keys":[{"participant":"XCROD","sha256":")" + hash +
+        R"(","cancel_on_disconnect":false},{"participant":"REXOPS","sha256":")" + rex::refdata::sha256_hex("ops") + "\"}]}");
+  const KeyStore file = KeyStore::load_file(path, catalogue, true);
+  CHECK(file.size() == 2);
+  REQUIRE(file.find("s3cret"));
+  CHECK(file.find("s3cret")->participant == 5);
+  CHECK_FALSE(file.find("s3cret")->cancel_on_disconnect);
+  CHECK(file.find("ops")->cancel_on_disconnect);  // the default
+  CHECK_FALSE(file.find("demo-xcrod"));
+  CHECK(file.cancel_on_disconnect(5, true) == false);
+
+  auto error = [&](const std::string& text) {
+    write(text);
+    try {
+      KeyStore::load_file(path, catalogue, true);
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(error(R"({"format":"x","keys":[]})").find("\"format\" must be") != std::string::npos);
+  CHECK(error(R"({"format":"rex-api-keys","keys":[{"participant":"NOBODY","sha256":")" + hash + "\"}]}")
+            .find("keys[0].participant: no participant NOBODY") != std::string::npos);
+  CHECK(error(R"({"format":"rex-api-keys","keys":[{"participant":"XCROD","sha256":"ABC"}]})")
+            .find("keys[0].sha256") != std::string::npos);
+  CHECK(error(R"({"format":"rex-api-keys","keys":[{"participant":"XCROD","sha256":")" + hash +
+              R"("},{"participant":"XCROD","sha256":")" + hash + "\"}]}")
+            .find("the same key twice") != std::string::npos);
+  std::filesystem::remove(path);
 }
