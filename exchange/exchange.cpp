@@ -148,7 +148,6 @@ struct Exchange::State {
   // Sequencer thread only.
   matcher::SequenceNumber last_seq = 0;
   matcher::Timestamp last_timestamp = 0;
-  std::uint64_t since_snapshot = 0;
   std::size_t batch_limit = kBatchCommands;
 
   std::atomic<std::uint64_t> published_seq{0};
@@ -179,10 +178,10 @@ void Exchange::State::sequence(Inbound& item, Batch& batch) {
   batch.results.push_back(CommandResult{c, item.origin, {}, SubmitStatus::kQueued});
   batch.event_end.push_back(static_cast<std::uint32_t>(batch.events.size()));
   if (batch.size() >= batch_limit) batch.closed = true;
-  if (!batch.rejected && config.snapshot_every_commands != 0 && ++since_snapshot >= config.snapshot_every_commands) {
+  // Snapshots fall on multiples of snapshot_every_commands, whatever the restarts in between.
+  if (!batch.rejected && config.snapshot_every_commands != 0 && c.seq % config.snapshot_every_commands == 0) {
     batch.snapshot = std::make_unique<matcher::EngineSnapshot>(engine->snapshot());
     batch.closed = true;  // the snapshot is the state after this batch's last command
-    since_snapshot = 0;
   }
 }
 

@@ -40,7 +40,7 @@ struct ExchangeConfig {
   // still carries 1.7 M commands/s through one fdatasync each (bench/RESULTS.md); 8192 adds
   // throughput the pipeline cannot use and quadruples the commit time.
   std::size_t max_group_commands = 2048;
-  std::uint64_t snapshot_every_commands = 1'000'000;
+  std::uint64_t snapshot_every_commands = 1'000'000;  // a snapshot after every seq that is a multiple; 0: none
   // The journal's LMDB map starts at the first size and doubles as needed up to the second; beyond
   // it (or when the disk is full) submit() answers kJournalFull. 64 MiB holds ~300,000 commands.
   std::size_t journal_initial_map_bytes = std::size_t{64} << 20;

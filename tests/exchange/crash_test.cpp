@@ -23,6 +23,9 @@
 #ifndef REX_CRASH_KILLS
 #define REX_CRASH_KILLS 24  // the issue asks for at least 20
 #endif
+#ifndef REX_CRASH_MAX_MS
+#define REX_CRASH_MAX_MS 250  // the latest kill after a start: a few hundred thousand commands
+#endif
 
 using namespace rex;
 using rex::testing::TempDir;
@@ -63,7 +66,7 @@ class AckPipe : public exchange::ExchangeListener {
   try {
     exchange::ExchangeConfig c;
     c.data_directory = dir;
-    c.snapshot_every_commands = 5000;  // several snapshots per round: kills land during them too
+    c.snapshot_every_commands = 1000;  // several snapshots per round: kills land during them too
     c.max_group_commands = 2048;
     exchange::Exchange ex(c, testing::bundled_catalogue());
     AckPipe acks(fd);
@@ -110,7 +113,7 @@ TEST_CASE("SIGKILL at random moments under load loses no acknowledged command", 
   TempDir dir;
   const refdata::Catalogue& catalogue = testing::bundled_catalogue();
   std::mt19937_64 rng(20261128);  // reproducible kill times
-  std::uniform_int_distribution<int> kill_after_ms(2, 250);
+  std::uniform_int_distribution<int> kill_after_ms(2, REX_CRASH_MAX_MS);
   std::uint64_t acknowledged_total = 0;
   std::uint64_t snapshots_used = 0;
   for (std::uint64_t round = 0; round < REX_CRASH_KILLS; ++round) {
