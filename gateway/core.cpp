@@ -5,6 +5,7 @@
 
 #include "gateway/json_out.hpp"
 #include "gateway/reject.hpp"
+#include "reference-data/decimal.hpp"
 
 namespace rex::gateway {
 
@@ -698,6 +699,17 @@ struct GatewayCore::Impl {
         .field_price("price_ceiling", spec.price_ceiling)
         .field_price("differential_to_base", catalogue.differential_to_base(spec))
         .field_bool("halted", books[spec.id].halted);
+    // The grade's quality limits: what an assay must meet, and the attributes bounds may name.
+    j.key("quality").begin_array();
+    for (const auto& range : spec.quality) {
+      if (range.attribute >= catalogue.attributes().size()) continue;
+      const auto& a = catalogue.attributes()[range.attribute];
+      j.begin_object().field("attribute", a.code).field("unit", a.unit);
+      if (range.min != refdata::kNoLowerLimit) j.field("min", refdata::format_decimal(range.min, a.scale));
+      if (range.max != refdata::kNoUpperLimit) j.field("max", refdata::format_decimal(range.max, a.scale));
+      j.end_object();
+    }
+    j.end_array();
     j.key("last_price");
     if (auto last = books[spec.id].last_price()) {
       j.price(*last);
