@@ -74,6 +74,7 @@ struct Server::State : std::enable_shared_from_this<Server::State>, Outbox {
   std::atomic<bool> intake{true};
   std::atomic<std::uint64_t> next_session{0};
   std::atomic<std::uint16_t> bound_port{0};
+  std::atomic<bool> recovered{false};  // the exchange has handed over its recovered state
   std::unordered_map<SessionId, std::weak_ptr<WsSession>> registry;  // core strand only
 
   State(ServerConfig c, const refdata::Catalogue& cat, const KeyStore& k, ExchangePort& x)
@@ -460,6 +461,14 @@ Server::~Server() { stop(); }
 
 void Server::start() {
   State& s = *state_;
+  // No session may see the books before the recovered state is in the core: wait for the exchange's
+  // on_recovered (it comes as soon as the exchange starts; the replay itself happened before).
+  constexpr auto kRecoveryWait = std::chrono::seconds(60);
+  const auto deadline = std::chrono::steady_clock::now() + kRecoveryWait;
+  while (!s.recovered.load() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!s.recovered.load()) log_warn("gateway", "no recovered state from the exchange; serving without it");
   const auto address = asio::ip::make_address(s.config.address);
   const tcp::endpoint endpoint(address, s.config.port);
   s.acceptor.open(endpoint.protocol());
@@ -514,6 +523,7 @@ void Server::stop() {
 
 void Server::on_recovered(const matcher::EngineSnapshot& state) {
   asio::post(state_->core_strand, [s = state_, snapshot = state]() { s->core->on_recovered(snapshot); });
+  state_->recovered.store(true);
 }
 
 void Server::on_results(std::span<const exchange::CommandResult> batch) {

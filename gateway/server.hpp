@@ -40,7 +40,9 @@ class Server final : public exchange::ExchangeListener {
 
   // Before start(): trades from before a restart (gateway/journal_trades.hpp).
   void load_trades(std::span<const matcher::Event> trades);
-  // Binds and listens (throws std::system_error when it cannot), then runs the I/O threads.
+  // Waits for the exchange's on_recovered (so no client sees a market without its recovered
+  // orders), binds and listens (throws std::system_error when it cannot), runs the I/O threads.
+  // Call after the exchange has started.
   void start();
   std::uint16_t port() const;
   // Stops accepting connections and messages; sessions stay open to receive what is in flight.
