@@ -143,7 +143,7 @@ class RexdProcess {
 
 }  // namespace
 
-TEST_CASE("rexd: SIGTERM drains and exits cleanly; a restart recovers the market", "[gateway][e2e]") {
+TEST_CASE("rexd: SIGTERM drains and exits cleanly, and a restart recovers the market", "[gateway][e2e]") {
   TempDir dir;
   const auto data = dir.path() / "data";
   const auto port_file = dir.path() / "port";

@@ -63,7 +63,7 @@ TEST_CASE("malformed messages: a specific reject to that client, nothing changed
   CHECK_FALSE(bad.closed());
 }
 
-TEST_CASE("oversized frames: rejected and skipped; beyond the hard limit the connection closes", "[gateway][e2e]") {
+TEST_CASE("oversized frames are rejected and skipped, and beyond the hard limit the connection closes", "[gateway][e2e]") {
   TempDir dir;
   auto config = test_config();
   config.max_frame_bytes = 1024;

@@ -6,7 +6,7 @@
 using namespace rex::gateway;
 using rex::matcher::Side;
 
-TEST_CASE("levels: add, change, remove; best first; unchanged is no change", "[gateway][market_data]") {
+TEST_CASE("levels: add, change, remove, best first, an unchanged level is no change", "[gateway][market_data]") {
   InstrumentBook b;
   CHECK(b.apply(Side::kBuy, {100, 5, 1}));
   CHECK(b.apply(Side::kBuy, {110, 7, 2}));
