@@ -188,7 +188,7 @@ int run(int argc, char** argv) {
              "first order, e.g. with rex-ws (build/release/gateway/rex-ws; docs/websocket-api.md):\n    rex-ws " + where +
                  "/ws\n    {\"op\":\"login\",\"api_key\":\"demo-zytrade\"}\n"
                  "    {\"op\":\"new_order\",\"cl_ord_id\":\"my-1\",\"instrument\":\"CU-BARLEY-XUCHANG\",\"side\":\"buy\","
-                 "\"price\":\"75950.00\",\"qty\":\"1000\"}\n"
+                 "\"price\":\"75900.00\",\"qty\":\"1000\"}\n"
                  "    books: curl http://" + where + "/api/v1/books/CU-BARLEY-XUCHANG");
   }
 
