@@ -210,19 +210,22 @@ struct GatewayCore::Impl {
 
   // ---- output ----
   void send(SessionId session, Message m) {
-    if (session == 0) return;
+    if (session == 0 || !sessions.count(session)) return;
     out[session].push_back(std::move(m));
   }
   void send(SessionId session, std::string text) { send(session, std::make_shared<const std::string>(std::move(text))); }
   void send_all(const std::vector<SessionId>& to, const Message& m) {
     for (SessionId s : to) send(s, m);
   }
+  // Entries stay (one per session that ever got a message, until it closes) so their vectors
+  // keep their capacity from batch to batch.
   void flush() {
     for (auto& [session, messages] : out) {
+      if (messages.empty()) continue;
       metrics.messages_out.fetch_add(messages.size(), std::memory_order_relaxed);
-      outbox.deliver(session, std::move(messages));
+      outbox.deliver(session, messages);
+      messages.clear();
     }
-    out.clear();
   }
   void reject(SessionId session, const Request& r, std::uint16_t code, std::string_view detail = {}) {
     metrics.count_reject(code);

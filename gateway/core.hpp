@@ -52,11 +52,12 @@ class ExchangeAdapter final : public ExchangePort {
 };
 
 // Where the core's messages go. Called at the end of each core call with everything one session
-// gets from it, in order. `close` cuts a session off (the server closes its socket).
+// gets from it, in order. The receiver takes the messages out of `messages` (the core reuses the
+// vector, so its capacity is not allocated again for every batch).
 class Outbox {
  public:
   virtual ~Outbox() = default;
-  virtual void deliver(SessionId session, std::vector<Message>&& messages) = 0;
+  virtual void deliver(SessionId session, std::vector<Message>& messages) = 0;
 };
 
 struct CoreConfig {

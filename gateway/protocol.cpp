@@ -216,11 +216,32 @@ class FieldReader {
 
 }  // namespace
 
+namespace {
+
+// Request{} field by field, keeping the strings' capacity (no allocation per message).
+void reset(Request& r) {
+  std::string req = std::move(r.req);
+  std::string api_key = std::move(r.api_key);
+  std::string cl = std::move(r.cl_ord_id);
+  std::string orig = std::move(r.orig_cl_ord_id);
+  r = Request{};
+  req.clear();
+  api_key.clear();
+  cl.clear();
+  orig.clear();
+  r.req = std::move(req);
+  r.api_key = std::move(api_key);
+  r.cl_ord_id = std::move(cl);
+  r.orig_cl_ord_id = std::move(orig);
+}
+
+}  // namespace
+
 RequestParser::RequestParser(const refdata::Catalogue& catalogue) : state_(std::make_unique<State>(catalogue)) {}
 RequestParser::~RequestParser() = default;
 
 bool RequestParser::parse(std::string_view text, Request& out, ParseError& error, bool& op_known) {
-  out = Request{};
+  reset(out);
   op_known = false;
   State& st = *state_;
   st.buffer.resize(text.size() + simdjson::SIMDJSON_PADDING);

@@ -84,7 +84,7 @@ struct Server::State : std::enable_shared_from_this<Server::State>, Outbox {
     core = std::make_unique<GatewayCore>(catalogue, keys, config.core, exchange, *this, metrics);
   }
 
-  void deliver(SessionId session, std::vector<Message>&& messages) override;
+  void deliver(SessionId session, std::vector<Message>& messages) override;
   void accept();
   void session_opened(const std::shared_ptr<WsSession>& session, SessionId id);
   void session_closed(SessionId id);
@@ -402,7 +402,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
 }  // namespace
 
-void Server::State::deliver(SessionId session, std::vector<Message>&& messages) {
+void Server::State::deliver(SessionId session, std::vector<Message>& messages) {
   auto it = registry.find(session);
   if (it == registry.end()) return;
   auto s = it->second.lock();
