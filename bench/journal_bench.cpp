@@ -6,6 +6,7 @@
 //      durable commands per second (submit of the first to publication of the last) and the
 //      submit-to-listener latency of every command, with sync on and off.
 // Usage: journal_bench [commands (default 2000000)] [directory (default: a temp dir)] [only: 1|2|3|4]
+//                      [only this paced rate]
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -259,7 +260,10 @@ int main(int argc, char** argv) {
   }
   if (only == 0 || only == 4) {
     std::printf("4. whole exchange, sync on, paced\n");
-    for (std::size_t rate : {10'000, 100'000, 500'000, 1'000'000}) paced_exchange(dir, catalogue, flow, rate);
+    const std::size_t only_rate = argc > 4 ? std::stoul(argv[4]) : 0;  // one rate (for profiling)
+    for (std::size_t rate : {10'000, 100'000, 500'000, 1'000'000}) {
+      if (only_rate == 0 || only_rate == rate) paced_exchange(dir, catalogue, flow, rate);
+    }
   }
   if (own_dir) std::filesystem::remove_all(dir);
   return 0;
