@@ -20,10 +20,11 @@ struct RexdConfig {
 
   // journal
   std::filesystem::path data_directory = "var/rexd/journal";  // var/ is git-ignored
-  bool sync_commits = true;
-  std::size_t inbound_capacity = 1u << 16;   // as exchange::ExchangeConfig
-  std::size_t max_group_commands = 8192;
-  std::uint64_t snapshot_every_commands = 1'000'000;
+  // The exchange's own defaults (exchange/exchange.hpp), so its tuning reaches rexd unchanged.
+  bool sync_commits = exchange::ExchangeConfig{}.sync_commits;
+  std::size_t inbound_capacity = exchange::ExchangeConfig{}.inbound_capacity;
+  std::size_t max_group_commands = exchange::ExchangeConfig{}.max_group_commands;
+  std::uint64_t snapshot_every_commands = exchange::ExchangeConfig{}.snapshot_every_commands;
 
   // auth
   std::filesystem::path key_file;  // empty: no key file
