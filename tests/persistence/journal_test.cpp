@@ -2,6 +2,9 @@
 // damage named by record, truncation refused, snapshots missing or damaged, a full map.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <fstream>
 #include <thread>
@@ -336,4 +339,45 @@ TEST_CASE("the map grows as needed, and a full map refuses whole groups and corr
   REQUIRE(r.ok);
   REQUIRE(r.commands == written);
   REQUIRE(recover(j, catalogue()).engine->snapshot() == testing::replay_from_scratch(j, catalogue()).state);
+}
+
+TEST_CASE("a reader in another process follows the writer while the map grows", "[journal]") {
+  TempDir dir;
+  JournalOptions small = options(dir);
+  small.initial_map_bytes = std::size_t{1} << 18;  // 256 KiB: the writer must grow it many times
+  {
+    const JournalMetadata meta = metadata_for(catalogue());
+    Journal j(small, &meta);
+    testing::journal_commands(j, catalogue(), flow(10), 10);
+  }
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {  // the writer: a small map that must grow several times
+    int code = 0;
+    try {
+      Journal j(small, nullptr);
+      testing::journal_commands_from(j, catalogue(), flow(120000), 10, 120000, 1000);
+      code = j.map_bytes() >= 32 * small.initial_map_bytes ? 0 : 2;  // 15 MB of records
+    } catch (...) {
+      code = 1;
+    }
+    ::_exit(code);
+  }
+  JournalOptions o = options(dir);
+  o.read_only = true;
+  Journal reader(o, nullptr);  // opened before the writer grows the map
+  std::uint64_t last = 0;
+  int status = 0;
+  bool done = false;
+  while (!done) {
+    done = ::waitpid(child, &status, WNOHANG) == child;
+    const VerifyReport r = verify_journal(reader);  // each in a new read transaction
+    INFO(r.first_bad);
+    REQUIRE(r.ok);
+    REQUIRE(r.commands >= last);
+    last = r.commands;
+  }
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  REQUIRE(last == 120000);
 }
