@@ -19,8 +19,6 @@ bool immediate(const Order& o) {
          o.time_in_force() == TimeInForce::kFillOrKill;
 }
 
-bool bit(std::uint64_t set, std::uint32_t index) { return index < 64 && ((set >> index) & 1u) != 0; }
-
 void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("engine cannot hold these instruments: " + what);
 }
@@ -92,7 +90,7 @@ RejectCode Engine::State::check_quality(const Command& c, const OrderBook& book,
   bool accepts_own = false;
   for (InstrumentId id : markets[market_of_book[book.spec.id]].instruments) {
     const auto& spec = books[id].spec;
-    if (bit(grades, spec.grade) && bit(hubs, spec.hub)) {
+    if (accepts(grades, hubs, spec)) {
       ++accepted;
       accepts_own = accepts_own || id == book.spec.id;
     }

@@ -14,8 +14,6 @@ bool within_limit(const Order& incoming, std::int32_t resting_slot) {
   return incoming.side() == Side::kBuy ? resting_slot <= incoming.level : resting_slot >= incoming.level;
 }
 
-bool bit(std::uint64_t set, std::uint32_t index) { return ((set >> index) & 1u) != 0; }
-
 }  // namespace
 
 // Inlined into both match loops: it is the body of the hottest loop of the engine.
@@ -123,7 +121,7 @@ void Engine::State::build_sources(Order& in, Price limit) {
     const QualityOrder& q = quality_of(in);
     for (InstrumentId id : market.instruments) {
       OrderBook& lots = books[id];
-      if (!bit(q.accepted_grades, lots.spec.grade) || !bit(q.accepted_hubs, lots.spec.hub) || lots.halted) continue;
+      if (!accepts(q.accepted_grades, q.accepted_hubs, lots.spec) || lots.halted) continue;
       // A limit bid never trades an instrument where its own price falls outside the band.
       const Price in_lot_terms = limit - own.spec.differential + lots.spec.differential;
       if (!in.market && (in_lot_terms < lots.spec.price_floor || in_lot_terms > lots.spec.price_ceiling)) continue;
@@ -139,7 +137,7 @@ bool Engine::State::eligible(const Source& source, const Order& resting, const O
   if (source.quality_bids) {  // a quality bid meeting the incoming lot
     const QualityOrder& bid = quality_of(resting);
     const refdata::InstrumentSpec& lot = source.lot_book->spec;
-    if (!bit(bid.accepted_grades, lot.grade) || !bit(bid.accepted_hubs, lot.hub)) return false;
+    if (!accepts(bid.accepted_grades, bid.accepted_hubs, lot)) return false;
     const Price price = source.ladder->price_of(source.slot) + lot.differential;
     if (price < lot.price_floor || price > lot.price_ceiling) return false;
     return bounds_accept(bid.quality, in.extended ? &quality_of(in).quality : nullptr);

@@ -57,6 +57,11 @@ struct QualityOrder {
   QualityTerms quality;
 };
 
+// Do accepted grade and hub sets cover this instrument? (The engine refuses indices of 64 or more.)
+inline bool accepts(std::uint64_t grades, std::uint64_t hubs, const refdata::InstrumentSpec& instrument) {
+  return ((grades >> instrument.grade) & 1u) != 0 && ((hubs >> instrument.hub) & 1u) != 0;
+}
+
 inline QualityOrder& quality_of(Order& o) { return reinterpret_cast<QualityOrder&>(o); }
 inline const QualityOrder& quality_of(const Order& o) { return reinterpret_cast<const QualityOrder&>(o); }
 
