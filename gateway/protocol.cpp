@@ -340,6 +340,17 @@ bool RequestParser::parse(std::string_view text, Request& out, ParseError& error
     out.instrument = spec->id;
     return true;
   };
+  // A commodity by code into out.commodity, or UNKNOWN_COMMODITY.
+  auto commodity = [&](std::string_view code) {
+    const auto* c = cat.find_commodity(code);
+    if (!c) {
+      error.code = static_cast<std::uint16_t>(matcher::RejectCode::kUnknownCommodity);
+      error.detail = "commodity: " + std::string(code.substr(0, 64));
+      return false;
+    }
+    out.commodity = static_cast<std::uint32_t>(c - cat.commodities().data());
+    return true;
+  };
   // Exactly one of order_id and orig_cl_ord_id.
   auto target = [&]() {
     const bool by_id = r.has(kFOrderId);
@@ -520,15 +531,7 @@ bool RequestParser::parse(std::string_view text, Request& out, ParseError& error
       if (out.channel == Channel::kCommodityTop) {
         if (r.has(kFInstrument)) return r.fail(GatewayReject::kUnknownField, kFInstrument, "commodity_top takes a commodity");
         std::string_view code;
-        if (!r.required_string(kFCommodity, code)) return false;
-        const auto* c = cat.find_commodity(code);
-        if (!c) {
-          error.code = static_cast<std::uint16_t>(matcher::RejectCode::kUnknownCommodity);
-          error.detail = "commodity: " + std::string(code.substr(0, 64));
-          return false;
-        }
-        out.commodity = static_cast<std::uint32_t>(c - cat.commodities().data());
-        return true;
+        return r.required_string(kFCommodity, code) && commodity(code);
       }
       if (r.has(kFCommodity)) return r.fail(GatewayReject::kUnknownField, kFCommodity, "only commodity_top takes a commodity");
       const bool needs = out.channel == Channel::kTop || out.channel == Channel::kDepth;
@@ -547,14 +550,7 @@ bool RequestParser::parse(std::string_view text, Request& out, ParseError& error
       if (!instrument(false)) return false;
       if (r.has(kFCommodity)) {
         std::string_view code;
-        if (!r.string(kFCommodity, code)) return false;
-        const auto* c = cat.find_commodity(code);
-        if (!c) {
-          error.code = static_cast<std::uint16_t>(matcher::RejectCode::kUnknownCommodity);
-          error.detail = "commodity: " + std::string(code.substr(0, 64));
-          return false;
-        }
-        out.commodity = static_cast<std::uint32_t>(c - cat.commodities().data());
+        if (!r.string(kFCommodity, code) || !commodity(code)) return false;
       }
       return true;
     }
