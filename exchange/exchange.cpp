@@ -4,6 +4,8 @@
 //            -> to_writer ring -> writer thread (group commit to the LMDB journal, fsync)
 //            -> to_publisher ring -> publisher thread (listeners) -> free ring -> sequencer
 //
+// Hand-offs: each thread sleeps on its own WakeSignal (a futex) when it has nothing to do, and
+// whoever gives it work wakes it; a busy pipeline makes no system call for it (wake.hpp).
 // Back-pressure: no thread ever blocks on another. When a ring or the batch pool is exhausted the
 // sequencer stops taking inbound commands, the inbound queue fills, and submit() answers kBusy.
 #include "exchange/exchange.hpp"
@@ -18,6 +20,7 @@
 
 #include "exchange/batch.hpp"
 #include "exchange/mpsc_queue.hpp"
+#include "exchange/wake.hpp"
 #include "persistence/journal.hpp"
 #include "persistence/recovery.hpp"
 
@@ -42,28 +45,6 @@ std::uint64_t steady_ns() {
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
           .count());
 }
-
-// Waiting without locks on a 2-core machine: spin briefly, then yield, then sleep in short naps.
-class Backoff {
- public:
-  void pause() {
-    if (n_ < kSpins) {
-      __builtin_ia32_pause();
-    } else if (n_ < kSpins + kYields) {
-      std::this_thread::yield();
-    } else {
-      std::this_thread::sleep_for(kNap);
-    }
-    ++n_;
-  }
-  void reset() { n_ = 0; }
-
- private:
-  static constexpr int kSpins = 64;    // ~ a microsecond: covers a hand-off in flight
-  static constexpr int kYields = 16;   // lets the other pipeline threads run on a busy core
-  static constexpr std::chrono::microseconds kNap{20};  // idle cost vs wake-up latency (≪ an fsync)
-  int n_ = 0;
-};
 
 struct Inbound {
   matcher::Command command;
@@ -134,6 +115,9 @@ struct Exchange::State {
   SpscRing<Batch> to_writer;     // sequencer -> writer
   SpscRing<Batch> to_publisher;  // writer -> publisher
   std::vector<ExchangeListener*> listeners;
+  WakeSignal sequencer_wake;  // inbound push, stop, a batch back in the pool, room in to_writer
+  WakeSignal writer_wake;     // a batch in to_writer, sequencer done
+  WakeSignal publisher_wake;  // a batch in to_publisher, writer done
   std::thread sequencer_thread;
   std::thread writer_thread;
   std::thread publisher_thread;
@@ -188,7 +172,13 @@ void Exchange::State::sequence(Inbound& item, Batch& batch) {
 void Exchange::State::run_sequencer() {
   Batch* current = nullptr;
   Inbound item;
-  Backoff backoff;
+  // What would let the loop below make progress.
+  auto ready = [&] {
+    if (stopping.load(std::memory_order_relaxed)) return true;
+    if (current == nullptr) return !free_batches.empty();
+    if (!current->closed && inbound.can_pop()) return true;
+    return current->size() != 0 && !to_writer.full();
+  };
   for (;;) {
     if (current == nullptr) current = free_batches.try_pop();
     bool took = false;
@@ -200,20 +190,19 @@ void Exchange::State::run_sequencer() {
     // full keep filling it up to its limit, then stop taking commands (submit() answers busy).
     if (current != nullptr && current->size() != 0 && (current->closed || !took) && to_writer.try_push(current)) {
       current = nullptr;
+      writer_wake.notify();
     }
-    if (took) {
-      backoff.reset();
-      continue;
-    }
+    if (took) continue;
     // Stopping: every submit() that passed its stop check has pushed, the queue is drained and
     // the last batch handed on.
     if (stopping.load() && submitters.load() == 0 && (current == nullptr || current->size() == 0) &&
         inbound.drained()) {
       break;
     }
-    backoff.pause();
+    sequencer_wake.wait(ready);
   }
   sequencer_done.store(true, std::memory_order_release);
+  writer_wake.notify();
 }
 
 // ---- journal writer ----
@@ -229,6 +218,7 @@ void Exchange::State::forward_durable(std::vector<Batch*>& group, std::uint64_t 
     to_publisher.try_push(b);  // cannot fail: the ring holds the whole pool
   }
   group.clear();
+  publisher_wake.notify();
 }
 
 void Exchange::State::forward_rejected(std::vector<Batch*>& group) {
@@ -238,13 +228,14 @@ void Exchange::State::forward_rejected(std::vector<Batch*>& group) {
     to_publisher.try_push(b);
   }
   group.clear();
+  publisher_wake.notify();
 }
 
 void Exchange::State::run_writer() {
   std::vector<Batch*> group;
   std::vector<Batch*> pending;  // committed; durable once the next commit or a sync returns
   std::uint64_t pending_started = 0;
-  Backoff backoff;
+  auto ready = [&] { return !to_writer.empty() || sequencer_done.load(std::memory_order_acquire); };
 
   // Syncs what is committed and hands it on. A failed fsync leaves the durability of acknowledged
   // data unknowable (the kernel may have dropped the dirty pages): stop the process; a restart
@@ -283,16 +274,16 @@ void Exchange::State::run_writer() {
       group.push_back(b);
       commands += b->size();
     }
+    if (!group.empty()) sequencer_wake.notify();  // room in to_writer
     if (group.empty()) {
       if (!pending.empty()) {
         make_pending_durable();
         continue;
       }
       if (sequencer_done.load(std::memory_order_acquire) && to_writer.empty()) break;
-      backoff.pause();
+      writer_wake.wait(ready);
       continue;
     }
-    backoff.reset();
 
     bool rejected = journal_full.load(std::memory_order_relaxed);
     for (Batch* b : group) rejected = rejected || b->rejected;
@@ -343,6 +334,7 @@ void Exchange::State::run_writer() {
   }
   make_pending_durable();
   writer_done.store(true, std::memory_order_release);
+  publisher_wake.notify();
 }
 
 // ---- publisher ----
@@ -350,15 +342,14 @@ void Exchange::State::run_writer() {
 void Exchange::State::run_publisher() {
   for (ExchangeListener* l : listeners) l->on_recovered(recovered);
   recovered = matcher::EngineSnapshot{};
-  Backoff backoff;
+  auto ready = [&] { return !to_publisher.empty() || writer_done.load(std::memory_order_acquire); };
   for (;;) {
     Batch* b = to_publisher.try_pop();
     if (b == nullptr) {
       if (writer_done.load(std::memory_order_acquire) && to_publisher.empty()) break;
-      backoff.pause();
+      publisher_wake.wait(ready);
       continue;
     }
-    backoff.reset();
     std::uint32_t first = 0;
     std::uint64_t trade_count = 0;
     for (std::size_t i = 0; i < b->size(); ++i) {
@@ -383,6 +374,7 @@ void Exchange::State::run_publisher() {
     }
     b->clear();
     free_batches.try_push(b);  // cannot fail: the ring holds the whole pool
+    sequencer_wake.notify();
   }
 }
 
@@ -418,6 +410,7 @@ void Exchange::stop() {
   State& s = *state_;
   s.stopping.store(true);
   if (!s.started.load()) return;
+  s.sequencer_wake.notify();
   if (s.sequencer_thread.joinable()) s.sequencer_thread.join();
   if (s.writer_thread.joinable()) s.writer_thread.join();
   if (s.publisher_thread.joinable()) s.publisher_thread.join();
@@ -436,6 +429,7 @@ SubmitStatus Exchange::submit(const matcher::Command& command, const Origin& ori
   }
   s.submitters.fetch_sub(1);
   if (status == SubmitStatus::kQueued) {
+    s.sequencer_wake.notify();
     s.commands_submitted.fetch_add(1, std::memory_order_relaxed);
   } else if (status == SubmitStatus::kBusy) {
     s.commands_busy.fetch_add(1, std::memory_order_relaxed);

@@ -55,6 +55,12 @@ class MpscQueue {
     return true;
   }
 
+  // Consumer only: try_pop() would succeed.
+  bool can_pop() const {
+    const std::size_t seq = cells_[head_ & mask_].sequence.load(std::memory_order_acquire);
+    return static_cast<std::intptr_t>(seq) - static_cast<std::intptr_t>(head_ + 1) >= 0;
+  }
+
   // Consumer only: nothing pushed is left to pop (exact once producers have finished their pushes).
   bool drained() const { return tail_.load(std::memory_order_acquire) == head_; }
 
@@ -105,6 +111,10 @@ class SpscRing {
     return v;
   }
   bool empty() const { return front() == nullptr; }
+  // Producer only: try_push() would fail.
+  bool full() const {
+    return tail_.load(std::memory_order_relaxed) - head_.load(std::memory_order_acquire) > mask_;
+  }
 
  private:
   const std::size_t mask_;
