@@ -48,6 +48,7 @@ Engine::State::State(std::vector<refdata::InstrumentSpec> specs, EngineOptions o
   books.reserve(instruments.size());
   for (const auto& spec : instruments) books.emplace_back(spec);
   market_of_book.resize(instruments.size());
+  member_of_book.resize(instruments.size());
   markets.reserve(by_commodity.size());
   for (const auto& [commodity, ids] : by_commodity) {
     const Price tick = instruments[ids.front()].tick_size;
@@ -64,7 +65,12 @@ Engine::State::State(std::vector<refdata::InstrumentSpec> specs, EngineOptions o
     require(slots <= kMaxSlots, "commodity " + std::to_string(commodity) + ": base-equivalent range wider than 32,767 ticks");
     CommodityMarket& m = markets.emplace_back(commodity, floor, tick, static_cast<std::int32_t>(slots));
     m.instruments = ids;
-    for (InstrumentId id : ids) market_of_book[id] = static_cast<std::uint32_t>(markets.size() - 1);
+    m.best_bid_base.assign(ids.size(), CommodityMarket::kNoBid);
+    m.best_ask_base.assign(ids.size(), CommodityMarket::kNoAsk);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      market_of_book[ids[i]] = static_cast<std::uint32_t>(markets.size() - 1);
+      member_of_book[ids[i]] = static_cast<std::uint32_t>(i);
+    }
   }
   changes.reserve(kChangesReserved);
   sources.reserve(64);

@@ -151,6 +151,10 @@ void Engine::restore(const EngineSnapshot& snap) {
     st.books[static_cast<InstrumentId>(change.sort_key >> 33)].side(side).level(change.slot).touched = false;
   }
   st.changes.clear();
+  for (InstrumentId id = 0; id < st.books.size(); ++id) {
+    st.note_best(id, Side::kBuy);
+    st.note_best(id, Side::kSell);
+  }
   for (CommodityMarket& m : st.markets) {
     m.touched = false;
     m.published = st.compute_top(m);

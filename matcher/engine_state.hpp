@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 #include "matcher/engine.hpp"
@@ -39,12 +40,20 @@ struct CommodityTop {
 
 // All instruments of one commodity and its quality bids, on the base-equivalent price ladder.
 struct CommodityMarket {
+  static constexpr Price kNoBid = std::numeric_limits<Price>::min();
+  static constexpr Price kNoAsk = std::numeric_limits<Price>::max();
+
   CommodityMarket(std::uint32_t commodity_index, Price floor, Price tick, std::int32_t slots)
       : commodity(commodity_index), quality_bids(Side::kBuy, floor, tick, slots) {}
 
   std::uint32_t commodity;
   std::vector<InstrumentId> instruments;  // ascending
   PriceLadder quality_bids;
+  // Each member book's best bid and offer at base-equivalent prices (kNoBid/kNoAsk when empty),
+  // by position in `instruments`: the commodity's top is read from these few words instead of
+  // from every member's ladders.
+  std::vector<Price> best_bid_base;
+  std::vector<Price> best_ask_base;
   bool touched = false;  // its top may have changed in this command
   CommodityTop published;
 };
@@ -84,6 +93,7 @@ struct Engine::State {
   std::vector<OrderBook> books;
   std::vector<CommodityMarket> markets;
   std::vector<std::uint32_t> market_of_book;  // books[i] belongs to markets[market_of_book[i]]
+  std::vector<std::uint32_t> member_of_book;  // ... at position member_of_book[i] of its instruments
   OrderPool pool;
   QualityOrderPool quality_pool;
   OrderIndex index;
@@ -175,6 +185,8 @@ struct Engine::State {
   }
 
   void flush_market_data();
+  // Copies one book side's best into its commodity's member tops and marks the commodity touched.
+  void note_best(InstrumentId instrument, Side side);
   CommodityTop compute_top(const CommodityMarket& m) const;
 
   // ---- order lifetime ----

@@ -2,21 +2,35 @@
 // instrument level whose visible quantity or order count changed, then COMMODITY_TOP for every
 // commodity whose best base-equivalent bid or offer price changed (quantities are in BOOK_LEVEL;
 // publishing them here too would add an event to nearly every command at a busy touch).
+// A commodity's top is recomputed only when a member book's best price or its quality bids moved.
 #include <algorithm>
 
 #include "matcher/engine_state.hpp"
 
 namespace rex::matcher {
+void Engine::State::note_best(InstrumentId instrument, Side side) {
+  OrderBook& book = books[instrument];
+  PriceLadder& ladder = book.side(side);
+  ladder.note_best();
+  CommodityMarket& m = markets[market_of_book[instrument]];
+  const bool buy = side == Side::kBuy;
+  (buy ? m.best_bid_base : m.best_ask_base)[member_of_book[instrument]] =
+      ladder.empty() ? (buy ? CommodityMarket::kNoBid : CommodityMarket::kNoAsk)
+                     : ladder.price_of(ladder.best()) - book.spec.differential;
+  m.touched = true;
+}
+
 CommodityTop Engine::State::compute_top(const CommodityMarket& m) const {
+  Price bid = CommodityMarket::kNoBid;
+  for (const Price p : m.best_bid_base) bid = std::max(bid, p);
+  if (!m.quality_bids.empty()) bid = std::max(bid, m.quality_bids.price_of(m.quality_bids.best()));
+  Price ask = CommodityMarket::kNoAsk;
+  for (const Price p : m.best_ask_base) ask = std::min(ask, p);
   CommodityTop top;
-  auto better_bid = [&](Price p) { top.bid = top.has_bid ? std::max(top.bid, p) : p; top.has_bid = true; };
-  auto better_ask = [&](Price p) { top.ask = top.has_ask ? std::min(top.ask, p) : p; top.has_ask = true; };
-  for (InstrumentId id : m.instruments) {
-    const OrderBook& book = books[id];
-    if (!book.bids.empty()) better_bid(book.bids.price_of(book.bids.best()) - book.spec.differential);
-    if (!book.asks.empty()) better_ask(book.asks.price_of(book.asks.best()) - book.spec.differential);
-  }
-  if (!m.quality_bids.empty()) better_bid(m.quality_bids.price_of(m.quality_bids.best()));
+  top.has_bid = bid != CommodityMarket::kNoBid;
+  top.has_ask = ask != CommodityMarket::kNoAsk;
+  top.bid = top.has_bid ? bid : 0;
+  top.ask = top.has_ask ? ask : 0;
   return top;
 }
 
@@ -32,11 +46,7 @@ void Engine::State::flush_market_data() {
     PriceLevel& level = ladder.level(change.slot);
     level.touched = false;
     if (level.visible == change.visible_before && level.count == change.count_before) continue;
-    // Only a level at or inside the published top can move the commodity's top.
-    CommodityMarket& market = markets[market_of_book[instrument]];
-    const Price base = ladder.price_of(change.slot) - books[instrument].spec.differential;
-    const CommodityTop& top = market.published;
-    market.touched = market.touched || (side == Side::kBuy ? !top.has_bid || base >= top.bid : !top.has_ask || base <= top.ask);
+    if (ladder.best_moved()) note_best(instrument, side);
     Event& e = emit(EventType::kBookLevel);
     e.instrument = instrument;
     e.side = side;

@@ -39,6 +39,11 @@ class PriceLadder {
   std::int32_t best() const { return best_; }
   bool empty() const { return best_ == kNone; }
 
+  // The best slot as market data last saw it: publication compares it with best() to learn
+  // whether the best price moved, without leaving this cache line.
+  bool best_moved() const { return noted_best_ != best_; }
+  void note_best() { noted_best_ = best_; }
+
   // The next non-empty slot worse than `slot` (lower for bids, higher for asks), or kNone.
   std::int32_t next_worse(std::int32_t slot) const {
     return side_ == Side::kBuy ? find_below(slot - 1) : find_above(slot + 1);
@@ -143,6 +148,7 @@ class PriceLadder {
   std::vector<std::uint64_t> words_;    // bit per slot
   std::vector<std::uint64_t> summary_;  // bit per non-zero word
   std::int32_t best_ = kNone;
+  std::int32_t noted_best_ = kNone;
 };
 
 }  // namespace rex::matcher
