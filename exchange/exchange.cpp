@@ -51,6 +51,11 @@ struct Inbound {
   Origin origin;
 };
 
+// One writer: a plain load and store keep the matcher thread free of locked instructions.
+void bump(std::atomic<std::uint64_t>& a, std::uint64_t by) {
+  a.store(a.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+}
+
 template <typename T>
 void update_max(std::atomic<T>& a, T v) {
   T current = a.load(std::memory_order_relaxed);
@@ -143,6 +148,9 @@ struct Exchange::State {
   std::atomic<std::uint64_t> group_commits{0};
   std::atomic<std::uint64_t> commit_ns_total{0};
   std::atomic<std::uint64_t> commit_ns_max{0};
+  // Written by the sequencer thread only (load + store, no locked instruction), read by stats().
+  std::array<std::atomic<std::uint64_t>, kMatchingBoundsNs.size() + 1> matching_buckets{};
+  std::atomic<std::uint64_t> matching_ns_total{0};
 };
 
 // ---- sequencer + matcher ----
@@ -157,7 +165,13 @@ void Exchange::State::sequence(Inbound& item, Batch& batch) {
     last_timestamp = std::max(last_timestamp, wall_clock_ns());  // never decreasing
     c.seq = ++last_seq;
     c.timestamp = last_timestamp;
+    const std::uint64_t match_start = steady_ns();
     engine->process(c, batch.events);
+    const std::uint64_t took = steady_ns() - match_start;
+    std::size_t bucket = 0;
+    while (bucket < kMatchingBoundsNs.size() && took > kMatchingBoundsNs[bucket]) ++bucket;
+    bump(matching_buckets[bucket], 1);
+    bump(matching_ns_total, took);
   }
   batch.results.push_back(CommandResult{c, item.origin, {}, SubmitStatus::kQueued});
   batch.event_end.push_back(static_cast<std::uint32_t>(batch.events.size()));
@@ -455,6 +469,10 @@ ExchangeStats Exchange::stats() const {
   out.group_commits = s.group_commits.load(std::memory_order_relaxed);
   out.commit_nanoseconds_total = s.commit_ns_total.load(std::memory_order_relaxed);
   out.commit_nanoseconds_max = s.commit_ns_max.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < out.matching_buckets.size(); ++i) {
+    out.matching_buckets[i] = s.matching_buckets[i].load(std::memory_order_relaxed);
+  }
+  out.matching_nanoseconds_total = s.matching_ns_total.load(std::memory_order_relaxed);
   return out;
 }
 

@@ -8,6 +8,7 @@
 // exchange/ and persistence/; keep this interface stable or change it in one commit with its users.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -75,6 +76,11 @@ class ExchangeListener {
   virtual void on_results(std::span<const CommandResult> batch) = 0;
 };
 
+// Upper bounds of the matching latency histogram's buckets, in nanoseconds (ExchangeStats).
+inline constexpr std::array<std::uint64_t, 15> kMatchingBoundsNs = {
+    50,     100,     200,     500,     1'000,   2'000,     5'000,     10'000,
+    20'000, 50'000, 100'000, 200'000, 500'000, 1'000'000, 10'000'000};
+
 // Counters for /metrics, readable from any thread (relaxed atomics behind it).
 struct ExchangeStats {
   std::uint64_t commands_submitted = 0;
@@ -86,6 +92,12 @@ struct ExchangeStats {
   std::uint64_t group_commits = 0;
   std::uint64_t commit_nanoseconds_total = 0;  // with group_commits gives the mean commit time
   std::uint64_t commit_nanoseconds_max = 0;
+  // Matching latency: the time Engine::process takes per command, on the matcher thread (steady
+  // clock read before and after). matching_buckets[i] counts the commands that took at most
+  // kMatchingBoundsNs[i] and more than the bound before; the last bucket counts the rest. Their sum
+  // is the number of commands the engine ran since start() (a recovery replay is not counted).
+  std::array<std::uint64_t, kMatchingBoundsNs.size() + 1> matching_buckets{};
+  std::uint64_t matching_nanoseconds_total = 0;
 };
 
 class Exchange {

@@ -49,14 +49,22 @@ void LatencyHistogram::record(std::uint64_t ns) {
 }
 
 void LatencyHistogram::write(std::string& out, std::string_view name, std::string_view help) const {
+  std::array<std::uint64_t, kBoundsNs.size() + 1> counts{};
+  for (std::size_t i = 0; i < counts.size(); ++i) counts[i] = load(buckets_[i]);
+  write_histogram(out, name, help, kBoundsNs, counts, load(sum_ns_));
+}
+
+void write_histogram(std::string& out, std::string_view name, std::string_view help,
+                     std::span<const std::uint64_t> bounds_ns, std::span<const std::uint64_t> buckets,
+                     std::uint64_t sum_ns) {
   header(out, name, help, "histogram");
   std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i <= kBoundsNs.size(); ++i) {
-    cumulative += load(buckets_[i]);
+  for (std::size_t i = 0; i < buckets.size(); ++i) {
+    cumulative += buckets[i];
     out += name;
     out += "_bucket{le=\"";
-    if (i < kBoundsNs.size()) {
-      append_seconds(out, kBoundsNs[i]);
+    if (i < bounds_ns.size()) {
+      append_seconds(out, bounds_ns[i]);
     } else {
       out += "+Inf";
     }
@@ -66,7 +74,7 @@ void LatencyHistogram::write(std::string& out, std::string_view name, std::strin
   }
   out += name;
   out += "_sum ";
-  append_seconds(out, load(sum_ns_));
+  append_seconds(out, sum_ns);
   out += '\n';
   out += name;
   out += "_count ";
@@ -126,6 +134,9 @@ std::string render_prometheus(const GatewayMetrics& m, const exchange::ExchangeS
   out += "rex_journal_commit_seconds_max ";
   append_seconds(out, x.commit_nanoseconds_max);
   out += '\n';
+  write_histogram(out, "rex_matching_seconds",
+                  "Matching latency: time the matcher spends on one command (Engine::process on the matcher thread)",
+                  exchange::kMatchingBoundsNs, x.matching_buckets, x.matching_nanoseconds_total);
 
   m.submit_to_result.write(out, "rex_gateway_submit_to_result_seconds",
                            "From the gateway's submit to the command's results reaching it (sequencing, matching, "

@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -55,6 +56,12 @@ struct GatewayMetrics {
     rejects_by_code[code < kCodeSlots ? code : 0].fetch_add(1, std::memory_order_relaxed);
   }
 };
+
+// Appends a Prometheus histogram in seconds: buckets[i] counts observations at most bounds_ns[i]
+// (and above the bound before); buckets has one more entry than bounds_ns, for +Inf.
+void write_histogram(std::string& out, std::string_view name, std::string_view help,
+                     std::span<const std::uint64_t> bounds_ns, std::span<const std::uint64_t> buckets,
+                     std::uint64_t sum_ns);
 
 std::string render_prometheus(const GatewayMetrics& metrics, const exchange::ExchangeStats& exchange);
 

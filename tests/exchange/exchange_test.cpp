@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <numeric>
 #include <thread>
 
 #include "exchange/exchange.hpp"
@@ -72,6 +73,10 @@ TEST_CASE("commands from several gateway threads are stamped, run, journaled, th
     REQUIRE(stats.commands_journaled == kThreads * kPerThread);
     REQUIRE(stats.group_commits > 0);
     REQUIRE(stats.commit_nanoseconds_max > 0);
+    // The matching latency histogram saw every command once.
+    REQUIRE(std::accumulate(stats.matching_buckets.begin(), stats.matching_buckets.end(), std::uint64_t{0}) ==
+            kThreads * kPerThread);
+    REQUIRE(stats.matching_nanoseconds_total > 0);
   }
   REQUIRE(recorder.recovered_calls() == 1);
   REQUIRE(recorder.recovered().orders.empty());
@@ -128,6 +133,9 @@ TEST_CASE("a restarted exchange recovers the same books and continues the sequen
     REQUIRE(recorder.wait_for(1200));
     ex.stop();
     REQUIRE(ex.submit(flow.next(), {}) == SubmitStatus::kStopped);
+    // Matching latency counts this run's commands, not the recovery replay's.
+    const auto& buckets = ex.stats().matching_buckets;
+    REQUIRE(std::accumulate(buckets.begin(), buckets.end(), std::uint64_t{0}) == 1200);
     const auto results = recorder.results();
     REQUIRE(results.front().command.seq == static_cast<std::uint64_t>(run) * 1200 + 1);
     REQUIRE(results.front().command.timestamp >= last_time);

@@ -110,6 +110,11 @@ TEST_CASE("HTTP: health, metrics, instruments, books, trades", "[gateway][e2e]")
   CHECK(metrics.find("rex_journal_group_commits_total") != std::string::npos);
   CHECK(metrics.find("rex_gateway_submit_to_result_seconds_bucket{le=\"+Inf\"} 2") != std::string::npos);
   CHECK(metrics.find("rex_exchange_inbound_queue_depth") != std::string::npos);
+  // Matching latency: the two orders that reached the engine, in buckets from 50 ns up.
+  CHECK(metrics.find("# TYPE rex_matching_seconds histogram") != std::string::npos);
+  CHECK(metrics.find("rex_matching_seconds_bucket{le=\"0.000000050\"} ") != std::string::npos);
+  CHECK(metrics.find("rex_matching_seconds_bucket{le=\"+Inf\"} 2\n") != std::string::npos);
+  CHECK(metrics.find("rex_matching_seconds_count 2\n") != std::string::npos);
   auto [is, instruments] = http_get(server.port(), "/api/v1/instruments");
   CHECK(is == 200);
   CHECK(instruments.find("\"CU-BARLEY-XUCHANG\"") != std::string::npos);
