@@ -173,11 +173,13 @@ void Exchange::State::sequence(Inbound& item, Batch& batch) {
     bump(matching_buckets[bucket], 1);
     bump(matching_ns_total, took);
   }
-  batch.results.push_back(CommandResult{c, item.origin, {}, SubmitStatus::kQueued});
+  const matcher::SequenceNumber seq = c.seq;
+  // Moved, not copied: a copy of an order's quality terms would allocate on this thread.
+  batch.results.push_back(CommandResult{std::move(c), item.origin, {}, SubmitStatus::kQueued});
   batch.event_end.push_back(static_cast<std::uint32_t>(batch.events.size()));
   if (batch.size() >= batch_limit) batch.closed = true;
   // Snapshots fall on multiples of snapshot_every_commands, whatever the restarts in between.
-  if (!batch.rejected && config.snapshot_every_commands != 0 && c.seq % config.snapshot_every_commands == 0) {
+  if (!batch.rejected && config.snapshot_every_commands != 0 && seq % config.snapshot_every_commands == 0) {
     batch.snapshot = std::make_unique<matcher::EngineSnapshot>(engine->snapshot());
     batch.closed = true;  // the snapshot is the state after this batch's last command
   }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace rex::exchange {
@@ -48,7 +49,7 @@ class MpscQueue {
     Cell& cell = cells_[head_ & mask_];
     const std::size_t seq = cell.sequence.load(std::memory_order_acquire);
     if (static_cast<std::intptr_t>(seq) - static_cast<std::intptr_t>(head_ + 1) < 0) return false;  // empty
-    out = cell.value;
+    out = std::move(cell.value);  // the consumer must not copy what a value owns (allocation)
     cell.sequence.store(head_ + capacity_, std::memory_order_release);
     ++head_;
     head_published_.store(head_, std::memory_order_relaxed);

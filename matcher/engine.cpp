@@ -80,7 +80,7 @@ Engine::State::State(std::vector<refdata::InstrumentSpec> specs, EngineOptions o
 
 RejectCode Engine::State::check_quality(const Command& c, const OrderBook& book, AttributeId& attribute,
                                         bool& quality_bid, std::uint64_t& grades, std::uint64_t& hubs) const {
-  if (c.quality.count == 0 && c.accepted_grades == 0 && c.accepted_hubs == 0) return RejectCode::kNone;  // plain
+  if (c.quality->count == 0 && c.accepted_grades == 0 && c.accepted_hubs == 0) return RejectCode::kNone;  // plain
   if (const RejectCode r = check_quality_terms(c.quality, c.side); r != RejectCode::kNone) return r;
   if (c.side == Side::kSell) {
     if (const AssayCheck a = check_assay(c.quality, book.spec); a.code != RejectCode::kNone) {
@@ -102,7 +102,7 @@ RejectCode Engine::State::check_quality(const Command& c, const OrderBook& book,
     }
   }
   if (accepted == 0) return RejectCode::kAcceptanceInvalid;
-  quality_bid = c.quality.count > 0 || !(accepted == 1 && accepts_own);
+  quality_bid = c.quality->count > 0 || !(accepted == 1 && accepts_own);
   return RejectCode::kNone;
 }
 
@@ -121,14 +121,14 @@ void Engine::State::new_order(const Command& c) {
   bool quality_bid = false;
   std::uint64_t grades = 0;
   std::uint64_t hubs = 0;
-  const bool plain = c.quality.count == 0 && c.accepted_grades == 0 && c.accepted_hubs == 0;
+  const bool plain = c.quality->count == 0 && c.accepted_grades == 0 && c.accepted_hubs == 0;
   if (const RejectCode r = plain ? RejectCode::kNone : check_quality(c, book, attribute, quality_bid, grades, hubs);
       r != RejectCode::kNone) {
     return reject(r, attribute);
   }
   if (c.post_only && !quality_bid && book.marketable(c.side, c.price)) return reject(RejectCode::kPostOnlyWouldCross);
 
-  Order* o = acquire(quality_bid || c.quality.count > 0);
+  Order* o = acquire(quality_bid || c.quality->count > 0);
   o->id = c.seq;
   o->market = c.order_type == OrderType::kMarket;
   o->open = c.quantity;
@@ -227,7 +227,7 @@ void Engine::State::amend(const Command& c) {
       return reject(r, attribute);
     }
     if (!still_quality_bid) return reject(RejectCode::kQualityNotAmendable);
-  } else if (c.quality.count != 0 || c.accepted_grades != 0 || c.accepted_hubs != 0) {
+  } else if (c.quality->count != 0 || c.accepted_grades != 0 || c.accepted_hubs != 0) {
     return reject(RejectCode::kQualityNotAmendable);
   }
   const Price old_price = price_of(*o);

@@ -72,7 +72,10 @@ bool decode_command(ByteReader& r, matcher::Command& c) {
   c.participant = static_cast<matcher::ParticipantId>(participant);
   c.instrument = static_cast<matcher::InstrumentId>(instrument);
   c.commodity = static_cast<std::uint32_t>(commodity) - 1;
-  return decode_quality(b, c.quality) && b.remaining() == 0;
+  matcher::QualityTerms quality;
+  if (!decode_quality(b, quality) || b.remaining() != 0) return false;
+  c.quality = quality;
+  return true;
 }
 
 void encode_quality(const matcher::QualityTerms& q, ByteWriter& w) {

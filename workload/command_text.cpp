@@ -364,7 +364,7 @@ void append(std::string& out, std::string_view key, const std::string& value) {
 void append_quality(std::string& out, const Command& c) {
   if (c.accepted_grades != 0) append(out, "grades", format_index_set(c.accepted_grades));
   if (c.accepted_hubs != 0) append(out, "hubs", format_index_set(c.accepted_hubs));
-  if (c.quality.count != 0) append(out, quality_key(c), format_quality_terms(c.quality));
+  if (c.quality->count != 0) append(out, quality_key(c), format_quality_terms(c.quality));
 }
 
 }  // namespace

@@ -35,9 +35,9 @@ matcher::Command full_command() {
   c.accepted_grades = 0b1011;
   c.accepted_hubs = 1ull << 40;
   c.replace_quality = true;
-  c.quality.count = 2;
-  c.quality.terms[0] = {3, 9900, 10000};
-  c.quality.terms[1] = {5, refdata::kNoLowerLimit, 150};
+  c.quality.edit().count = 2;
+  c.quality.edit().terms[0] = {3, 9900, 10000};
+  c.quality.edit().terms[1] = {5, refdata::kNoLowerLimit, 150};
   return c;
 }
 

@@ -386,7 +386,7 @@ Command CommandGenerator::new_order() {
   }
   // Steering around known engine defects (Narrowing), last so nothing above undoes it.
   if (narrowing_.no_quality_bid_outside_band && c.side == Side::kBuy && c.order_type == OrderType::kLimit &&
-      (c.quality.count != 0 || c.accepted_grades != 0 || c.accepted_hubs != 0) && c.price > 0 &&
+      (c.quality->count != 0 || c.accepted_grades != 0 || c.accepted_hubs != 0) && c.price > 0 &&
       c.price % spec.tick_size == 0 && c.price >= spec.price_floor && c.price <= spec.price_ceiling) {
     const auto [low, high] = common_band(instrument);
     c.price = std::clamp(c.price, low, high);
@@ -438,7 +438,7 @@ void CommandGenerator::accepted_sets(Command& c) {
 
 // Terms the engine must refuse: unordered, repeated, inverted, too many, a sell range, sets on a sell.
 void CommandGenerator::spoil_quality(Command& c) {
-  matcher::QualityTerms& q = c.quality;
+  matcher::QualityTerms& q = c.quality.edit();
   switch (random_.between(0, 5)) {
     case 0:
       q.count = 2;

@@ -52,15 +52,15 @@ std::string quality_text(const Command& c) {
   std::ostringstream s;
   if (c.accepted_grades != 0) s << " grades=0x" << std::hex << c.accepted_grades << std::dec;
   if (c.accepted_hubs != 0) s << " hubs=0x" << std::hex << c.accepted_hubs << std::dec;
-  if (c.quality.count != 0) {
+  if (c.quality->count != 0) {
     s << " q=[";
-    const std::size_t shown = std::min<std::size_t>(c.quality.count, c.quality.terms.size());
+    const std::size_t shown = std::min<std::size_t>(c.quality->count, c.quality->terms.size());
     for (std::size_t i = 0; i < shown; ++i) {
-      const auto& t = c.quality.terms[i];
+      const auto& t = c.quality->terms[i];
       s << (i ? "," : "") << t.attribute << ':' << limit_text(t.min, refdata::kNoLowerLimit) << ".."
         << limit_text(t.max, refdata::kNoUpperLimit);
     }
-    if (shown < c.quality.count) s << ",... count=" << int{c.quality.count};
+    if (shown < c.quality->count) s << ",... count=" << int{c.quality->count};
     s << ']';
   }
   return s.str();

@@ -423,9 +423,9 @@ RejectCode ReferenceBook::check_quality(const Command& c) const {
   const bool sell = c.side == Side::kSell;
   if (!terms_valid(c.quality, sell)) return RejectCode::kQualityTermsInvalid;
   if (sell) {
-    for (std::size_t i = 0; i < c.quality.count; ++i) {
+    for (std::size_t i = 0; i < c.quality->count; ++i) {
       for (const auto& limit : s.quality) {
-        if (limit.attribute == c.quality.terms[i].attribute && !limit.contains(c.quality.terms[i].min)) {
+        if (limit.attribute == c.quality->terms[i].attribute && !limit.contains(c.quality->terms[i].min)) {
           return RejectCode::kAssayOutOfSpec;
         }
       }
@@ -477,10 +477,10 @@ void ReferenceBook::new_order(const Command& c, std::vector<Event>& out) {
   if (code == RejectCode::kNone) code = check_quality(c);
   if (code == RejectCode::kAssayOutOfSpec) {
     const InstrumentSpec& s = spec(c.instrument);
-    for (std::size_t i = 0; i < c.quality.count; ++i) {
+    for (std::size_t i = 0; i < c.quality->count; ++i) {
       for (const auto& limit : s.quality) {
-        if (limit.attribute == c.quality.terms[i].attribute && !limit.contains(c.quality.terms[i].min)) {
-          out.push_back(reject_event(c, code, c.quality.terms[i].attribute));
+        if (limit.attribute == c.quality->terms[i].attribute && !limit.contains(c.quality->terms[i].min)) {
+          out.push_back(reject_event(c, code, c.quality->terms[i].attribute));
           return;
         }
       }
@@ -778,7 +778,7 @@ void ReferenceBook::amend(const Command& c, std::vector<Event>& out) {
     }
     if (!accepts_any) return reject(RejectCode::kAcceptanceInvalid);
     if (updated.quality.count == 0 && !accepts_another) return reject(RejectCode::kQualityNotAmendable);
-  } else if (c.quality.count != 0 || c.accepted_grades != 0 || c.accepted_hubs != 0) {
+  } else if (c.quality->count != 0 || c.accepted_grades != 0 || c.accepted_hubs != 0) {
     return reject(RejectCode::kQualityNotAmendable);  // terms sent without replace_quality are refused, not ignored
   }
   const bool quality_changed = updated.quality != old.quality || updated.accepted_grades != old.accepted_grades ||

@@ -451,10 +451,10 @@ TEST_CASE("quality terms, accepted grades and hubs, replace_quality", "[workload
       kCodes);
   CHECK(bid.accepted_grades == ((std::uint64_t{1} << 9) | (std::uint64_t{1} << 10)));
   CHECK(bid.accepted_hubs == ((std::uint64_t{1} << 0) | (std::uint64_t{1} << 3)));
-  REQUIRE(bid.quality.count == 2);
-  CHECK(bid.quality.terms[0] == AttributeRange{6, kNoLowerLimit, 120});
-  CHECK(bid.quality.terms[1] == AttributeRange{14, 9950, kNoUpperLimit});
-  CHECK(bid.quality.terms[2] == AttributeRange{});
+  REQUIRE(bid.quality->count == 2);
+  CHECK(bid.quality->terms[0] == AttributeRange{6, kNoLowerLimit, 120});
+  CHECK(bid.quality->terms[1] == AttributeRange{14, 9950, kNoUpperLimit});
+  CHECK(bid.quality->terms[2] == AttributeRange{});
   CHECK(format_command(bid, kCodes) ==
         "30 t=4000 NEW p=2 ins=CU-BARLEY-XUCHANG BUY LIMIT qty=10000 px=76000.00 tif=GTC grades=9,10 hubs=0,3 "
         "bounds=6:..120,14:9950..");
@@ -465,9 +465,9 @@ TEST_CASE("quality terms, accepted grades and hubs, replace_quality", "[workload
 
   const Command lot = parse_command(
       "31 t=4001 NEW p=1 ins=CU-BARLEY-XUCHANG SELL LIMIT qty=32500 px=75980.00 tif=GTC aon assay=0:640,6:85", kCodes);
-  REQUIRE(lot.quality.count == 2);
-  CHECK(lot.quality.terms[0] == AttributeRange{0, 640, 640});
-  CHECK(lot.quality.terms[1] == AttributeRange{6, 85, 85});
+  REQUIRE(lot.quality->count == 2);
+  CHECK(lot.quality->terms[0] == AttributeRange{0, 640, 640});
+  CHECK(lot.quality->terms[1] == AttributeRange{6, 85, 85});
   CHECK(format_command(lot, kCodes) ==
         "31 t=4001 NEW p=1 ins=CU-BARLEY-XUCHANG SELL LIMIT qty=32500 px=75980.00 tif=GTC aon assay=0:640,6:85");
   // assay= and bounds= are one field: the writer picks the word by side, the reader takes either.
@@ -481,14 +481,14 @@ TEST_CASE("quality terms, accepted grades and hubs, replace_quality", "[workload
   // unordered attributes, min > max, a range on a sell, negative values, both ends open.
   const Command odd = parse_command(
       "32 t=4002 NEW p=1 ins=CU-BARLEY-XUCHANG SELL qty=1000 px=75000 assay=14:9990,3:5,3:-7..-9,7:1..2,8:..", kCodes);
-  REQUIRE(odd.quality.count == 5);
-  CHECK(odd.quality.terms[1] == AttributeRange{3, 5, 5});
-  CHECK(odd.quality.terms[2] == AttributeRange{3, -7, -9});
-  CHECK(odd.quality.terms[3] == AttributeRange{7, 1, 2});
-  CHECK(odd.quality.terms[4] == AttributeRange{8, kNoLowerLimit, kNoUpperLimit});
+  REQUIRE(odd.quality->count == 5);
+  CHECK(odd.quality->terms[1] == AttributeRange{3, 5, 5});
+  CHECK(odd.quality->terms[2] == AttributeRange{3, -7, -9});
+  CHECK(odd.quality->terms[3] == AttributeRange{7, 1, 2});
+  CHECK(odd.quality->terms[4] == AttributeRange{8, kNoLowerLimit, kNoUpperLimit});
   CHECK(parse_command(format_command(odd, kCodes), kCodes) == odd);
   // Exactly 8 terms fit.
-  CHECK(parse_command("33 t=1 AMEND p=1 order=2 bounds=1:1,2:2,3:3,4:4,5:5,6:6,7:7,8:8", kCodes).quality.count == 8);
+  CHECK(parse_command("33 t=1 AMEND p=1 order=2 bounds=1:1,2:2,3:3,4:4,5:5,6:6,7:7,8:8", kCodes).quality->count == 8);
   // An explicit extreme is the open end it equals.
   CHECK(parse_command("33 t=1 AMEND p=1 order=2 bounds=1:-9223372036854775808..9223372036854775807", kCodes) ==
         parse_command("33 t=1 AMEND p=1 order=2 bounds=1:..", kCodes));
@@ -499,7 +499,7 @@ TEST_CASE("quality terms, accepted grades and hubs, replace_quality", "[workload
   CHECK(amend.replace_quality);
   CHECK(amend.accepted_grades == std::uint64_t{1} << 9);
   CHECK(amend.accepted_hubs == 0);
-  CHECK(amend.quality.count == 1);
+  CHECK(amend.quality->count == 1);
   CHECK(format_command(amend, kCodes) == amend_line);
   // replace_quality with nothing after it: replace the terms with none (the engine decides).
   const Command clear = parse_command("35 t=4004 AMEND p=2 order=30 replace_quality", kCodes);
@@ -520,13 +520,13 @@ TEST_CASE("quality terms, accepted grades and hubs, replace_quality", "[workload
 TEST_CASE("quality terms a line cannot carry are not written", "[workload][command][quality]") {
   Command c;
   c.type = CommandType::kNewOrder;
-  c.quality.count = 9;  // beyond the array: nothing to write
+  c.quality.edit().count = 9;  // beyond the array: nothing to write
   CHECK_FALSE(is_formattable(c));
   CHECK_THROWS_AS(format_command(c, kCodes), std::invalid_argument);
-  c.quality.count = 1;
-  c.quality.terms[1].attribute = 4;  // a term past the count would be lost
+  c.quality.edit().count = 1;
+  c.quality.edit().terms[1].attribute = 4;  // a term past the count would be lost
   CHECK_FALSE(is_formattable(c));
-  c.quality.terms[1] = AttributeRange{};
+  c.quality.edit().terms[1] = AttributeRange{};
   CHECK(is_formattable(c));
   Command halt;
   halt.type = CommandType::kHalt;
