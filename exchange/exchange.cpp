@@ -56,6 +56,16 @@ void bump(std::atomic<std::uint64_t>& a, std::uint64_t by) {
   a.store(a.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
 }
 
+std::size_t bucket_of(std::uint64_t ns) {
+  std::size_t i = 0;
+  while (i < kLatencyBoundsNs.size() && ns > kLatencyBoundsNs[i]) ++i;
+  return i;
+}
+
+void copy_buckets(const std::array<std::atomic<std::uint64_t>, kLatencyBoundsNs.size() + 1>& from, LatencyBuckets& to) {
+  for (std::size_t i = 0; i < to.size(); ++i) to[i] = from[i].load(std::memory_order_relaxed);
+}
+
 template <typename T>
 void update_max(std::atomic<T>& a, T v) {
   T current = a.load(std::memory_order_relaxed);
@@ -148,8 +158,9 @@ struct Exchange::State {
   std::atomic<std::uint64_t> group_commits{0};
   std::atomic<std::uint64_t> commit_ns_total{0};
   std::atomic<std::uint64_t> commit_ns_max{0};
-  // Written by the sequencer thread only (load + store, no locked instruction), read by stats().
-  std::array<std::atomic<std::uint64_t>, kMatchingBoundsNs.size() + 1> matching_buckets{};
+  // Each written by one thread only (load + store, no locked instruction), read by stats().
+  std::array<std::atomic<std::uint64_t>, kLatencyBoundsNs.size() + 1> commit_buckets{};    // writer
+  std::array<std::atomic<std::uint64_t>, kLatencyBoundsNs.size() + 1> matching_buckets{};  // sequencer
   std::atomic<std::uint64_t> matching_ns_total{0};
 };
 
@@ -168,9 +179,7 @@ void Exchange::State::sequence(Inbound& item, Batch& batch) {
     const std::uint64_t match_start = steady_ns();
     engine->process(c, batch.events);
     const std::uint64_t took = steady_ns() - match_start;
-    std::size_t bucket = 0;
-    while (bucket < kMatchingBoundsNs.size() && took > kMatchingBoundsNs[bucket]) ++bucket;
-    bump(matching_buckets[bucket], 1);
+    bump(matching_buckets[bucket_of(took)], 1);
     bump(matching_ns_total, took);
   }
   const matcher::SequenceNumber seq = c.seq;
@@ -229,6 +238,7 @@ void Exchange::State::forward_durable(std::vector<Batch*>& group, std::uint64_t 
   group_commits.fetch_add(1, std::memory_order_relaxed);
   commit_ns_total.fetch_add(elapsed, std::memory_order_relaxed);
   update_max(commit_ns_max, elapsed);
+  bump(commit_buckets[bucket_of(elapsed)], 1);
   for (Batch* b : group) {
     commands_journaled.fetch_add(b->size(), std::memory_order_relaxed);
     to_publisher.try_push(b);  // cannot fail: the ring holds the whole pool
@@ -471,9 +481,8 @@ ExchangeStats Exchange::stats() const {
   out.group_commits = s.group_commits.load(std::memory_order_relaxed);
   out.commit_nanoseconds_total = s.commit_ns_total.load(std::memory_order_relaxed);
   out.commit_nanoseconds_max = s.commit_ns_max.load(std::memory_order_relaxed);
-  for (std::size_t i = 0; i < out.matching_buckets.size(); ++i) {
-    out.matching_buckets[i] = s.matching_buckets[i].load(std::memory_order_relaxed);
-  }
+  copy_buckets(s.commit_buckets, out.commit_buckets);
+  copy_buckets(s.matching_buckets, out.matching_buckets);
   out.matching_nanoseconds_total = s.matching_ns_total.load(std::memory_order_relaxed);
   return out;
 }

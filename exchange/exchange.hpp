@@ -76,10 +76,15 @@ class ExchangeListener {
   virtual void on_results(std::span<const CommandResult> batch) = 0;
 };
 
-// Upper bounds of the matching latency histogram's buckets, in nanoseconds (ExchangeStats).
-inline constexpr std::array<std::uint64_t, 15> kMatchingBoundsNs = {
-    50,     100,     200,     500,     1'000,   2'000,     5'000,     10'000,
-    20'000, 50'000, 100'000, 200'000, 500'000, 1'000'000, 10'000'000};
+// Upper bounds of the exchange's latency histograms' buckets, in nanoseconds (ExchangeStats): from
+// a simple command's matching (tens of ns) to a slow group commit (tens of ms).
+inline constexpr std::array<std::uint64_t, 21> kLatencyBoundsNs = {
+    50,        100,       200,       500,        1'000,      2'000,      5'000,
+    10'000,    20'000,    50'000,    100'000,    200'000,    500'000,    1'000'000,
+    2'000'000, 5'000'000, 10'000'000, 20'000'000, 50'000'000, 100'000'000, 1'000'000'000};
+// Histogram counts: buckets[i] counts observations of at most kLatencyBoundsNs[i] and more than the
+// bound before; the last bucket counts the rest.
+using LatencyBuckets = std::array<std::uint64_t, kLatencyBoundsNs.size() + 1>;
 
 // Counters for /metrics, readable from any thread (relaxed atomics behind it).
 struct ExchangeStats {
@@ -92,11 +97,13 @@ struct ExchangeStats {
   std::uint64_t group_commits = 0;
   std::uint64_t commit_nanoseconds_total = 0;  // with group_commits gives the mean commit time
   std::uint64_t commit_nanoseconds_max = 0;
+  // Per group commit, from the start of its write transaction to the moment it is durable (its
+  // own commit, then the next group's commit or an explicit sync): what an ack waits on the disk.
+  LatencyBuckets commit_buckets{};
   // Matching latency: the time Engine::process takes per command, on the matcher thread (steady
-  // clock read before and after). matching_buckets[i] counts the commands that took at most
-  // kMatchingBoundsNs[i] and more than the bound before; the last bucket counts the rest. Their sum
-  // is the number of commands the engine ran since start() (a recovery replay is not counted).
-  std::array<std::uint64_t, kMatchingBoundsNs.size() + 1> matching_buckets{};
+  // clock read before and after). The buckets sum to the number of commands the engine ran since
+  // start() (a recovery replay is not counted).
+  LatencyBuckets matching_buckets{};
   std::uint64_t matching_nanoseconds_total = 0;
 };
 

@@ -136,7 +136,11 @@ std::string render_prometheus(const GatewayMetrics& m, const exchange::ExchangeS
   out += '\n';
   write_histogram(out, "rex_matching_seconds",
                   "Matching latency: time the matcher spends on one command (Engine::process on the matcher thread)",
-                  exchange::kMatchingBoundsNs, x.matching_buckets, x.matching_nanoseconds_total);
+                  exchange::kLatencyBoundsNs, x.matching_buckets, x.matching_nanoseconds_total);
+  write_histogram(out, "rex_journal_group_durable_seconds",
+                  "Per journal group: from the start of its write transaction to its being durable (its commit, "
+                  "then the next group's commit or a sync)",
+                  exchange::kLatencyBoundsNs, x.commit_buckets, x.commit_nanoseconds_total);
 
   m.submit_to_result.write(out, "rex_gateway_submit_to_result_seconds",
                            "From the gateway's submit to the command's results reaching it (sequencing, matching, "

@@ -77,6 +77,9 @@ TEST_CASE("commands from several gateway threads are stamped, run, journaled, th
     REQUIRE(std::accumulate(stats.matching_buckets.begin(), stats.matching_buckets.end(), std::uint64_t{0}) ==
             kThreads * kPerThread);
     REQUIRE(stats.matching_nanoseconds_total > 0);
+    // Every group made durable is in the commit histogram once.
+    REQUIRE(std::accumulate(stats.commit_buckets.begin(), stats.commit_buckets.end(), std::uint64_t{0}) ==
+            stats.group_commits);
   }
   REQUIRE(recorder.recovered_calls() == 1);
   REQUIRE(recorder.recovered().orders.empty());
