@@ -116,6 +116,12 @@ struct Exchange::State {
   void sequence(Inbound& item, Batch& batch);
   void forward_durable(std::vector<Batch*>& group, std::uint64_t started_ns);
   void forward_rejected(std::vector<Batch*>& group);
+  // After making room in to_writer or returning a batch to the pool. The fence pairs with the one
+  // in the sequencer's wait: either it sees the ring change or this sees its flag.
+  void wake_sequencer_for(const std::atomic<bool>& wants) {
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (wants.load(std::memory_order_relaxed)) sequencer_wake.notify();
+  }
 
   ExchangeConfig config;
   refdata::Catalogue catalogue;
@@ -131,6 +137,10 @@ struct Exchange::State {
   SpscRing<Batch> to_publisher;  // writer -> publisher
   std::vector<ExchangeListener*> listeners;
   WakeSignal sequencer_wake;  // inbound push, stop, a batch back in the pool, room in to_writer
+  // What the sequencer waits for besides commands, set before it sleeps: the writer and the
+  // publisher wake it only for these (else each batch would cost it two spurious wake-ups).
+  std::atomic<bool> sequencer_wants_batch{false};
+  std::atomic<bool> sequencer_wants_room{false};
   WakeSignal writer_wake;     // a batch in to_writer, sequencer done
   WakeSignal publisher_wake;  // a batch in to_publisher, writer done
   std::thread sequencer_thread;
@@ -224,7 +234,9 @@ void Exchange::State::run_sequencer() {
         inbound.drained()) {
       break;
     }
-    sequencer_wake.wait(ready);
+    sequencer_wants_batch.store(current == nullptr, std::memory_order_relaxed);
+    sequencer_wants_room.store(current != nullptr && current->size() != 0, std::memory_order_relaxed);
+    sequencer_wake.wait(ready);  // its fence orders the two stores before its last look at the rings
   }
   sequencer_done.store(true, std::memory_order_release);
   writer_wake.notify();
@@ -300,7 +312,7 @@ void Exchange::State::run_writer() {
       group.push_back(b);
       commands += b->size();
     }
-    if (!group.empty()) sequencer_wake.notify();  // room in to_writer
+    if (!group.empty()) wake_sequencer_for(sequencer_wants_room);
     if (group.empty()) {
       if (!pending.empty()) {
         make_pending_durable();
@@ -400,7 +412,7 @@ void Exchange::State::run_publisher() {
     }
     b->clear();
     free_batches.try_push(b);  // cannot fail: the ring holds the whole pool
-    sequencer_wake.notify();
+    wake_sequencer_for(sequencer_wants_batch);
   }
 }
 
