@@ -823,6 +823,8 @@ struct GatewayCore::Impl {
   }
 
   void on_results(const ResultBatch& batch) {
+    const std::uint64_t now = steady_ns();
+    metrics.result_handover.record(now - std::min(now, batch.received_ns));
     for (const auto& item : batch.items) {
       Pending* pend = nullptr;
       auto pit = pending.end();

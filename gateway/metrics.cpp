@@ -148,6 +148,9 @@ std::string render_prometheus(const GatewayMetrics& m, const exchange::ExchangeS
   m.sequenced_to_published.write(out, "rex_sequenced_to_published_seconds",
                                  "From the sequencer's time stamp to the results reaching the gateway (matching, "
                                  "journal commit, publication)");
+  m.result_handover.write(out, "rex_gateway_result_handover_seconds",
+                          "Per result batch: from the exchange's publisher handing it over to the gateway's I/O "
+                          "thread handling it (wake-up and backlog of that thread)");
   return out;
 }
 

@@ -116,6 +116,7 @@ TEST_CASE("HTTP: health, metrics, instruments, books, trades", "[gateway][e2e]")
   CHECK(metrics.find("rex_matching_seconds_bucket{le=\"+Inf\"} 2\n") != std::string::npos);
   CHECK(metrics.find("rex_matching_seconds_count 2\n") != std::string::npos);
   CHECK(metrics.find("# TYPE rex_journal_group_durable_seconds histogram") != std::string::npos);
+  CHECK(metrics.find("# TYPE rex_gateway_result_handover_seconds histogram") != std::string::npos);
   auto [is, instruments] = http_get(server.port(), "/api/v1/instruments");
   CHECK(is == 200);
   CHECK(instruments.find("\"CU-BARLEY-XUCHANG\"") != std::string::npos);
