@@ -17,6 +17,10 @@ enum class CommandType : std::uint8_t {
   kClock = 5,       // carries only a timestamp: expires GTD orders due by then
   kHalt = 6,        // operator: stop trading in an instrument, a commodity, or everything
   kResume = 7,      // operator: resume trading in that scope
+  // operator: new reference data in force from this command (Engine::process_reference_data, which
+  // also takes the new instrument specs); `reference_data` names it (the first 32 bits of the
+  // catalogue's SHA-256)
+  kReferenceData = 8,
 };
 
 // Quality terms an order carries (docs/quality-matching.md): on a sell, the lot's assay (each
@@ -90,6 +94,7 @@ struct Command {
   Quantity min_quantity = 0;      // must trade at least this much on entry; 0 for none
   Timestamp expiry = 0;     // GTD only: expires when a command stamped at or after it arrives
   std::uint32_t commodity = kAnyCommodity;  // scope of kHalt and kResume, with `instrument`
+  std::uint32_t reference_data = 0;  // kReferenceData: the new reference data's id (fits the padding)
   // Buy only: the grades and hubs (catalogue indices, bit i = index i) the buyer accepts; 0 means
   // just the instrument's own grade / hub. The price is always in the named instrument's terms.
   std::uint64_t accepted_grades = 0;

@@ -347,6 +347,7 @@ void Engine::State::process(const Command& c, EventBuffer& events) {
     case CommandType::kClock: break;
     case CommandType::kHalt: set_halted(c, true); break;
     case CommandType::kResume: set_halted(c, false); break;
+    case CommandType::kReferenceData: apply_reference_data(c); break;
     default: reject(RejectCode::kInvalidCommandType); break;
   }
   flush_market_data();

@@ -50,6 +50,10 @@ struct EngineSnapshot {
   // quality bids by commodity, price priority, time priority.
   std::vector<RestingOrder> orders;
   std::vector<InstrumentId> halted;  // ascending
+  // The reference data in force (EngineOptions::reference_data, or the last applied
+  // kReferenceData command's id) and the seq of that command (0: the engine's own instruments).
+  std::uint32_t reference_data = 0;
+  SequenceNumber reference_data_seq = 0;
 
   bool operator==(const EngineSnapshot&) const = default;
 };
@@ -76,6 +80,17 @@ class Engine {
 
   // Runs one command and appends its events to `out` (which the caller owns and clears).
   void process(const Command& command, EventBuffer& out);
+  // Runs a kReferenceData command with the instruments it brings in force (docs/reference-data.md
+  // "Reloading"). Applied only if every instrument keeps its id, code, commodity, grade, hub, tick,
+  // lots and band, and every resting quality bid stays inside its instrument's band at its base
+  // price; then quality bids move to their commodity's new base-equivalent ladder keeping base
+  // price and time priority, an EventType::kReferenceData event is emitted, and trades carry
+  // command.reference_data from here on. Otherwise REFERENCE_DATA_INCOMPATIBLE and nothing changes.
+  // process() rejects a kReferenceData command (it has no instruments).
+  void process_reference_data(const Command& command, std::vector<refdata::InstrumentSpec> instruments,
+                              EventBuffer& out);
+  // The reference data in force (see EngineSnapshot::reference_data).
+  std::uint32_t reference_data() const;
 
   const std::vector<refdata::InstrumentSpec>& instruments() const;
   std::size_t open_orders() const;

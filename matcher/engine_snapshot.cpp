@@ -58,6 +58,8 @@ EngineSnapshot Engine::snapshot() const {
   snap.last_timestamp = st.last_timestamp;
   snap.last_trade = st.last_trade;
   snap.last_priority = st.last_priority;
+  snap.reference_data = st.reference_data;
+  snap.reference_data_seq = st.reference_data_seq;
   for (const OrderBook& book : st.books) {
     if (book.halted) snap.halted.push_back(book.spec.id);
   }
@@ -89,6 +91,11 @@ EngineSnapshot Engine::snapshot() const {
 void Engine::restore(const EngineSnapshot& snap) {
   State& st = *state_;
   if (st.last_seq != 0 || st.index.size() != 0) throw std::invalid_argument("restore needs an engine that has processed nothing");
+  // 0: a snapshot from before reference data was recorded in it (the engine's own is assumed).
+  if (snap.reference_data != 0 && snap.reference_data != st.reference_data) {
+    throw std::invalid_argument("snapshot taken under reference data " + std::to_string(snap.reference_data) +
+                                ", this engine has " + std::to_string(st.reference_data));
+  }
   const Command restoring{};  // rest() stamps priority from the current command; overwritten below
   st.command = &restoring;
   for (const RestingOrder& r : snap.orders) {
@@ -164,6 +171,7 @@ void Engine::restore(const EngineSnapshot& snap) {
   st.last_timestamp = snap.last_timestamp;
   st.last_trade = snap.last_trade;
   st.last_priority = snap.last_priority;
+  st.reference_data_seq = snap.reference_data_seq;
 }
 
 }  // namespace rex::matcher

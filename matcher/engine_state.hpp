@@ -102,6 +102,8 @@ struct Engine::State {
   std::vector<LevelChange> changes;
   std::vector<Source> sources;  // scratch for one merged match; reserved, never shrinks
   std::uint32_t reference_data = 0;
+  SequenceNumber reference_data_seq = 0;  // the kReferenceData command that set it (0: none)
+  std::vector<refdata::InstrumentSpec>* staged = nullptr;  // process_reference_data's instruments
   SequenceNumber last_seq = 0;
   Timestamp last_timestamp = 0;
   TradeId last_trade = 0;
@@ -302,6 +304,7 @@ struct Engine::State {
   void set_open_in_place(PriceLadder& ladder, Order* o, Quantity open);
   void mass_cancel(const Command& c);
   void set_halted(const Command& c, bool halted);
+  void apply_reference_data(const Command& c);  // reference_data.cpp
   void expire(Order* o, ExpiryReason reason);
   void end_of_day();
   void expire_due(Timestamp now);

@@ -27,6 +27,8 @@ enum class EventType : std::uint8_t {
   kTradingStatus = 7,  // instrument, halted: one per instrument whose status the command changed
   kCommodityTop = 8,   // commodity, has_bid and price (best base-equivalent bid), has_ask and ask
                        // (best offer): after a command that changed either price
+  kReferenceData = 9,  // reference_data: a kReferenceData command was applied; trades from here on
+                       // carry this id
 };
 
 enum class CancelReason : std::uint8_t {

@@ -48,6 +48,8 @@ constexpr std::array<RejectDescription, kRejectCodeCount> kDescriptions{{
     {"ASSAY_OUT_OF_SPEC", "an assay value is outside its grade's limit"},
     {"ACCEPTANCE_INVALID", "accepted grades and hubs are for buy orders and must cover at least one instrument"},
     {"QUALITY_NOT_AMENDABLE", "a lot's assay cannot be amended, nor bounds given to an order placed without them"},
+    {"REFERENCE_DATA_INCOMPATIBLE",
+     "the new reference data changes an instrument's trading rules or leaves a resting quality bid outside its band"},
 }};
 
 const RejectDescription& describe(RejectCode code) {

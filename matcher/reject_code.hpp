@@ -43,9 +43,11 @@ enum class RejectCode : std::uint16_t {
   kAssayOutOfSpec = 32,           // an assay value outside its grade's limit (event names it)
   kAcceptanceInvalid = 33,        // accepted grades/hubs on a sell, or accepting no instrument
   kQualityNotAmendable = 34,      // amend of an assay, or of bounds on an order without them
+  kReferenceDataIncompatible = 35,  // new reference data that changes an instrument's trading
+                                    // rules, or leaves a resting quality bid outside its band
 };
 
-inline constexpr std::uint16_t kRejectCodeCount = 35;
+inline constexpr std::uint16_t kRejectCodeCount = 36;
 
 std::string_view reject_name(RejectCode code);  // "PRICE_OFF_TICK"
 std::string_view reject_text(RejectCode code);  // "price is not a multiple of the instrument's tick size"

@@ -16,8 +16,10 @@ constexpr std::uint8_t kReplaceQualityFlag = 4;
 // min_quantity; varint expiry, commodity + 1 (mod 2^32, so "any" is stored as 0),
 // accepted_grades, accepted_hubs; quality terms. Enumerations are kept as journaled: the engine
 // itself rejects values out of range.
+// Version 2 appends u32 reference_data.
 void encode_command(const matcher::Command& c, ByteWriter& w) {
-  SectionWriter section(w, kCommandCodecVersion);
+  const bool v2 = c.reference_data != 0;
+  SectionWriter section(w, v2 ? kCommandCodecVersionReferenceData : kCommandCodecVersion);
   w.u8(static_cast<std::uint8_t>(c.type));
   w.u8(static_cast<std::uint8_t>(c.side));
   w.u8(static_cast<std::uint8_t>(c.order_type));
@@ -39,11 +41,12 @@ void encode_command(const matcher::Command& c, ByteWriter& w) {
   w.varint(c.accepted_grades);
   w.varint(c.accepted_hubs);
   encode_quality(c.quality, w);
+  if (v2) w.u32(c.reference_data);
 }
 
 bool decode_command(ByteReader& r, matcher::Command& c) {
   const Section s = read_section(r);
-  if (r.failed() || s.version != kCommandCodecVersion) return false;
+  if (r.failed() || (s.version != kCommandCodecVersion && s.version != kCommandCodecVersionReferenceData)) return false;
   ByteReader b(s.body);
   c = matcher::Command{};
   c.type = static_cast<matcher::CommandType>(b.u8());
@@ -73,7 +76,9 @@ bool decode_command(ByteReader& r, matcher::Command& c) {
   c.instrument = static_cast<matcher::InstrumentId>(instrument);
   c.commodity = static_cast<std::uint32_t>(commodity) - 1;
   matcher::QualityTerms quality;
-  if (!decode_quality(b, quality) || b.remaining() != 0) return false;
+  if (!decode_quality(b, quality)) return false;
+  if (s.version == kCommandCodecVersionReferenceData) c.reference_data = b.u32();
+  if (b.failed() || b.remaining() != 0) return false;
   c.quality = quality;
   return true;
 }

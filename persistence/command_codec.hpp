@@ -8,6 +8,9 @@
 namespace rex::persistence {
 
 inline constexpr std::uint8_t kCommandCodecVersion = 1;
+// Version 2 = version 1 + u32 reference_data; written only for commands that carry one (a
+// kReferenceData command), so every other command keeps version 1's size.
+inline constexpr std::uint8_t kCommandCodecVersionReferenceData = 2;
 
 void encode_command(const matcher::Command& c, ByteWriter& w);
 // False for an unknown version or a body that does not decode exactly.

@@ -14,7 +14,7 @@ inline constexpr std::uint8_t kEventCodecVersion = 1;
 inline constexpr std::size_t kEventBytesCovered = 128;
 inline constexpr std::size_t kCommandBytesCovered = 120;
 inline constexpr std::size_t kRestingOrderBytesCovered = 296;
-inline constexpr std::size_t kEngineSnapshotBytesCovered = 80;
+inline constexpr std::size_t kEngineSnapshotBytesCovered = 96;
 
 // A kTrade event as a trade record section.
 void encode_trade(const matcher::Event& trade, ByteWriter& w);

@@ -39,11 +39,13 @@ void encode_snapshot(const matcher::EngineSnapshot& s, ByteWriter& w) {
   }
   w.u32(static_cast<std::uint32_t>(s.halted.size()));
   for (matcher::InstrumentId id : s.halted) w.u32(id);
+  w.u32(s.reference_data);
+  w.u64(s.reference_data_seq);
 }
 
 bool decode_snapshot(ByteReader& r, matcher::EngineSnapshot& s) {
   const Section section = read_section(r);
-  if (r.failed() || section.version != kSnapshotCodecVersion) return false;
+  if (r.failed() || (section.version != kSnapshotCodecVersion && section.version != kSnapshotCodecVersion1)) return false;
   ByteReader b(section.body);
   s = matcher::EngineSnapshot{};
   s.last_seq = b.u64();
@@ -78,6 +80,10 @@ bool decode_snapshot(ByteReader& r, matcher::EngineSnapshot& s) {
   if (b.failed() || b.remaining() / 4 < halted) return false;
   s.halted.resize(halted);
   for (matcher::InstrumentId& id : s.halted) id = b.u32();
+  if (section.version == kSnapshotCodecVersion) {  // version 1 knew no reference data: 0, 0
+    s.reference_data = b.u32();
+    s.reference_data_seq = b.u64();
+  }
   return !b.failed() && b.remaining() == 0;
 }
 

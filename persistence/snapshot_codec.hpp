@@ -7,7 +7,8 @@
 
 namespace rex::persistence {
 
-inline constexpr std::uint8_t kSnapshotCodecVersion = 1;
+inline constexpr std::uint8_t kSnapshotCodecVersion = 2;  // 2 = 1 + u32 reference_data, u64 reference_data_seq
+inline constexpr std::uint8_t kSnapshotCodecVersion1 = 1;
 // A resting order of version 1 takes at least this many bytes (85 fixed, then its quality terms).
 inline constexpr std::uint32_t kRestingOrderFixedV1Bytes = 85;
 

@@ -35,6 +35,7 @@ matcher::Command full_command() {
   c.accepted_grades = 0b1011;
   c.accepted_hubs = 1ull << 40;
   c.replace_quality = true;
+  c.reference_data = 0xC0FFEE01;  // written as codec version 2
   c.quality.edit().count = 2;
   c.quality.edit().terms[0] = {3, 9900, 10000};
   c.quality.edit().terms[1] = {5, refdata::kNoLowerLimit, 150};
@@ -61,9 +62,13 @@ TEST_CASE("command and origin codecs round-trip every field", "[codec]") {
   REQUIRE(origin_back.request == o.request);
   REQUIRE(r.remaining() == 0);
 
-  bytes[0] = 2;  // an unknown codec version is refused, not guessed at
+  REQUIRE(bytes[0] == 2);
+  bytes[0] = 3;  // an unknown codec version is refused, not guessed at
   ByteReader again(bytes);
   REQUIRE_FALSE(decode_command(again, back));
+  bytes[0] = 1;  // version 1 has no reference data: the body is 4 bytes too long
+  ByteReader v1(bytes);
+  REQUIRE_FALSE(decode_command(v1, back));
 }
 
 TEST_CASE("varints and zigzags round-trip their extremes and refuse truncation", "[codec]") {
@@ -132,6 +137,8 @@ TEST_CASE("snapshot codec round-trips orders, quality terms and halts", "[codec]
   b.display = 1000;
   s.orders = {a, b};
   s.halted = {4, 9};
+  s.reference_data = 0xC0FFEE01;
+  s.reference_data_seq = 450;
   std::string bytes;
   ByteWriter w(bytes);
   encode_snapshot(s, w);

@@ -267,7 +267,9 @@ Command CommandGenerator::next(const ReferenceBook& book) {
   } else if (take(10)) {
     c = halt_or_resume(CommandType::kResume);
   } else {
-    c.type = static_cast<CommandType>(random_.between(8, 255));
+    // Unknown types, and kReferenceData without its instruments (both refused); one draw either way.
+    const std::int64_t type = random_.between(8, 255);
+    c.type = static_cast<CommandType>(type >= 200 ? static_cast<std::int64_t>(CommandType::kReferenceData) : type);
     c.participant = any_participant();
   }
   // Stamps come last so that the body's random draws do not depend on them, except GTD expiry,

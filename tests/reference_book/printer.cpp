@@ -21,15 +21,15 @@ std::string name_of(const std::array<std::string_view, N>& names, E value) {
   return unknown;
 }
 
-constexpr std::array<std::string_view, 8> kCommandTypes{"NEW", "CANCEL", "AMEND", "MASS_CANCEL", "END_OF_DAY", "CLOCK", "HALT", "RESUME"};
+constexpr std::array<std::string_view, 9> kCommandTypes{"NEW", "CANCEL", "AMEND", "MASS_CANCEL", "END_OF_DAY", "CLOCK", "HALT", "RESUME", "REFERENCE_DATA"};
 constexpr std::array<std::string_view, 2> kSides{"BUY", "SELL"};
 constexpr std::array<std::string_view, 2> kOrderTypes{"LIMIT", "MARKET"};
 constexpr std::array<std::string_view, 5> kTifs{"DAY", "GTC", "GTD", "IOC", "FOK"};
 constexpr std::array<std::string_view, 5> kStps{"NONE", "CANCEL_RESTING", "CANCEL_INCOMING", "CANCEL_BOTH", "DECREMENT"};
-constexpr std::array<std::string_view, 9> kEventTypes{"ACCEPTED", "REJECTED", "TRADE", "AMENDED", "CANCELLED", "EXPIRED", "BOOK_LEVEL", "TRADING_STATUS", "COMMODITY_TOP"};
+constexpr std::array<std::string_view, 10> kEventTypes{"ACCEPTED", "REJECTED", "TRADE", "AMENDED", "CANCELLED", "EXPIRED", "BOOK_LEVEL", "TRADING_STATUS", "COMMODITY_TOP", "REFERENCE_DATA"};
 constexpr std::array<std::string_view, 6> kCancelReasons{"REQUESTED", "MASS_CANCEL", "IMMEDIATE_REMAINDER", "FILL_OR_KILL", "MIN_QUANTITY_NOT_MET", "SELF_TRADE_PREVENTION"};
 constexpr std::array<std::string_view, 2> kExpiryReasons{"GOOD_TILL_DATE", "END_OF_DAY"};
-constexpr std::array<std::string_view, 35> kRejects{
+constexpr std::array<std::string_view, 36> kRejects{
     "NONE", "UNKNOWN_INSTRUMENT", "INVALID_ENUM_VALUE", "QUANTITY_NOT_POSITIVE", "QUANTITY_BELOW_LOT_MINIMUM",
     "QUANTITY_NOT_LOT_INCREMENT", "PRICE_OFF_TICK", "PRICE_OUTSIDE_BAND", "MARKET_ORDER_NOT_IMMEDIATE",
     "MARKET_ORDER_WITH_PRICE", "POST_ONLY_NOT_RESTING", "POST_ONLY_WOULD_CROSS", "DISPLAY_QUANTITY_INVALID",
@@ -37,7 +37,8 @@ constexpr std::array<std::string_view, 35> kRejects{
     "EXPIRY_MISSING", "EXPIRY_IN_PAST", "EXPIRY_WITHOUT_GTD", "UNKNOWN_ORDER", "NOT_ORDER_OWNER",
     "AMEND_NO_CHANGE", "SEQUENCE_NOT_INCREASING", "TIMESTAMP_DECREASING", "INVALID_MASS_CANCEL_SCOPE",
     "INVALID_COMMAND_TYPE", "QUANTITY_TOO_LARGE", "INSTRUMENT_HALTED", "UNKNOWN_COMMODITY", "INVALID_HALT_SCOPE",
-    "QUALITY_TERMS_INVALID", "ASSAY_OUT_OF_SPEC", "ACCEPTANCE_INVALID", "QUALITY_NOT_AMENDABLE"};
+    "QUALITY_TERMS_INVALID", "ASSAY_OUT_OF_SPEC", "ACCEPTANCE_INVALID", "QUALITY_NOT_AMENDABLE",
+    "REFERENCE_DATA_INCOMPATIBLE"};
 
 std::string id_or_any(std::uint32_t value) {
   return value == UINT32_MAX ? std::string("ANY") : std::to_string(value);
@@ -148,10 +149,12 @@ std::string to_string(const Event& e) {
       s << " commodity=" << e.commodity << " bid=" << (e.has_bid ? std::to_string(e.price) : "none")
         << " ask=" << (e.has_ask ? std::to_string(e.ask) : "none");
       break;
+    case EventType::kReferenceData:
+      break;  // reference_data is printed below
   }
-  if (e.type == EventType::kTrade) s << " base_px=" << e.base_price << " refdata=" << e.reference_data;
+  if (e.type == EventType::kTrade || e.type == EventType::kReferenceData) s << " base_px=" << e.base_price << " refdata=" << e.reference_data;
   if (e.type == EventType::kRejected && e.attribute != 0) s << " attribute=" << e.attribute;
-  if (e.type != EventType::kTrade && (e.base_price != 0 || e.reference_data != 0)) {
+  if (e.type != EventType::kTrade && e.type != EventType::kReferenceData && (e.base_price != 0 || e.reference_data != 0)) {
     s << " [base_px=" << e.base_price << " refdata=" << e.reference_data << ']';
   }
   if (e.type != EventType::kCommodityTop && (e.commodity != 0 || e.ask != 0 || e.has_bid || e.has_ask)) {

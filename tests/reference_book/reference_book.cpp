@@ -256,6 +256,9 @@ void ReferenceBook::run(const Command& command, std::vector<Event>& out) {
     case CommandType::kClock: return;  // only the GTD expiry, already done
     case CommandType::kHalt: halt_or_resume(command, out, true); return;
     case CommandType::kResume: halt_or_resume(command, out, false); return;
+    case CommandType::kReferenceData:  // without the new instruments (Engine::process_reference_data)
+      out.push_back(reject_event(command, RejectCode::kReferenceDataIncompatible));
+      return;
   }
   out.push_back(reject_event(command, RejectCode::kInvalidCommandType));
 }

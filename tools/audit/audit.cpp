@@ -38,6 +38,7 @@ std::string_view command_type_name(matcher::CommandType t) {
     case matcher::CommandType::kClock: return "CLOCK";
     case matcher::CommandType::kHalt: return "HALT";
     case matcher::CommandType::kResume: return "RESUME";
+    case matcher::CommandType::kReferenceData: return "REFERENCE_DATA";
   }
   return "UNKNOWN";
 }
