@@ -8,6 +8,10 @@
 #include "matcher/engine_state.hpp"
 
 namespace rex::matcher {
+namespace {
+constexpr std::size_t kInsertionSortChanges = 16;
+}  // namespace
+
 void Engine::State::note_best(InstrumentId instrument, Side side) {
   OrderBook& book = books[instrument];
   PriceLadder& ladder = book.side(side);
@@ -35,7 +39,16 @@ CommodityTop Engine::State::compute_top(const CommodityMarket& m) const {
 }
 
 void Engine::State::flush_market_data() {
-  if (changes.size() > 1) {
+  // A command usually changes one to four levels: insertion sort for a few, without std::sort's
+  // set-up; a sweep or a mass cancel can change thousands.
+  if (changes.size() <= kInsertionSortChanges) {
+    for (std::size_t i = 1; i < changes.size(); ++i) {
+      const LevelChange change = changes[i];
+      std::size_t j = i;
+      for (; j > 0 && changes[j - 1].sort_key > change.sort_key; --j) changes[j] = changes[j - 1];
+      changes[j] = change;
+    }
+  } else {
     std::sort(changes.begin(), changes.end(),
               [](const LevelChange& a, const LevelChange& b) { return a.sort_key < b.sort_key; });
   }
