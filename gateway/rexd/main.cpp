@@ -119,9 +119,9 @@ sigset_t stop_signals() {
 }
 
 int run(int argc, char** argv) {
-  // Short sleeps sleep as asked: the exchange's pipeline threads nap 20 µs when idle, and Linux's
-  // default 50 µs timer slack (inherited by every thread created after this) made each nap ~70 µs,
-  // three of them on an idle pipeline's path from submit to ack.
+  // Short sleeps sleep as asked: the exchange's pipeline threads nap 20 µs while orders stream in
+  // densely (when idle they sleep on a futex and are woken at once), and Linux's default 50 µs
+  // timer slack (inherited by every thread created after this) makes each nap ~70 µs.
   // --timer-slack-ns overrides it (0 keeps the system's default).
   constexpr unsigned long kTimerSlackNs = 1000;
   unsigned long slack = kTimerSlackNs;
