@@ -1015,6 +1015,10 @@ struct GatewayCore::Impl {
             send_all(subscribers[e.instrument].depth, msg);
           }
           break;
+        case EventType::kReferenceData:
+          // A reference-data change the engine applied. No gateway submits one yet; following it
+          // (new differentials in the gateway's catalogue) comes with that command.
+          break;
       }
     }
     publish_levels();
