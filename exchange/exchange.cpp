@@ -49,6 +49,7 @@ std::uint64_t steady_ns() {
 struct Inbound {
   matcher::Command command;
   Origin origin;
+  std::shared_ptr<const refdata::Catalogue> reference_data;  // kReferenceData only
 };
 
 // One writer: a plain load and store keep the matcher thread free of locked instructions.
@@ -80,13 +81,13 @@ struct Exchange::State {
       : config(std::move(c)),
         catalogue(std::move(cat)),
         create_metadata(persistence::metadata_for(catalogue)),
-        journal(journal_options(config), &create_metadata),
+        journal(journal_options(config), &create_metadata, catalogue.source()),
         inbound(config.inbound_capacity),
         free_batches(kBatchPool),
         to_writer(kBatchPool),
         to_publisher(kBatchPool) {
-    persistence::check_reference_data(journal.metadata(), catalogue);
     persistence::Recovered r = persistence::recover(journal, catalogue);
+    persistence::check_in_force(r, catalogue);  // after a reload, the reloaded catalogue
     engine = std::move(r.engine);
     last_seq = r.last_seq;
     last_timestamp = r.last_timestamp;
@@ -110,6 +111,7 @@ struct Exchange::State {
     return o;
   }
 
+  SubmitStatus push(Inbound&& item);  // submit()'s queueing
   void run_sequencer();
   void run_writer();
   void run_publisher();
@@ -187,14 +189,19 @@ void Exchange::State::sequence(Inbound& item, Batch& batch) {
     c.seq = ++last_seq;
     c.timestamp = last_timestamp;
     const std::uint64_t match_start = steady_ns();
-    engine->process(c, batch.events);
+    if (item.reference_data) {  // a rare operator action: copying the specs may allocate here
+      engine->process_reference_data(c, item.reference_data->instruments(), batch.events);
+      batch.closed = true;  // at most one reload per batch, its last command
+    } else {
+      engine->process(c, batch.events);
+    }
     const std::uint64_t took = steady_ns() - match_start;
     bump(matching_buckets[bucket_of(took)], 1);
     bump(matching_ns_total, took);
   }
   const matcher::SequenceNumber seq = c.seq;
   // Moved, not copied: a copy of an order's quality terms would allocate on this thread.
-  batch.results.push_back(CommandResult{std::move(c), item.origin, {}, SubmitStatus::kQueued});
+  batch.results.push_back(CommandResult{std::move(c), item.origin, {}, SubmitStatus::kQueued, std::move(item.reference_data)});
   batch.event_end.push_back(static_cast<std::uint32_t>(batch.events.size()));
   if (batch.size() >= batch_limit) batch.closed = true;
   // Snapshots fall on multiples of snapshot_every_commands, whatever the restarts in between.
@@ -294,7 +301,12 @@ void Exchange::State::run_writer() {
         const Batch* b = *it;
         std::uint32_t begin = 0;
         for (std::size_t i = 0; i < b->size(); ++i) {
-          append.command(b->results[i].command, b->results[i].origin);
+          if (const auto& catalogue = b->results[i].reference_data) {
+            append.reference_data(b->results[i].command, b->results[i].origin, catalogue->source(),
+                                  persistence::sha256(catalogue->source()));
+          } else {
+            append.command(b->results[i].command, b->results[i].origin);
+          }
           for (std::uint32_t e = begin; e < b->event_end[i]; ++e) {
             if (b->events[e].type == matcher::EventType::kTrade) append.trade(b->events[e]);
           }
@@ -455,14 +467,31 @@ void Exchange::stop() {
 }
 
 SubmitStatus Exchange::submit(const matcher::Command& command, const Origin& origin) {
-  State& s = *state_;
+  if (command.type == matcher::CommandType::kReferenceData) return SubmitStatus::kRefused;
+  return state_->push(Inbound{command, origin, nullptr});
+}
+
+bool Exchange::accepts_reference_data() const { return state_->journal.has_reference_data_table(); }
+
+SubmitStatus Exchange::submit_reference_data(std::shared_ptr<const refdata::Catalogue> catalogue,
+                                             matcher::ParticipantId participant, const Origin& origin) {
+  if (!catalogue || !accepts_reference_data()) return SubmitStatus::kRefused;
+  matcher::Command c;
+  c.type = matcher::CommandType::kReferenceData;
+  c.participant = participant;
+  c.reference_data = persistence::engine_options_for(*catalogue).reference_data;
+  return state_->push(Inbound{std::move(c), origin, std::move(catalogue)});
+}
+
+SubmitStatus Exchange::State::push(Inbound&& item) {
+  State& s = *this;
   s.submitters.fetch_add(1);
   SubmitStatus status = SubmitStatus::kQueued;
   if (s.stopping.load()) {
     status = SubmitStatus::kStopped;
   } else if (s.journal_full.load(std::memory_order_acquire)) {
     status = SubmitStatus::kJournalFull;
-  } else if (!s.inbound.try_push(Inbound{command, origin})) {
+  } else if (!s.inbound.try_push(std::move(item))) {
     status = SubmitStatus::kBusy;
   }
   s.submitters.fetch_sub(1);

@@ -53,6 +53,9 @@ enum class SubmitStatus : std::uint8_t {
   kBusy = 1,      // inbound queue full: reject to the client as "busy", nothing was queued
   kStopped = 2,   // the exchange is stopping or stopped
   kJournalFull = 3,  // the journal cannot take more commands (disk or map full): reads still work
+  // A kReferenceData command through submit() (it needs submit_reference_data()), or a reload the
+  // journal cannot take (a format 1 journal): nothing was queued.
+  kRefused = 4,
 };
 
 // One journaled command and what it caused.
@@ -63,6 +66,9 @@ struct CommandResult {
   // kQueued: journaled and run, `events` are its results. kJournalFull: the journal could not take
   // it, so it was neither journaled nor run (command.seq is 0, events empty): reject to the sender.
   SubmitStatus status = SubmitStatus::kQueued;
+  // A kReferenceData command: the catalogue it brought (in force if its events hold an
+  // EventType::kReferenceData, else the engine refused it). Null for every other command.
+  std::shared_ptr<const refdata::Catalogue> reference_data;
 };
 
 // Receives results in sequence order on the exchange's publisher thread, after they are durable.
@@ -125,7 +131,17 @@ class Exchange {
   // Thread-safe, lock-free, never blocks. The exchange stamps seq and timestamp (any values in
   // `command` are overwritten).
   SubmitStatus submit(const matcher::Command& command, const Origin& origin);
+  // Operator: puts `catalogue` in force at a sequenced point (docs/reference-data.md "Reloading").
+  // The sequencer runs a kReferenceData command from `participant` naming it, through
+  // Engine::process_reference_data; the writer journals the catalogue's bytes with it; its result
+  // carries the catalogue. The caller checks compatibility first (refdata::check_reload); the engine
+  // refuses what would break its books. kRefused when the journal cannot take reloads.
+  SubmitStatus submit_reference_data(std::shared_ptr<const refdata::Catalogue> catalogue,
+                                     matcher::ParticipantId participant, const Origin& origin);
+  bool accepts_reference_data() const;  // false for a format 1 journal
 
+  // The catalogue the exchange started with (the one in force at the journal's end then); a reload
+  // reaches listeners through CommandResult::reference_data instead.
   const refdata::Catalogue& catalogue() const;
   // Highest sequence number that is durable and published.
   std::uint64_t published_seq() const;

@@ -12,7 +12,7 @@
 namespace rex::persistence {
 namespace {
 
-constexpr unsigned kMaxDatabases = 4;  // meta, commands, trades, snapshots
+constexpr unsigned kMaxDatabases = 5;  // meta, commands, trades, snapshots, reference_data
 constexpr std::size_t kMapGrowthFactor = 2;
 
 MDB_val as_val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
@@ -28,14 +28,15 @@ void check(int rc, const std::string& what) {
 
 }  // namespace
 
-Journal::Journal(JournalOptions options, const JournalMetadata* create_with) : options_(std::move(options)) {
+Journal::Journal(JournalOptions options, const JournalMetadata* create_with, std::string_view create_catalogue)
+    : options_(std::move(options)) {
   const auto data_file = options_.directory / "data.mdb";
   std::error_code ec;
   if (!std::filesystem::exists(data_file, ec)) {
     if (options_.read_only || create_with == nullptr) {
       throw JournalError("no journal in " + options_.directory.string() + " (data.mdb missing)");
     }
-    create(*create_with);
+    create(*create_with, create_catalogue);
   }
   // LMDB would take an empty file for a new environment: a journal cut to nothing must not
   // silently become an empty journal (creation never leaves one: see create()).
@@ -62,7 +63,7 @@ Journal::~Journal() {
 
 // A new journal is built aside, in <directory>/.creating, synced, and renamed into place: a crash
 // at any moment leaves either no data.mdb or a complete one holding its metadata.
-void Journal::create(const JournalMetadata& metadata) {
+void Journal::create(const JournalMetadata& metadata, std::string_view catalogue) {
   const auto aside = options_.directory / ".creating";
   std::error_code ec;
   std::filesystem::remove_all(aside, ec);
@@ -75,12 +76,21 @@ void Journal::create(const JournalMetadata& metadata) {
   if (rc == MDB_SUCCESS) rc = mdb_env_open(env, aside.c_str(), 0, 0644);
   if (rc == MDB_SUCCESS) rc = mdb_txn_begin(env, nullptr, 0, &txn);
   const std::string value = encode_metadata(metadata);
-  for (const char* name : {"meta", "commands", "trades", "snapshots"}) {
+  const bool reference_table = metadata.format_version >= kJournalFormatVersion;
+  for (const char* name : {"meta", "commands", "trades", "snapshots", "reference_data"}) {
     MDB_dbi d = 0;
+    if (std::string_view(name) == "reference_data" && !reference_table) break;
     if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, name, MDB_CREATE, &d);
     if (rc == MDB_SUCCESS && std::string_view(name) == "meta") {
       MDB_val key = as_val(kMetadataKey);
       MDB_val v = as_val(value);
+      rc = mdb_put(txn, d, &key, &v, 0);
+    }
+    if (rc == MDB_SUCCESS && std::string_view(name) == "reference_data" && !catalogue.empty()) {
+      const std::string k = encode_key(0);
+      const std::string record = encode_reference_data_record(catalogue, sha256(catalogue));
+      MDB_val key = as_val(k);
+      MDB_val v = as_val(record);
       rc = mdb_put(txn, d, &key, &v, 0);
     }
   }
@@ -152,12 +162,15 @@ void Journal::load_metadata() {
   MDB_val value{};
   const int rc = mdb_get(txn, dbi_meta_, &key, &value);
   const std::string stored = rc == MDB_SUCCESS ? std::string(as_view(value)) : std::string();
+  const bool decoded = rc == MDB_SUCCESS && decode_metadata(stored, metadata_);
+  if (decoded && metadata_.format_version == kJournalFormatVersion) open_db("reference_data", dbi_reference_data_);
   mdb_txn_commit(txn);  // a read-only commit keeps the table handles open for the environment
   if (rc != MDB_SUCCESS) throw JournalError("the journal in " + options_.directory.string() + " has no metadata record");
-  if (!decode_metadata(stored, metadata_)) throw JournalError("the metadata record does not decode");
-  if (metadata_.format_version != kJournalFormatVersion) {
+  if (!decoded) throw JournalError("the metadata record does not decode");
+  if (metadata_.format_version != kJournalFormatVersion && metadata_.format_version != kJournalFormatVersion1) {
     throw JournalError("journal format version " + std::to_string(metadata_.format_version) +
-                       " is not supported (this build reads version " + std::to_string(kJournalFormatVersion) + ")");
+                       " is not supported (this build reads versions " + std::to_string(kJournalFormatVersion1) +
+                       " and " + std::to_string(kJournalFormatVersion) + ")");
   }
   genesis_ = sha256(stored);
 }
@@ -187,6 +200,7 @@ unsigned Journal::dbi(Table t) const {
     case Table::kCommands: return dbi_commands_;
     case Table::kTrades: return dbi_trades_;
     case Table::kSnapshots: return dbi_snapshots_;
+    case Table::kReferenceData: return dbi_reference_data_;
   }
   return dbi_commands_;
 }
@@ -208,14 +222,31 @@ bool Journal::grow_map() {
   return mdb_env_set_mapsize(env_, next) == MDB_SUCCESS;
 }
 
-void Journal::Appender::command(const matcher::Command& c, const exchange::Origin& o) {
+void Journal::Appender::reference_data(const matcher::Command& c, const exchange::Origin& o,
+                                       std::string_view catalogue, const Hash& hash) {
+  if (error_ != 0) return;
+  if (!journal_.has_reference_data_table() || c.type != matcher::CommandType::kReferenceData) {
+    error_ = MDB_INCOMPATIBLE;
+    return;
+  }
+  command(c, o, &hash);
+  if (error_ != 0) return;
+  char k[kKeyBytes];
+  encode_key(c.seq, k);
+  MDB_val key{kKeyBytes, k};
+  const std::string record = encode_reference_data_record(catalogue, hash);
+  MDB_val value = as_val(record);
+  error_ = mdb_put(journal_.write_txn_, journal_.dbi_reference_data_, &key, &value, MDB_APPEND);
+}
+
+void Journal::Appender::command(const matcher::Command& c, const exchange::Origin& o, const Hash* reference) {
   if (error_ != 0) return;
   Journal& j = journal_;
   if (c.seq != j.tail_seq_ + 1) {
     error_ = MDB_KEYEXIST;  // a gap or a repeat would break the chain: refuse the whole group
     return;
   }
-  const Hash h = encode_command_record(j.sha_, j.tail_command_hash_, c.seq, c, o, j.scratch_);
+  const Hash h = encode_command_record(j.sha_, j.tail_command_hash_, c.seq, c, o, j.scratch_, reference);
   char k[kKeyBytes];
   encode_key(c.seq, k);
   MDB_val key{kKeyBytes, k};
@@ -384,6 +415,7 @@ std::optional<std::uint64_t> Journal::Reader::first_key(Table t) const {
 
 void Journal::Reader::scan(Table t, std::uint64_t from,
                            const std::function<bool(std::uint64_t, std::string_view)>& visit) const {
+  if (journal_->dbi(t) == 0) return;  // the reference_data table of a format 1 journal: empty
   MDB_cursor* cursor = nullptr;
   check(mdb_cursor_open(txn_, journal_->dbi(t), &cursor), "mdb_cursor_open");
   char k[kKeyBytes];

@@ -45,14 +45,18 @@ enum class WriteStatus : std::uint8_t {
   kFailed = 2,  // any other I/O error: nothing of this write is stored
 };
 
-enum class Table : std::uint8_t { kCommands = 0, kTrades = 1, kSnapshots = 2 };
+// kReferenceData: catalogues by the seq of the reload command that brought them (key 0: the one
+// the journal was created with, when its creator gave the bytes). Format 2 journals only: reads
+// of it in a format 1 journal find nothing.
+enum class Table : std::uint8_t { kCommands = 0, kTrades = 1, kSnapshots = 2, kReferenceData = 3 };
 
 class Journal {
  public:
   // Opens the journal in options.directory, or creates it with `create_with` as its metadata when
-  // there is none (and not read-only). Throws JournalError for a missing, truncated or unreadable
-  // journal, or one whose metadata does not decode.
-  Journal(JournalOptions options, const JournalMetadata* create_with);
+  // there is none (and not read-only), storing `create_catalogue` (the exact bytes of the catalogue
+  // the metadata names, if given) as reference data 0. Throws JournalError for a missing, truncated
+  // or unreadable journal, or one whose metadata does not decode.
+  Journal(JournalOptions options, const JournalMetadata* create_with, std::string_view create_catalogue = {});
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -61,6 +65,8 @@ class Journal {
   // SHA-256 of the metadata record's value: the "previous hash" of command 1 and of trade 1.
   const Hash& genesis() const { return genesis_; }
   const std::filesystem::path& directory() const { return options_.directory; }
+  // Format 2 and later: the reference_data table exists, reloads can be journaled.
+  bool has_reference_data_table() const { return dbi_reference_data_ != 0; }
   std::size_t map_bytes() const;
 
   // ---- the writer (one thread) ----
@@ -70,12 +76,18 @@ class Journal {
   class Appender {
    public:
     // c.seq must be last_seq() + 1 (the previous command appended); t a kTrade event.
-    void command(const matcher::Command& c, const exchange::Origin& o);
+    void command(const matcher::Command& c, const exchange::Origin& o) { command(c, o, nullptr); }
     void trade(const matcher::Event& t);
+    // A kReferenceData command: its record binds `hash` (the SHA-256 of `catalogue`), and the
+    // catalogue's bytes go into the reference_data table under its seq, in this transaction.
+    // Fails the group in a format 1 journal.
+    void reference_data(const matcher::Command& c, const exchange::Origin& o, std::string_view catalogue,
+                        const Hash& hash);
 
    private:
     friend class Journal;
     explicit Appender(Journal& j) : journal_(j) {}
+    void command(const matcher::Command& c, const exchange::Origin& o, const Hash* reference);
     Journal& journal_;
     int error_ = 0;
   };
@@ -118,7 +130,7 @@ class Journal {
 
  private:
   friend class Appender;
-  void create(const JournalMetadata& metadata);
+  void create(const JournalMetadata& metadata, std::string_view catalogue);
   void open_environment();
   void load_metadata();
   void check_not_truncated() const;
@@ -135,6 +147,7 @@ class Journal {
   unsigned dbi_commands_ = 0;
   unsigned dbi_trades_ = 0;
   unsigned dbi_snapshots_ = 0;
+  unsigned dbi_reference_data_ = 0;  // 0: a format 1 journal, without the table
   // Readers hold it shared; the writer takes it exclusively only to grow the map (LMDB requires
   // that no transaction of this process is open while mdb_env_set_mapsize runs).
   mutable std::shared_mutex map_mutex_;

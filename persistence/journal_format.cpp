@@ -10,6 +10,8 @@ namespace rex::persistence {
 namespace {
 
 constexpr std::uint8_t kMetadataBodyVersion = 1;
+constexpr std::uint8_t kReferenceSectionVersion = 1;  // in a kReferenceData command record
+constexpr std::uint8_t kReferenceDataRecordVersion = 1;  // a reference_data table value
 constexpr std::size_t kHashBytes = 32;
 
 void put_string(ByteWriter& w, std::string_view s) {
@@ -113,12 +115,16 @@ bool decode_key(std::string_view key, std::uint64_t& n) {
 }
 
 Hash encode_command_record(Sha256& sha, const Hash& previous, std::uint64_t seq, const matcher::Command& c,
-                           const exchange::Origin& o, std::string& out) {
+                           const exchange::Origin& o, std::string& out, const Hash* reference_data) {
   out.clear();
   ByteWriter w(out);
   w.u8(kRecordVersion);
   encode_command(c, w);
   encode_origin(o, w);
+  if (c.type == matcher::CommandType::kReferenceData) {
+    SectionWriter section(w, kReferenceSectionVersion);
+    w.bytes(as_bytes(reference_data != nullptr ? *reference_data : Hash{}));
+  }
   const Hash h = chain_hash(sha, previous, seq, out);
   w.bytes(as_bytes(h));
   return h;
@@ -145,6 +151,22 @@ void encode_snapshot_record(Sha256& sha, const matcher::EngineSnapshot& s, const
   w.bytes(as_bytes(sha.finish()));
 }
 
+std::string encode_reference_data_record(std::string_view catalogue_bytes, const Hash& hash) {
+  std::string out;
+  ByteWriter w(out);
+  w.u8(kReferenceDataRecordVersion);
+  w.bytes(as_bytes(hash));
+  w.bytes(catalogue_bytes);
+  return out;
+}
+
+bool decode_reference_data_record(std::string_view value, ReferenceDataRecord& out) {
+  if (value.size() < 1 + kHashBytes || static_cast<std::uint8_t>(value[0]) != kReferenceDataRecordVersion) return false;
+  if (!hash_from_bytes(value.substr(1, kHashBytes), out.hash)) return false;
+  out.catalogue = value.substr(1 + kHashBytes);
+  return true;
+}
+
 bool stored_chain_hash(std::string_view value, Hash& out) {
   if (value.size() < kHashBytes) return false;
   return hash_from_bytes(value.substr(value.size() - kHashBytes), out);
@@ -155,10 +177,17 @@ RecordCheck decode_command_record(Sha256& sha, const Hash& previous, std::uint64
   if (value.size() < 1 + kHashBytes) return RecordCheck::kUndecodable;
   const std::string_view body = value.substr(0, value.size() - kHashBytes);
   ByteReader r(body);
-  if (r.u8() != kRecordVersion || !decode_command(r, out.command) || !decode_origin(r, out.origin) ||
-      r.remaining() != 0) {
+  if (r.u8() != kRecordVersion || !decode_command(r, out.command) || !decode_origin(r, out.origin)) {
     return RecordCheck::kUndecodable;
   }
+  out.reference_data = Hash{};
+  if (out.command.type == matcher::CommandType::kReferenceData) {
+    const Section s = read_section(r);
+    if (r.failed() || s.version != kReferenceSectionVersion || !hash_from_bytes(s.body, out.reference_data)) {
+      return RecordCheck::kUndecodable;
+    }
+  }
+  if (r.remaining() != 0) return RecordCheck::kUndecodable;
   stored_chain_hash(value, out.chain);
   return chain_hash(sha, previous, seq, body) == out.chain ? RecordCheck::kOk : RecordCheck::kHashMismatch;
 }

@@ -15,7 +15,10 @@
 
 namespace rex::persistence {
 
-inline constexpr std::uint16_t kJournalFormatVersion = 1;
+// Version 2 added the `reference_data` table and reference-data reload commands; version 1
+// journals are still read (and appended to), but cannot take a reload.
+inline constexpr std::uint16_t kJournalFormatVersion = 2;
+inline constexpr std::uint16_t kJournalFormatVersion1 = 1;
 inline constexpr std::uint8_t kRecordVersion = 1;      // the envelope of command/trade/snapshot records
 inline constexpr std::string_view kMetadataMagic = "REXJ";
 inline constexpr std::string_view kMetadataKey = "meta";
@@ -42,8 +45,20 @@ bool decode_key(std::string_view key, std::uint64_t& n);
 struct CommandRecord {
   matcher::Command command;
   exchange::Origin origin;
+  // A kReferenceData command's record binds the SHA-256 of the catalogue it brings in force (the
+  // exact bytes stored in the reference_data table under its seq); zero for every other command.
+  Hash reference_data{};
   Hash chain{};
 };
+
+// The value of a `reference_data` table entry: the catalogue file's exact bytes and their SHA-256.
+struct ReferenceDataRecord {
+  Hash hash{};
+  std::string_view catalogue;  // points into the decoded value
+};
+std::string encode_reference_data_record(std::string_view catalogue_bytes, const Hash& hash);
+// False for an unknown version or a value too short; the hash is not checked here (verify does).
+bool decode_reference_data_record(std::string_view value, ReferenceDataRecord& out);
 
 struct TradeRecord {
   matcher::Event trade;  // a kTrade event
@@ -59,8 +74,9 @@ enum class RecordCheck : std::uint8_t { kOk, kUndecodable, kHashMismatch };
 std::string_view describe(RecordCheck c);
 
 // Encoders clear `out`, write the whole record value and return its chain hash.
+// `reference_data`: for a kReferenceData command, the catalogue's SHA-256 (required; ignored otherwise).
 Hash encode_command_record(Sha256& sha, const Hash& previous, std::uint64_t seq, const matcher::Command& c,
-                           const exchange::Origin& o, std::string& out);
+                           const exchange::Origin& o, std::string& out, const Hash* reference_data = nullptr);
 Hash encode_trade_record(Sha256& sha, const Hash& previous, const matcher::Event& trade, std::string& out);
 void encode_snapshot_record(Sha256& sha, const matcher::EngineSnapshot& s, const Hash& command_chain,
                             std::string& out);

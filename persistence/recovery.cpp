@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "persistence/reference_data.hpp"
 #include "persistence/verify.hpp"
 
 namespace rex::persistence {
@@ -9,7 +10,7 @@ namespace {
 
 // Loads the newest snapshot that checks out and that the engine accepts into `engine`.
 matcher::SequenceNumber load_newest_snapshot(const Journal::Reader& r, const VerifyReport& report,
-                                             const refdata::Catalogue& catalogue, Recovered& out) {
+                                             ReferenceDataHistory& history, Recovered& out) {
   Sha256 sha;
   for (std::uint64_t seq : r.keys_descending(Table::kSnapshots)) {
     const std::string where = "snapshot at seq " + std::to_string(seq) + ": ";
@@ -21,17 +22,18 @@ matcher::SequenceNumber load_newest_snapshot(const Journal::Reader& r, const Ver
     }
     SnapshotRecord record;
     if (decode_snapshot_record(sha, *r.get(Table::kSnapshots, seq), record) != RecordCheck::kOk) continue;
-    auto engine = std::make_unique<matcher::Engine>(catalogue.instruments(), engine_options_for(catalogue));
     try {
+      // The reference data in force when it was taken.
+      auto engine = history.engine_at(record.snapshot.reference_data_seq);
       engine->restore(record.snapshot);
+      out.engine = std::move(engine);
     } catch (const std::exception& e) {
       out.skipped_snapshots.push_back(where + e.what());
       continue;
     }
-    out.engine = std::move(engine);
     return seq;
   }
-  out.engine = std::make_unique<matcher::Engine>(catalogue.instruments(), engine_options_for(catalogue));
+  out.engine = history.engine_at(0);
   return 0;
 }
 
@@ -60,6 +62,15 @@ matcher::EngineOptions engine_options_for(const refdata::Catalogue& catalogue) {
   return options;
 }
 
+void check_in_force(const Recovered& recovered, const refdata::Catalogue& catalogue) {
+  const refdata::Catalogue& in_force = *recovered.catalogue;
+  if (in_force.content_hash() != catalogue.content_hash()) {
+    throw JournalError("reference data differs from the journal's: the catalogue in force at the journal's end is SHA-256 " +
+                       in_force.content_hash() + " (version " + in_force.version() + "), this catalogue is " +
+                       catalogue.content_hash() + " (version " + catalogue.version() + ")");
+  }
+}
+
 void check_reference_data(const JournalMetadata& metadata, const refdata::Catalogue& catalogue) {
   if (metadata.reference_data_hash != catalogue.content_hash()) {
     throw JournalError("reference data differs from the journal's: the journal was written with catalogue SHA-256 " +
@@ -74,7 +85,8 @@ Recovered recover(const Journal& journal, const refdata::Catalogue& catalogue) {
 
   Recovered out;
   const Journal::Reader r = journal.reader();
-  out.snapshot_seq = load_newest_snapshot(r, report, catalogue, out);
+  ReferenceDataHistory history(r, journal.metadata(), &catalogue);
+  out.snapshot_seq = load_newest_snapshot(r, report, history, out);
 
   Sha256 sha;
   CommandRecord command;
@@ -88,7 +100,7 @@ Recovered recover(const Journal& journal, const refdata::Catalogue& catalogue) {
   r.scan(Table::kCommands, out.snapshot_seq + 1, [&](std::uint64_t seq, std::string_view value) {
     decode_command_record(sha, {}, seq, value, command);  // verified above; the chain is not re-checked
     events.clear();
-    out.engine->process(command.command, events);
+    history.run(*out.engine, command.command, events);
     for (const matcher::Event& e : events) {
       if (e.type != matcher::EventType::kTrade) continue;
       const auto stored = r.get(Table::kTrades, e.trade_id);
@@ -107,6 +119,7 @@ Recovered recover(const Journal& journal, const refdata::Catalogue& catalogue) {
     throw JournalError("the journal holds trades up to id " + std::to_string(report.last_trade) +
                        " but the replay ends at trade " + std::to_string(out.engine->snapshot().last_trade));
   }
+  out.catalogue = history.current();
   return out;
 }
 

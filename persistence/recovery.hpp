@@ -32,9 +32,18 @@ struct Recovered {
   matcher::SequenceNumber snapshot_seq = 0;  // the snapshot loaded (0: replayed from the start)
   std::uint64_t replayed = 0;                // commands replayed after it
   std::vector<std::string> skipped_snapshots;  // newer snapshots found damaged, and why
+  // The reference data in force at the journal's end: the last reload the engine applied, or the
+  // catalogue the journal was created with.
+  std::shared_ptr<const refdata::Catalogue> catalogue;
 };
 
-// Throws JournalError for a journal that fails verification or whose replay does not give its trades.
+// `catalogue`: the one the journal was created with, needed only when the journal does not store it
+// (format 1 journals, or journals created without the bytes). Throws JournalError for a journal that
+// fails verification or whose replay does not give its trades.
 Recovered recover(const Journal& journal, const refdata::Catalogue& catalogue);
+
+// Throws JournalError unless `catalogue` is the reference data in force at the journal's end
+// (what a restarting exchange must be given: after a reload, the reloaded catalogue).
+void check_in_force(const Recovered& recovered, const refdata::Catalogue& catalogue);
 
 }  // namespace rex::persistence

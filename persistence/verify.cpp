@@ -8,6 +8,45 @@ void bad(VerifyReport& report, std::string what) {
   report.ok = false;
 }
 
+// A reload's stored catalogue: present, hashing to what its command record binds, and named by the
+// command's 32-bit reference data id.
+std::string check_reload(const Journal::Reader& r, const CommandRecord& record) {
+  const auto value = r.get(Table::kReferenceData, record.command.seq);
+  ReferenceDataRecord stored;
+  if (!value) return "its catalogue is missing from the reference_data table";
+  if (!decode_reference_data_record(*value, stored)) return "its stored catalogue does not decode";
+  if (sha256(stored.catalogue) != stored.hash || stored.hash != record.reference_data) {
+    return "its stored catalogue does not hash to the SHA-256 the command record binds (catalogue edited)";
+  }
+  const std::string hex = to_hex(stored.hash);
+  if (std::stoul(hex.substr(0, 8), nullptr, 16) != record.command.reference_data) {
+    return "its reference data id is not the first 32 bits of the catalogue's SHA-256";
+  }
+  return {};
+}
+
+// Every reference_data entry is the journal's own catalogue (key 0) or a reload's.
+void verify_reference_table(const Journal::Reader& r, const Journal& journal, VerifyReport& report) {
+  r.scan(Table::kReferenceData, 0, [&](std::uint64_t seq, std::string_view value) {
+    const std::string where = "reference data at seq " + std::to_string(seq) + ": ";
+    ReferenceDataRecord stored;
+    CommandRecord command;
+    Sha256 sha;
+    if (!decode_reference_data_record(value, stored)) {
+      bad(report, where + "does not decode");
+    } else if (seq == 0) {
+      if (sha256(stored.catalogue) != stored.hash || to_hex(stored.hash) != journal.metadata().reference_data_hash) {
+        bad(report, where + "the stored catalogue is not the one the metadata names");
+      }
+    } else if (auto c = r.get(Table::kCommands, seq);
+               !c || decode_command_record(sha, {}, seq, *c, command) == RecordCheck::kUndecodable ||
+               command.command.type != matcher::CommandType::kReferenceData) {
+      bad(report, where + "no reload command at that seq");
+    }
+    return report.ok;
+  });
+}
+
 void verify_commands(const Journal::Reader& r, const Journal& journal, VerifyReport& report) {
   Sha256 sha;
   Hash previous = journal.genesis();
@@ -33,6 +72,12 @@ void verify_commands(const Journal::Reader& r, const Journal& journal, VerifyRep
     if (record.command.timestamp < last_time) {
       bad(report, where + "timestamp goes back in time");
       return false;
+    }
+    if (record.command.type == matcher::CommandType::kReferenceData) {
+      if (const std::string problem = check_reload(r, record); !problem.empty()) {
+        bad(report, where + problem);
+        return false;
+      }
     }
     last_time = record.command.timestamp;
     previous = record.chain;
@@ -107,6 +152,7 @@ VerifyReport verify_journal(const Journal& journal) {
   }
   verify_commands(r, journal, report);
   verify_trades(r, journal, report);
+  verify_reference_table(r, journal, report);
   verify_snapshots(r, report);
   return report;
 }

@@ -76,6 +76,7 @@ struct CatalogueData {
   std::string description;
   std::string differentials_version;
   std::string content_hash;     // SHA-256 (hex) of the exact bytes loaded
+  std::string source;           // the exact bytes loaded (a journal stores them: docs/journal-format.md)
   std::vector<Attribute> attributes;
   std::vector<Commodity> commodities;
   std::vector<Hub> hubs;
@@ -92,6 +93,7 @@ class Catalogue {
   const CatalogueData& data() const { return data_; }
   const std::string& version() const { return data_.version; }
   const std::string& content_hash() const { return data_.content_hash; }
+  const std::string& source() const { return data_.source; }
   const std::vector<Attribute>& attributes() const { return data_.attributes; }
   const std::vector<Commodity>& commodities() const { return data_.commodities; }
   const std::vector<Hub>& hubs() const { return data_.hubs; }

@@ -33,6 +33,7 @@ Catalogue load_catalogue_string(std::string_view json) {
   }
   CatalogueData data = detail::decode_catalogue(detail::Node{root, "$"});
   data.content_hash = std::move(hash);
+  data.source = std::string(json);
   return Catalogue(std::move(data));
 }
 

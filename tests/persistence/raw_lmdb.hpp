@@ -15,7 +15,7 @@ inline void edit_raw(const std::filesystem::path& dir, const char* table,
                      const std::function<void(MDB_txn*, MDB_dbi)>& edit) {
   MDB_env* env = nullptr;
   mdb_env_create(&env);
-  mdb_env_set_maxdbs(env, 4);
+  mdb_env_set_maxdbs(env, 5);
   if (mdb_env_open(env, dir.c_str(), 0, 0644) != 0) throw std::runtime_error("raw open failed");
   MDB_txn* txn = nullptr;
   mdb_txn_begin(env, nullptr, 0, &txn);

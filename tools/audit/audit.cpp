@@ -2,12 +2,14 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 
 #include "matcher/engine.hpp"
 #include "persistence/byte_io.hpp"
 #include "persistence/event_codec.hpp"
 #include "persistence/journal_format.hpp"
 #include "persistence/recovery.hpp"
+#include "persistence/reference_data.hpp"
 
 namespace rex::audit {
 namespace {
@@ -108,8 +110,11 @@ std::pair<std::string, bool> str(std::string_view v) { return {std::string(v), t
 ReplayReport replay_journal(const persistence::Journal& journal, const refdata::Catalogue& catalogue) {
   persistence::check_reference_data(journal.metadata(), catalogue);
   ReplayReport report;
-  matcher::Engine engine(catalogue.instruments(), persistence::engine_options_for(catalogue));
   const persistence::Journal::Reader r = journal.reader();
+  // Reloads run with the catalogues the journal stores for them (verify checks they are the ones
+  // their command records bind).
+  persistence::ReferenceDataHistory history(r, journal.metadata(), &catalogue);
+  const std::unique_ptr<matcher::Engine> engine = history.engine_at(0);
   persistence::Sha256 sha;
   persistence::Sha256 stream;
   stream.update(kEventStreamDomain);
@@ -128,7 +133,12 @@ ReplayReport replay_journal(const persistence::Journal& journal, const refdata::
       return false;
     }
     events.clear();
-    engine.process(command.command, events);
+    try {
+      history.run(*engine, command.command, events);
+    } catch (const persistence::JournalError& e) {
+      diverge("seq " + std::to_string(seq) + ": " + e.what());
+      return false;
+    }
     report.commands++;
     for (const matcher::Event& e : events) {
       scratch.clear();
@@ -151,7 +161,7 @@ ReplayReport replay_journal(const persistence::Journal& journal, const refdata::
     if (auto snap = r.get(Table::kSnapshots, seq)) {
       if (persistence::decode_snapshot_record(sha, *snap, snapshot) == persistence::RecordCheck::kOk) {
         report.snapshots_compared++;
-        if (!(snapshot.snapshot == engine.snapshot())) {
+        if (!(snapshot.snapshot == engine->snapshot())) {
           diverge("snapshot at seq " + std::to_string(seq) + " differs from the replayed engine state");
         }
       }
