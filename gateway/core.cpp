@@ -6,6 +6,8 @@
 #include "gateway/json_out.hpp"
 #include "gateway/reject.hpp"
 #include "reference-data/decimal.hpp"
+#include "reference-data/loader.hpp"
+#include "reference-data/reload.hpp"
 
 namespace rex::gateway {
 
@@ -144,7 +146,7 @@ ResultBatch ResultBatch::copy(std::span<const exchange::CommandResult> batch) {
   for (const auto& r : batch) total += r.events.size();
   out.events.reserve(total);
   for (const auto& r : batch) {
-    out.items.push_back({r.command, r.origin, out.events.size(), r.events.size(), r.status});
+    out.items.push_back({r.command, r.origin, out.events.size(), r.events.size(), r.status, r.reference_data});
     out.events.insert(out.events.end(), r.events.begin(), r.events.end());
   }
   return out;
@@ -170,7 +172,10 @@ std::string GatewayCore::reject_message(std::string_view req, std::string_view o
 }
 
 struct GatewayCore::Impl {
-  const refdata::Catalogue& catalogue;
+  std::shared_ptr<const refdata::Catalogue> catalogue;  // in force; replaced by a reload
+  // Every catalogue ever in force: sessions' participant pointers and parsers point into them.
+  std::vector<std::shared_ptr<const refdata::Catalogue>> catalogues;
+  bool reload_in_flight = false;
   const KeyStore& keys;
   CoreConfig config;
   ExchangePort& exchange;
@@ -196,14 +201,15 @@ struct GatewayCore::Impl {
   std::vector<std::pair<InstrumentId, LevelChange>> level_changes;
 
   Impl(const refdata::Catalogue& c, const KeyStore& k, CoreConfig cfg, ExchangePort& x, Outbox& o, GatewayMetrics& m)
-      : catalogue(c), keys(k), config(cfg), exchange(x), outbox(o), metrics(m) {
-    const std::size_t n = catalogue.instruments().size();
+      : catalogue(&c, [](const refdata::Catalogue*) {}), catalogues{catalogue}, keys(k), config(cfg), exchange(x),
+        outbox(o), metrics(m) {
+    const std::size_t n = catalogue->instruments().size();
     books.resize(n);
     last_top.resize(n);
     subscribers.resize(n);
-    commodity_subscribers.resize(catalogue.commodities().size());
-    commodity_tops.resize(catalogue.commodities().size());
-    for (const auto& p : catalogue.participants()) {
+    commodity_subscribers.resize(catalogue->commodities().size());
+    commodity_tops.resize(catalogue->commodities().size());
+    for (const auto& p : catalogue->participants()) {
       participants[p.id].cancel_on_disconnect = keys.cancel_on_disconnect(p.id, config.cancel_on_disconnect_default);
     }
   }
@@ -287,7 +293,7 @@ struct GatewayCore::Impl {
   }
 
   std::string_view instrument_code(InstrumentId id) const {
-    return id < catalogue.instruments().size() ? std::string_view(catalogue.instruments()[id].code) : "";
+    return id < catalogue->instruments().size() ? std::string_view(catalogue->instruments()[id].code) : "";
   }
 
   // ---- messages ----
@@ -363,7 +369,7 @@ struct GatewayCore::Impl {
   void login(SessionId id, SessionState& s, const Request& r) {
     if (s.participant) return reject(id, r, GatewayReject::kAlreadyLoggedIn);
     const KeyEntry* key = keys.find(r.api_key);
-    const refdata::Participant* p = key ? catalogue.find_participant(key->participant) : nullptr;
+    const refdata::Participant* p = key ? catalogue->find_participant(key->participant) : nullptr;
     if (!p) return reject(id, r, GatewayReject::kAuthenticationFailed);
     s.participant = p;
     s.trader = p->has_role(Role::kTrader);
@@ -382,7 +388,7 @@ struct GatewayCore::Impl {
     j.end_array();
     j.key("permissions").begin_array();
     for (const auto& perm : p->permissions) {
-      j.begin_object().field("commodity", catalogue.commodities()[perm.commodity].code);
+      j.begin_object().field("commodity", catalogue->commodities()[perm.commodity].code);
       j.key("sides").begin_array();
       if (perm.buy) j.string("buy");
       if (perm.sell) j.string("sell");
@@ -405,14 +411,19 @@ struct GatewayCore::Impl {
     return p;
   }
 
-  bool submit(SessionId id, const Request& r, matcher::Command c, Pending p) {
+  // `reference_data`: a reload's catalogue (`c` is then ignored: the exchange builds the command).
+  bool submit(SessionId id, const Request& r, matcher::Command c, Pending p,
+              std::shared_ptr<const refdata::Catalogue> reference_data = nullptr) {
     const std::uint64_t request = ++next_request;
-    const auto status = exchange.submit(c, {kWebSocketGateway, id, request});
+    const exchange::Origin origin{kWebSocketGateway, id, request};
+    const auto status = reference_data ? exchange.submit_reference_data(std::move(reference_data), p.participant, origin)
+                                       : exchange.submit(c, origin);
     if (status != exchange::SubmitStatus::kQueued) {
       GatewayReject code = GatewayReject::kBusy;
       if (status == exchange::SubmitStatus::kStopped) code = GatewayReject::kExchangeStopped;
       if (status == exchange::SubmitStatus::kJournalFull) code = GatewayReject::kJournalFull;
-      reject(id, r, code);
+      if (status == exchange::SubmitStatus::kRefused) code = GatewayReject::kNotSupported;
+      reject(id, r, code, status == exchange::SubmitStatus::kRefused ? "the journal predates reloads (format 1)" : "");
       return false;
     }
     metrics.commands_submitted.fetch_add(1, std::memory_order_relaxed);
@@ -444,7 +455,7 @@ struct GatewayCore::Impl {
   void new_order(SessionId id, SessionState& s, const Request& r) {
     if (!s.trader) return reject(id, r, GatewayReject::kRoleNotPermitted, "new_order needs the trader role");
     const refdata::Participant& p = *s.participant;
-    const auto& spec = catalogue.instruments()[r.instrument];
+    const auto& spec = catalogue->instruments()[r.instrument];
     const bool buy = r.side == Side::kBuy;
     bool commodity_ok = false;
     bool side_ok = false;
@@ -453,7 +464,7 @@ struct GatewayCore::Impl {
       commodity_ok = true;
       side_ok = buy ? perm.buy : perm.sell;
     }
-    if (!commodity_ok) return reject(id, r, GatewayReject::kCommodityNotPermitted, catalogue.commodities()[spec.commodity].code);
+    if (!commodity_ok) return reject(id, r, GatewayReject::kCommodityNotPermitted, catalogue->commodities()[spec.commodity].code);
     if (!side_ok) return reject(id, r, GatewayReject::kSideNotPermitted, side_name(r.side));
     auto& ps = participants[p.id];
     if (ps.cl_ord_ids.count(r.cl_ord_id)) return reject(id, r, GatewayReject::kDuplicateClientOrderId);
@@ -531,7 +542,7 @@ struct GatewayCore::Impl {
     pend.participant = p.id;
     const OrderRecord* o = find_order(target);
     if (o && o->participant == p.id && o->status == OrderStatus::kOpen) {
-      const auto& spec = catalogue.instruments()[o->instrument];
+      const auto& spec = catalogue->instruments()[o->instrument];
       if (r.has_price && r.price != o->price) {
         if (auto code = price_check(spec, o->instrument, r.price)) return reject(id, r, code);
       }
@@ -600,10 +611,46 @@ struct GatewayCore::Impl {
         c.instrument = matcher::kAnyInstrument;
         break;
       default:
-        return reject(id, r, GatewayReject::kNotSupported,
-                      "reloading reference data needs an engine that can change instruments while running");
+        return reload_reference_data(id, s, r);
     }
     submit(id, r, c, participant_pending(s));
+  }
+
+  // Re-reads the configured catalogue file, checks it may replace the one in force, and submits it
+  // (docs/reference-data.md "Reloading"). The switch happens when its result comes back.
+  void reload_reference_data(SessionId id, SessionState& s, const Request& r) {
+    if (config.catalogue_file.empty()) return reject(id, r, GatewayReject::kNotSupported, "no catalogue file configured");
+    if (reload_in_flight) return reject(id, r, GatewayReject::kBusy, "a reload is in flight");
+    std::shared_ptr<const refdata::Catalogue> next;
+    try {
+      next = std::make_shared<const refdata::Catalogue>(refdata::load_catalogue_file(config.catalogue_file));
+    } catch (const std::exception& e) {
+      return reject(id, r, GatewayReject::kReferenceDataRefused, e.what());
+    }
+    if (const std::string problem = refdata::check_reload(*catalogue, *next); !problem.empty()) {
+      return reject(id, r, GatewayReject::kReferenceDataRefused, problem);
+    }
+    reload_in_flight = submit(id, r, {}, participant_pending(s), std::move(next));
+  }
+
+  // The engine applied a reload: the gateway's catalogue-derived state follows, and subscribers of
+  // the instrument list get the new list.
+  void apply_reference_data(const std::shared_ptr<const refdata::Catalogue>& next) {
+    if (!next) return;
+    catalogue = next;
+    catalogues.push_back(next);
+    for (const auto& p : catalogue->participants()) {
+      if (!participants.count(p.id)) {
+        participants[p.id].cancel_on_disconnect = keys.cancel_on_disconnect(p.id, config.cancel_on_disconnect_default);
+      }
+    }
+    for (auto& [session, state] : sessions) {  // names, roles, permissions and limits as now published
+      if (!state.participant) continue;
+      state.participant = catalogue->find_participant(state.participant->id);
+      state.trader = state.participant->has_role(Role::kTrader);
+      state.operator_role = state.participant->has_role(Role::kOperator);
+    }
+    send_all(instruments_subscribers, instruments_message());
   }
 
   // ---- subscriptions ----
@@ -614,7 +661,7 @@ struct GatewayCore::Impl {
     if (!r.req.empty()) j.key("req").raw(r.req);
     j.field("channel", channel_name(r.channel));
     if (r.instrument != matcher::kAnyInstrument) j.field("instrument", instrument_code(r.instrument));
-    if (r.channel == Channel::kCommodityTop) j.field("commodity", catalogue.commodities()[r.commodity].code);
+    if (r.channel == Channel::kCommodityTop) j.field("commodity", catalogue->commodities()[r.commodity].code);
     j.end_object();
     send(id, std::move(m));
   }
@@ -650,7 +697,7 @@ struct GatewayCore::Impl {
     const Event& e = commodity_tops[commodity];
     std::string m;
     JsonOut j(m);
-    j.begin_object().field("type", "commodity_top").field("commodity", catalogue.commodities()[commodity].code);
+    j.begin_object().field("type", "commodity_top").field("commodity", catalogue->commodities()[commodity].code);
     j.key("bid");
     e.has_bid ? void(j.price(e.price)) : void(j.null());
     j.key("ask");
@@ -683,12 +730,12 @@ struct GatewayCore::Impl {
 
   // ---- market data messages ----
   void instrument_json(JsonOut& j, const refdata::InstrumentSpec& spec) const {
-    const auto& grade = catalogue.grades()[spec.grade];
-    const auto& hub = catalogue.hubs()[spec.hub];
+    const auto& grade = catalogue->grades()[spec.grade];
+    const auto& hub = catalogue->hubs()[spec.hub];
     j.begin_object()
         .field_uint("id", spec.id)
         .field("code", spec.code)
-        .field("commodity", catalogue.commodities()[spec.commodity].code)
+        .field("commodity", catalogue->commodities()[spec.commodity].code)
         .field("grade", grade.code)
         .field("grade_name", grade.name)
         .field("standard", grade.standard)
@@ -700,13 +747,13 @@ struct GatewayCore::Impl {
         .field_quantity("lot_increment", spec.lot_increment)
         .field_price("price_floor", spec.price_floor)
         .field_price("price_ceiling", spec.price_ceiling)
-        .field_price("differential_to_base", catalogue.differential_to_base(spec))
+        .field_price("differential_to_base", catalogue->differential_to_base(spec))
         .field_bool("halted", books[spec.id].halted);
     // The grade's quality limits: what an assay must meet, and the attributes bounds may name.
     j.key("quality").begin_array();
     for (const auto& range : spec.quality) {
-      if (range.attribute >= catalogue.attributes().size()) continue;
-      const auto& a = catalogue.attributes()[range.attribute];
+      if (range.attribute >= catalogue->attributes().size()) continue;
+      const auto& a = catalogue->attributes()[range.attribute];
       j.begin_object().field("attribute", a.code).field("unit", a.unit);
       if (range.min != refdata::kNoLowerLimit) j.field("min", refdata::format_decimal(range.min, a.scale));
       if (range.max != refdata::kNoUpperLimit) j.field("max", refdata::format_decimal(range.max, a.scale));
@@ -726,11 +773,11 @@ struct GatewayCore::Impl {
     std::string m;
     JsonOut j(m);
     j.begin_object()
-        .field("catalogue_version", catalogue.version())
-        .field("catalogue_hash", catalogue.content_hash())
+        .field("catalogue_version", catalogue->version())
+        .field("catalogue_hash", catalogue->content_hash())
         .key("instruments")
         .begin_array();
-    for (const auto& spec : catalogue.instruments()) instrument_json(j, spec);
+    for (const auto& spec : catalogue->instruments()) instrument_json(j, spec);
     j.end_array().end_object();
     return m;
   }
@@ -842,6 +889,7 @@ struct GatewayCore::Impl {
       if (item.command.timestamp != 0 && now_wall > item.command.timestamp) {
         metrics.sequenced_to_published.record(now_wall - item.command.timestamp);
       }
+      if (item.reference_data) reload_in_flight = false;  // done, whatever its outcome
       if (item.status != exchange::SubmitStatus::kQueued) {
         if (pend) journal_full(*pend);
       } else {
@@ -883,8 +931,8 @@ struct GatewayCore::Impl {
           rec.tif = c.time_in_force;
           rec.price = e.price;
           rec.value_price = pend ? pend->value_price : e.price;
-          if (rec.value_price == 0 && e.side == Side::kBuy && e.instrument < catalogue.instruments().size()) {
-            rec.value_price = catalogue.instruments()[e.instrument].price_ceiling;
+          if (rec.value_price == 0 && e.side == Side::kBuy && e.instrument < catalogue->instruments().size()) {
+            rec.value_price = catalogue->instruments()[e.instrument].price_ceiling;
           }
           rec.quantity = e.quantity;
           rec.session = requester;
@@ -903,8 +951,8 @@ struct GatewayCore::Impl {
           if (pend) {
             metrics.count_reject(static_cast<std::uint16_t>(e.reject));
             std::string detail;
-            if (e.reject == matcher::RejectCode::kAssayOutOfSpec && e.attribute < catalogue.attributes().size()) {
-              detail = "attribute " + catalogue.attributes()[e.attribute].code;
+            if (e.reject == matcher::RejectCode::kAssayOutOfSpec && e.attribute < catalogue->attributes().size()) {
+              detail = "attribute " + catalogue->attributes()[e.attribute].code;
             }
             std::string m = reject_message(pend->req, op_name(pend->op), static_cast<std::uint16_t>(e.reject),
                                            detail, pend->cl_ord_id);
@@ -1015,14 +1063,23 @@ struct GatewayCore::Impl {
             send_all(subscribers[e.instrument].depth, msg);
           }
           break;
-        case EventType::kReferenceData:
-          // A reference-data change the engine applied. No gateway submits one yet; following it
-          // (new differentials in the gateway's catalogue) comes with that command.
-          break;
+        case EventType::kReferenceData: apply_reference_data(item.reference_data); break;
       }
     }
     publish_levels();
-    if (pend && !rejected) {
+    if (pend && !rejected && pend->op == Op::kReloadReferenceData) {
+      std::string m;
+      JsonOut j(m);
+      j.begin_object().field("type", "operator_ack");
+      if (!pend->req.empty()) j.key("req").raw(pend->req);
+      j.field("op", op_name(pend->op))
+          .field("catalogue_version", catalogue->version())
+          .field("catalogue_hash", catalogue->content_hash())
+          .field_id("seq", c.seq)
+          .field_id("ts", c.timestamp)
+          .end_object();
+      send(requester, std::move(m));
+    } else if (pend && !rejected) {
       const char* type = nullptr;
       std::uint32_t count = 0;
       switch (pend->op) {
@@ -1188,6 +1245,7 @@ void GatewayCore::load_trades(std::span<const matcher::Event> trades) {
   }
 }
 std::string GatewayCore::instruments_json() const { return impl_->instruments_json(); }
+const refdata::Catalogue& GatewayCore::catalogue() const { return *impl_->catalogue; }
 std::string GatewayCore::book_json(matcher::InstrumentId instrument) const { return impl_->book_json(instrument, {}); }
 std::string GatewayCore::trades_json(matcher::InstrumentId instrument) const { return impl_->trades_json(instrument, {}); }
 bool GatewayCore::recovered() const { return impl_->recovered; }

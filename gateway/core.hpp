@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
@@ -35,6 +36,11 @@ class ExchangePort {
   virtual exchange::SubmitStatus submit(const matcher::Command& command, const exchange::Origin& origin) = 0;
   virtual exchange::ExchangeStats stats() const = 0;
   virtual std::uint64_t published_seq() const = 0;
+  // Operator: a reference-data reload (Exchange::submit_reference_data); kRefused when the journal
+  // cannot take one.
+  virtual exchange::SubmitStatus submit_reference_data(std::shared_ptr<const refdata::Catalogue> catalogue,
+                                                       matcher::ParticipantId participant,
+                                                       const exchange::Origin& origin) = 0;
 };
 
 template <class Exchange>
@@ -46,6 +52,11 @@ class ExchangeAdapter final : public ExchangePort {
   }
   exchange::ExchangeStats stats() const override { return exchange_.stats(); }
   std::uint64_t published_seq() const override { return exchange_.published_seq(); }
+  exchange::SubmitStatus submit_reference_data(std::shared_ptr<const refdata::Catalogue> catalogue,
+                                               matcher::ParticipantId participant,
+                                               const exchange::Origin& o) override {
+    return exchange_.submit_reference_data(std::move(catalogue), participant, o);
+  }
 
  private:
   Exchange& exchange_;
@@ -67,6 +78,9 @@ struct CoreConfig {
   std::size_t recent_trades = 100;            // per instrument, for subscriptions and HTTP
   std::size_t finished_orders_kept = 100'000; // for order status and client order id reuse checks
   bool cancel_on_disconnect_default = true;   // for participants whose key entry does not say
+  // The file reload_reference_data re-reads (rexd: its `catalogue`); empty: reloads are refused
+  // with NOT_SUPPORTED.
+  std::filesystem::path catalogue_file;
 };
 
 // A copy of one exchange batch, so it can cross from the publisher thread to the core strand.
@@ -77,6 +91,7 @@ struct ResultBatch {
     std::size_t first_event = 0;
     std::size_t event_count = 0;
     exchange::SubmitStatus status = exchange::SubmitStatus::kQueued;  // kJournalFull: not run
+    std::shared_ptr<const refdata::Catalogue> reference_data;  // a reload's catalogue
   };
   std::vector<Item> items;
   std::vector<matcher::Event> events;
@@ -112,6 +127,8 @@ class GatewayCore {
 
   // Read-only JSON for HTTP.
   std::string instruments_json() const;
+  // The catalogue in force (after the last reload the engine applied).
+  const refdata::Catalogue& catalogue() const;
   std::string book_json(matcher::InstrumentId instrument) const;
   std::string trades_json(matcher::InstrumentId instrument) const;
   bool recovered() const;

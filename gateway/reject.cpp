@@ -38,6 +38,7 @@ constexpr Entry kEntries[] = {
     {"NOT_SUPPORTED", "the engine does not support this operation yet"},
     {"UNKNOWN_PARTICIPANT", "no participant with that code"},
     {"NOT_FOUND", "no order with that id is known to this gateway"},
+    {"REFERENCE_DATA_REFUSED", "the catalogue cannot replace the one in force"},
 };
 static_assert(std::size(kEntries) == kLastGatewayReject - kFirstGatewayReject + 1);
 

@@ -31,13 +31,15 @@ enum class GatewayReject : std::uint16_t {
   kBusy = 120,                 // the exchange's inbound queue is full: nothing was queued
   kExchangeStopped = 121,      // the exchange is shutting down
   kJournalFull = 122,          // the journal cannot take more commands
-  kNotSupported = 123,         // an operation the engine cannot do yet (reload reference data)
+  kNotSupported = 123,         // an operation this rexd cannot do (a reload without a catalogue file or on a format 1 journal)
   kUnknownParticipant = 124,   // kill switch naming no participant
   kNotFound = 125,             // order status of an order this gateway does not know
+  kReferenceDataRefused = 126, // reload_reference_data: the catalogue file does not load, or changes
+                               // what may not change while trading (the text names it)
 };
 
 inline constexpr std::uint16_t kFirstGatewayReject = 100;
-inline constexpr std::uint16_t kLastGatewayReject = 125;
+inline constexpr std::uint16_t kLastGatewayReject = 126;
 
 std::string_view gateway_reject_name(GatewayReject code);  // "RATE_LIMITED"
 std::string_view gateway_reject_text(GatewayReject code);

@@ -164,6 +164,7 @@ int run(int argc, char** argv) {
                        std::to_string(exchange.published_seq()) + (config.sync_commits ? "" : " (SYNC OFF: not durable)"));
 
   ExchangeAdapter<exchange::Exchange> port(exchange);
+  config.server.core.catalogue_file = config.catalogue;  // what reload_reference_data re-reads
   Server server(config.server, exchange.catalogue(), keys, port);
   server.load_trades(recent);
   Seeder seeder;

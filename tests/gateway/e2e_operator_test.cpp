@@ -49,7 +49,7 @@ TEST_CASE("operator: halt and resume an instrument and a commodity, kill switch,
   auto gone = c.until([](const Json& j) { return j.type() == "cancelled" && j.str("reason") == "mass_cancel"; });
   REQUIRE(gone);
   expect_reject(ops, R"({"op":"kill","participant":"NOBODY"})", 124);
-  expect_reject(ops, R"({"op":"reload_reference_data"})", 123);
+  expect_reject(ops, R"({"op":"reload_reference_data"})", 123);  // no catalogue file configured here
   expect_reject(c, R"({"op":"kill","participant":"ZYTRADE"})", 111);
   // operators may not trade
   expect_reject(ops, order_json("z", "buy", "76000", "1000"), 111);

@@ -1,0 +1,84 @@
+// End to end: reload_reference_data over a real WebSocket, on the real exchange and journal.
+#include <fstream>
+#include <sstream>
+
+#include "e2e_support.hpp"
+
+using namespace rex::testing;
+
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+constexpr std::string_view kReload = R"({"op":"reload_reference_data","req":"r"})";
+
+}  // namespace
+
+TEST_CASE("operator: reload_reference_data puts new differentials in force; trades price with them", "[gateway][e2e]") {
+  TempDir dir;
+  TempDir files;
+  const auto catalogue_file = files.path() / "catalogue.json";
+  const std::string original = read_file(bundled_catalogue());
+  write_file(catalogue_file, original);
+  auto config = test_config();
+  config.core.catalogue_file = catalogue_file;
+  TestServer server(dir.path(), config);
+  WsClient ops(server.port());
+  WsClient buyer(server.port());
+  WsClient seller(server.port());
+  WsClient md(server.port());
+  ops.login("demo-rexops");
+  buyer.login("demo-zytrade");
+  seller.login("demo-dzmetal");
+  md.login("demo-rexaudit");
+  md.request(R"({"op":"subscribe","channel":"instruments"})", {"subscribed"});
+  REQUIRE(md.until_type("instruments"));
+
+  // Barley or Berry at Xuchang, 76,000 on the Barley basis: a Berry lot at 75,550 is 76,050 today.
+  expect_ack(buyer, order_json("qb", "buy", "76000", "10000", R"(,"accepted_grades":["BARLEY","BERRY"])"));
+
+  expect_reject(buyer, kReload, 111);  // operators only
+  CHECK_THAT(expect_reject(ops, kReload, 126).str("text"), Catch::Contains("no change"));
+
+  // A tick size change is refused, naming the instrument and the field; nothing is journaled.
+  write_file(catalogue_file,
+             replaced(original, R"("code": "CU-BERRY-XUCHANG", "commodity": "CU", "grade": "BERRY", "hub": "XUCHANG", "currency": "CNY/t", "tick_size_fen": 1000)",
+                      R"("code": "CU-BERRY-XUCHANG", "commodity": "CU", "grade": "BERRY", "hub": "XUCHANG", "currency": "CNY/t", "tick_size_fen": 500)"));
+  CHECK_THAT(expect_reject(ops, kReload, 126).str("text"), Catch::Contains("instrument CU-BERRY-XUCHANG: tick_size"));
+
+  // Berry's differential from -500 to -400 CNY/t.
+  const std::string next = replaced(replaced(original, R"({"grade": "BERRY", "differential_fen": -50000,)",
+                                             R"({"grade": "BERRY", "differential_fen": -40000,)"),
+                                    R"("version": "2026.05.1")", R"("version": "2026.05.2")");
+  write_file(catalogue_file, next);
+  const Json ack = ops.request(kReload, {"operator_ack", "reject"});
+  INFO(ack.text());
+  REQUIRE(ack.type() == "operator_ack");
+  CHECK(ack.str("op") == "reload_reference_data");
+  CHECK(ack.str("catalogue_version") == "2026.05.2");
+  CHECK(ack.str("catalogue_hash") == rex::refdata::load_catalogue_string(next).content_hash());
+  const auto list = md.until([](const Json& j) { return j.type() == "instruments" && j.str("catalogue_version") == "2026.05.2"; });
+  CHECK(list);
+
+  // The same lot trades now: the bid is 75,600 in Berry terms.
+  expect_ack(seller, order_json("lot", "sell", "75550", "10000", "", "CU-BERRY-XUCHANG"));
+  const auto fill = seller.until_type("fill");
+  REQUIRE(fill);
+  CHECK(fill->str("price") == "75600.00");
+  CHECK(fill->str("base_price") == "76000.00");
+}
