@@ -38,8 +38,9 @@ enum Field : unsigned {
   kHubs = 1u << 16,
   kQuality = 1u << 17,  // assay= (a lot's) or bounds= (a buyer's): one Command field
   kReplaceQuality = 1u << 18,
+  kReferenceDataId = 1u << 19,  // refdata=: a REFERENCE_DATA command's new reference data id
 };
-constexpr unsigned kAllFields = (1u << 19) - 1;
+constexpr unsigned kAllFields = (1u << 20) - 1;
 
 struct Verb {
   std::string_view name;
@@ -54,7 +55,7 @@ constexpr unsigned kNewFields = kParticipant | kInstrument | kSideField | kTypeF
 // HALT and RESUME: `p` is the operator who sent it (the gateway's check, not the engine's).
 constexpr unsigned kHaltFields = kParticipant | kInstrument | kCommodity;
 
-constexpr std::array<Verb, 8> kVerbs = {{
+constexpr std::array<Verb, 9> kVerbs = {{
     {"NEW", CommandType::kNewOrder, kNewFields, kParticipant | kInstrument | kSideField | kQuantity},
     {"CANCEL", CommandType::kCancel, kParticipant | kOrder, kParticipant | kOrder},
     {"AMEND", CommandType::kAmend, kParticipant | kOrder | kQuantity | kPrice | kQualityFields | kReplaceQuality,
@@ -64,6 +65,9 @@ constexpr std::array<Verb, 8> kVerbs = {{
     {"CLOCK", CommandType::kClock, 0, 0},
     {"HALT", CommandType::kHalt, kHaltFields, 0},
     {"RESUME", CommandType::kResume, kHaltFields, 0},
+    // The catalogue it brings is not in the line: a replay of a workload cannot apply it (the
+    // engine refuses it without the instruments); journals carry the catalogue (journal-format.md).
+    {"REFERENCE_DATA", CommandType::kReferenceData, kParticipant | kReferenceDataId, kReferenceDataId},
 }};
 
 bool is_halt(CommandType type) { return type == CommandType::kHalt || type == CommandType::kResume; }
@@ -72,11 +76,12 @@ struct KeyName {
   std::string_view key;
   Field field;
 };
-constexpr std::array<KeyName, 17> kKeys = {{
+constexpr std::array<KeyName, 18> kKeys = {{
     {"p", kParticipant},  {"ins", kInstrument}, {"side", kSideField},     {"type", kTypeField},
     {"qty", kQuantity},   {"px", kPrice},       {"tif", kTif},            {"display", kDisplay},
     {"minqty", kMinQty},  {"stp", kStp},        {"exp", kExpiry},         {"order", kOrder},
     {"commodity", kCommodity}, {"grades", kGrades}, {"hubs", kHubs}, {"assay", kQuality}, {"bounds", kQuality},
+    {"refdata", kReferenceDataId},
 }};
 
 constexpr std::array<std::string_view, 2> kSideNames = {"BUY", "SELL"};
@@ -175,6 +180,7 @@ Command used_fields(const Command& c) {
   if (allowed & kHubs) u.accepted_hubs = c.accepted_hubs;
   if (allowed & kQuality) u.quality = c.quality;
   if (allowed & kReplaceQuality) u.replace_quality = c.replace_quality;
+  if (allowed & kReferenceDataId) u.reference_data = c.reference_data;
   return u;
 }
 
@@ -204,7 +210,7 @@ class LineParser {
     if (tokens.size() < 3) {
       throw ParseError(ErrorKind::kMissingField, line_, std::string(tokens[1]),
                        "the timestamp is followed by a verb "
-                       "(NEW CANCEL AMEND MASS_CANCEL END_OF_DAY CLOCK HALT RESUME)");
+                       "(NEW CANCEL AMEND MASS_CANCEL END_OF_DAY CLOCK HALT RESUME REFERENCE_DATA)");
     }
     parse_verb(tokens[2]);
     for (std::size_t i = 3; i < tokens.size(); ++i) parse_field(tokens[i]);
@@ -245,7 +251,8 @@ class LineParser {
       return;
     }
     throw ParseError(ErrorKind::kUnknownVerb, line_, std::string(token),
-                     "expected NEW, CANCEL, AMEND, MASS_CANCEL, END_OF_DAY, CLOCK, HALT, RESUME or cmd=<number>");
+                     "expected NEW, CANCEL, AMEND, MASS_CANCEL, END_OF_DAY, CLOCK, HALT, RESUME, REFERENCE_DATA or "
+                     "cmd=<number>");
   }
 
   void use_verb(const Verb& verb) {
@@ -317,6 +324,9 @@ class LineParser {
       case kGrades: command_.accepted_grades = parse_index_set(value, line_, token); break;
       case kHubs: command_.accepted_hubs = parse_index_set(value, line_, token); break;
       case kQuality: command_.quality = parse_quality_terms(value, line_, token); break;
+      case kReferenceDataId:
+        command_.reference_data = parse_hex32(value, line_, token);
+        break;
       default: break;
     }
   }
@@ -406,6 +416,7 @@ std::string format_command(const Command& c, const InstrumentCodes& codes) {
     if (c.commodity != d.commodity) append(out, "commodity", std::to_string(c.commodity));
     if (c.replace_quality) out += " replace_quality";
     append_quality(out, c);
+    if (c.reference_data != d.reference_data) append(out, "refdata", format_hex32(c.reference_data));
     return out;
   }
   out += verb->name;
@@ -458,6 +469,10 @@ std::string format_command(const Command& c, const InstrumentCodes& codes) {
       if (c.participant != 0) append(out, "p", std::to_string(c.participant));
       if (c.instrument != refdata::kAnyInstrument) append(out, "ins", format_instrument(c.instrument, codes));
       if (c.commodity != refdata::kAnyCommodity) append(out, "commodity", std::to_string(c.commodity));
+      break;
+    case CommandType::kReferenceData:
+      if (c.participant != 0) append(out, "p", std::to_string(c.participant));
+      append(out, "refdata", format_hex32(c.reference_data));
       break;
     default:
       break;

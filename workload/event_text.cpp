@@ -61,8 +61,8 @@ struct EventKind {
   std::vector<Slot> slots;
 };
 
-const std::array<EventKind, 9>& kinds() {
-  static const std::array<EventKind, 9> table = {{
+const std::array<EventKind, 10>& kinds() {
+  static const std::array<EventKind, 10> table = {{
       {"ACCEPTED", EventType::kAccepted,
        {Slot::kOrder, Slot::kParticipant, Slot::kInstrument, Slot::kBareSide, Slot::kPrice, Slot::kQuantity}},
       {"REJECTED", EventType::kRejected, {Slot::kCode, Slot::kParticipant}},
@@ -82,6 +82,7 @@ const std::array<EventKind, 9>& kinds() {
        {Slot::kInstrument, Slot::kBareSide, Slot::kPrice, Slot::kQuantity, Slot::kCount}},
       {"STATUS", EventType::kTradingStatus, {Slot::kInstrument, Slot::kStatus}},
       {"TOP", EventType::kCommodityTop, {Slot::kCommodity, Slot::kBid, Slot::kAsk}},
+      {"REFERENCE_DATA", EventType::kReferenceData, {Slot::kReferenceData}},
   }};
   return table;
 }

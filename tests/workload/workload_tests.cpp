@@ -134,8 +134,8 @@ Command random_command(Random& r) {
   Command c;
   c.seq = r.u64();
   c.timestamp = r.u64();
-  c.type = r.enumeration<CommandType>(8);
-  const bool unknown = static_cast<unsigned>(c.type) >= 8;
+  c.type = r.enumeration<CommandType>(9);
+  const bool unknown = static_cast<unsigned>(c.type) >= 9;
   if (c.type == CommandType::kNewOrder || unknown) {
     c.participant = r.u32();
     c.instrument = r.instrument();
@@ -171,6 +171,10 @@ Command random_command(Random& r) {
     c.commodity = r.coin() ? rex::refdata::kAnyCommodity : r.u32();
     c.replace_quality = r.coin();
   }
+  if (c.type == CommandType::kReferenceData || unknown) {
+    if (!unknown) c.participant = r.coin() ? 0 : r.u32();
+    c.reference_data = r.coin() ? 0 : r.u32();
+  }
   if (c.type == CommandType::kMassCancel) {
     c.participant = r.coin() ? rex::refdata::kAnyParticipant : r.u32();
     c.instrument = r.coin() ? rex::refdata::kAnyInstrument : r.instrument();
@@ -185,7 +189,7 @@ Command random_command(Random& r) {
 
 Event random_event(Random& r) {
   Event e;
-  e.type = r.enumeration<EventType>(9);
+  e.type = r.enumeration<EventType>(10);
   e.side = r.enumeration<Side>(2);
   e.cancel_reason = r.enumeration<CancelReason>(6);
   e.expiry_reason = r.enumeration<ExpiryReason>(2);
@@ -790,3 +794,19 @@ TEST_CASE("errors name the file line", "[workload][error]") {
 }
 
 }  // namespace
+
+TEST_CASE("a reference-data reload and its event read and write as documented", "[workload][command]") {
+  const std::string line = "7 t=1000 REFERENCE_DATA p=100 refdata=c0ffee01";
+  const Command c = parse_command(line, kCodes);
+  CHECK(c.type == CommandType::kReferenceData);
+  CHECK(c.participant == 100);
+  CHECK(c.reference_data == 0xC0FFEE01u);
+  CHECK(format_command(c, kCodes) == line);
+  command_error("7 t=1000 REFERENCE_DATA p=100", ErrorKind::kMissingField, "REFERENCE_DATA");
+
+  const std::string event = "REFERENCE_DATA seq=7 t=1000 refdata=c0ffee01";
+  const rex::matcher::Event e = parse_event(event, kCodes);
+  CHECK(e.type == rex::matcher::EventType::kReferenceData);
+  CHECK(e.reference_data == 0xC0FFEE01u);
+  CHECK(format_event(e, kCodes) == event);
+}
