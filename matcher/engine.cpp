@@ -337,7 +337,10 @@ void Engine::State::process(const Command& c, EventBuffer& events) {
   if (c.timestamp < last_timestamp) return reject(RejectCode::kTimestampDecreasing);
   last_seq = c.seq;
   last_timestamp = c.timestamp;
-  expire_due(c.timestamp);
+  // Inline test first: the expiry pass is a call with a costly frame, and usually has nothing to do.
+  if (!gtd.empty() && (gtd.front().expiry <= c.timestamp || gtd.size() > 2 * live_gtd + kGtdCompactionSlack)) {
+    expire_due(c.timestamp);
+  }
   switch (c.type) {
     case CommandType::kNewOrder: new_order(c); break;
     case CommandType::kCancel: cancel(c); break;
@@ -350,7 +353,7 @@ void Engine::State::process(const Command& c, EventBuffer& events) {
     case CommandType::kReferenceData: apply_reference_data(c); break;
     default: reject(RejectCode::kInvalidCommandType); break;
   }
-  flush_market_data();
+  if (!changes.empty() || any_market_touched) flush_market_data();
 }
 
 // ---- the public face ----

@@ -166,6 +166,7 @@ void Engine::restore(const EngineSnapshot& snap) {
     m.touched = false;
     m.published = st.compute_top(m);
   }
+  st.any_market_touched = false;
   st.command = nullptr;
   st.last_seq = snap.last_seq;
   st.last_timestamp = snap.last_timestamp;

@@ -170,7 +170,7 @@ struct Engine::State {
   // publication; a quality-bid change always re-reads the top.
   void touch(const Order& o) {
     if (o.quality_bid) {
-      markets[market_of_book[o.instrument]].touched = true;
+      touch_market(markets[market_of_book[o.instrument]]);
     } else {
       touch_level(o.instrument, o.side(), o.level);
     }
@@ -185,6 +185,13 @@ struct Engine::State {
     changes.push_back(LevelChange{(std::uint64_t{instrument} << 33) | (std::uint64_t{side == Side::kSell} << 32) | price_rank,
                                   slot, level.visible, level.count});
   }
+
+  // A commodity whose top may have moved in this command.
+  void touch_market(CommodityMarket& m) {
+    m.touched = true;
+    any_market_touched = true;
+  }
+  bool any_market_touched = false;
 
   void flush_market_data();
   // Copies one book side's best into its commodity's member tops and marks the commodity touched.

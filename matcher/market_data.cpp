@@ -21,7 +21,7 @@ void Engine::State::note_best(InstrumentId instrument, Side side) {
   (buy ? m.best_bid_base : m.best_ask_base)[member_of_book[instrument]] =
       ladder.empty() ? (buy ? CommodityMarket::kNoBid : CommodityMarket::kNoAsk)
                      : ladder.price_of(ladder.best()) - book.spec.differential;
-  m.touched = true;
+  touch_market(m);
 }
 
 CommodityTop Engine::State::compute_top(const CommodityMarket& m) const {
@@ -68,6 +68,8 @@ void Engine::State::flush_market_data() {
     e.order_count = level.count;
   }
   changes.clear();
+  if (!any_market_touched) return;
+  any_market_touched = false;
   for (CommodityMarket& m : markets) {
     if (!m.touched) continue;
     m.touched = false;

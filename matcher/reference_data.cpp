@@ -78,7 +78,7 @@ void Engine::State::apply_reference_data(const Command& c) {
       note_best(id, Side::kBuy);
       note_best(id, Side::kSell);
     }
-    m.touched = true;  // flush_market_data publishes COMMODITY_TOP if the top moved
+    touch_market(m);  // flush_market_data publishes COMMODITY_TOP if the top moved
   }
   reference_data = c.reference_data;
   reference_data_seq = c.seq;
