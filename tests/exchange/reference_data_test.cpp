@@ -39,14 +39,20 @@ std::shared_ptr<const refdata::Catalogue> berry_closer() {
 
 const refdata::InstrumentSpec& spec(const char* code) { return *catalogue().find_instrument(code); }
 
+matcher::Command limit(matcher::ParticipantId participant, const char* instrument, matcher::Side side,
+                       matcher::Price price, matcher::Quantity quantity) {
+  matcher::Command c;
+  c.participant = participant;
+  c.instrument = spec(instrument).id;
+  c.side = side;
+  c.price = price;
+  c.quantity = quantity;
+  return c;
+}
+
 // A mill's bid for Barley or Berry at Xuchang, 76,000 CNY/t on the Barley basis.
 matcher::Command quality_bid() {
-  matcher::Command c;
-  c.participant = 1;
-  c.instrument = spec("CU-BARLEY-XUCHANG").id;
-  c.side = matcher::Side::kBuy;
-  c.price = 7'600'000;
-  c.quantity = 20'000;
+  matcher::Command c = limit(1, "CU-BARLEY-XUCHANG", matcher::Side::kBuy, 7'600'000, 20'000);
   c.accepted_grades = (1ull << spec("CU-BARLEY-XUCHANG").grade) | (1ull << spec("CU-BERRY-XUCHANG").grade);
   return c;
 }
@@ -54,15 +60,7 @@ matcher::Command quality_bid() {
 // A Berry lot at 75,550: 76,050 on the base basis before the reload (no trade with the bid), 75,950
 // after. The first one rests; after the reload it is crossed with the bid and stays so: a reload
 // matches nothing (docs/reference-data.md "Reloading").
-matcher::Command berry_lot() {
-  matcher::Command c;
-  c.participant = 2;
-  c.instrument = spec("CU-BERRY-XUCHANG").id;
-  c.side = matcher::Side::kSell;
-  c.price = 7'555'000;
-  c.quantity = 10'000;
-  return c;
-}
+matcher::Command berry_lot() { return limit(2, "CU-BERRY-XUCHANG", matcher::Side::kSell, 7'555'000, 10'000); }
 
 std::vector<matcher::Event> trades_of(const std::vector<testing::Published>& results) {
   std::vector<matcher::Event> trades;
