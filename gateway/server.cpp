@@ -415,7 +415,11 @@ void Server::State::deliver(SessionId session, std::vector<Message>& messages) {
 }
 
 void Server::State::accept() {
-  acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+  // Handlers queued in the io_context hold the state only weakly: the state owns the io_context, so a
+  // strong reference in a handler the threads never ran (stopped first) would keep both alive.
+  acceptor.async_accept(asio::make_strand(ioc), [weak = weak_from_this()](beast::error_code ec, tcp::socket socket) {
+    const auto self = weak.lock();
+    if (!self) return;
     if (ec) {
       if (ec != asio::error::operation_aborted) log_warn("gateway", "accept failed: " + ec.message());
       if (!self->acceptor.is_open()) return;
@@ -522,12 +526,16 @@ void Server::stop() {
 }
 
 void Server::on_recovered(const matcher::EngineSnapshot& state) {
-  asio::post(state_->core_strand, [s = state_, snapshot = state]() { s->core->on_recovered(snapshot); });
+  asio::post(state_->core_strand, [weak = std::weak_ptr<State>(state_), snapshot = state]() {
+    if (const auto s = weak.lock()) s->core->on_recovered(snapshot);
+  });
   state_->recovered.store(true);
 }
 
 void Server::on_results(std::span<const exchange::CommandResult> batch) {
-  asio::post(state_->core_strand, [s = state_, b = ResultBatch::copy(batch)]() { s->core->on_results(b); });
+  asio::post(state_->core_strand, [weak = std::weak_ptr<State>(state_), b = ResultBatch::copy(batch)]() {
+    if (const auto s = weak.lock()) s->core->on_results(b);
+  });
 }
 
 const GatewayMetrics& Server::metrics() const { return state_->metrics; }
