@@ -117,7 +117,7 @@ TEST_CASE("check_reload: differentials and versions may change, trading rules an
         "instrument CU-BERRY-XUCHANG: tick_size changes from 1000 to 500 (resting orders depend on it)");
 }
 
-TEST_CASE("a reload is journaled with its catalogue; trades after it carry the new reference data", "[reload]") {
+TEST_CASE("a reload is journaled with its catalogue, and trades after it carry the new reference data", "[reload]") {
   TempDir dir;
   const auto next = berry_closer();
   const auto results = run_reload(dir, 0, next);
