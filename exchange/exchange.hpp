@@ -8,11 +8,13 @@
 // exchange/ and persistence/; keep this interface stable or change it in one commit with its users.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <span>
+#include <string_view>
 
 #include "matcher/command.hpp"
 #include "matcher/engine.hpp"
@@ -28,9 +30,25 @@ namespace rex::exchange {
 // Where a command came from, so its results can be routed back. Journaled with the command (an
 // auditor sees which gateway session sent what) but never read by the engine.
 struct Origin {
+  // Longest client order id journaled (the WebSocket gateway's cl_ord_id allows 1-36 characters).
+  static constexpr std::size_t kMaxClientOrderId = 36;
+
   std::uint32_t gateway = 0;   // 0 = internal/operator console, 1 = WebSocket, 2 = FIX, ...
   std::uint64_t session = 0;   // the gateway's session id
   std::uint64_t request = 0;   // the gateway's request/correlation id within the session
+  // The client's own id of the order a new-order command creates (empty for other commands), so a
+  // gateway can find it again after a restart. Inline, so an Origin stays trivially copyable.
+  std::uint8_t client_order_id_size = 0;
+  std::array<char, kMaxClientOrderId> client_order_id_bytes{};
+
+  std::string_view client_order_id() const { return {client_order_id_bytes.data(), client_order_id_size}; }
+  // False (and nothing set) for an id longer than kMaxClientOrderId.
+  bool set_client_order_id(std::string_view id) {
+    if (id.size() > kMaxClientOrderId) return false;
+    std::copy(id.begin(), id.end(), client_order_id_bytes.begin());
+    client_order_id_size = static_cast<std::uint8_t>(id.size());
+    return true;
+  }
 };
 
 struct ExchangeConfig {

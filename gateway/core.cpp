@@ -23,6 +23,8 @@ using matcher::Quantity;
 using matcher::Side;
 using refdata::Role;
 
+static_assert(kMaxClientOrderIdBytes <= exchange::Origin::kMaxClientOrderId, "cl_ord_id must fit the journaled origin");
+
 constexpr std::int64_t kKgPerTonne = 1000;   // prices are per tonne, quantities in kg
 constexpr std::int64_t kBasisPoints = 10'000;
 
@@ -415,7 +417,8 @@ struct GatewayCore::Impl {
   bool submit(SessionId id, const Request& r, matcher::Command c, Pending p,
               std::shared_ptr<const refdata::Catalogue> reference_data = nullptr) {
     const std::uint64_t request = ++next_request;
-    const exchange::Origin origin{kWebSocketGateway, id, request};
+    exchange::Origin origin{kWebSocketGateway, id, request};
+    origin.set_client_order_id(p.cl_ord_id);  // journaled, so the id survives a restart (protocol: <= 36)
     const auto status = reference_data ? exchange.submit_reference_data(std::move(reference_data), p.participant, origin)
                                        : exchange.submit(c, origin);
     if (status != exchange::SubmitStatus::kQueued) {
@@ -849,6 +852,24 @@ struct GatewayCore::Impl {
   }
 
   // ---- results ----
+  // The client order ids of the recovered open orders, from the journaled origins of the commands
+  // that created them (order id = that command's seq): reserved again, and usable by cancel, amend
+  // and order_status, as before the restart. Ids of orders that finished before it are free.
+  void restore_client_order_ids(const matcher::EngineSnapshot& state) {
+    std::vector<std::uint64_t> seqs;
+    seqs.reserve(state.orders.size());
+    for (const auto& o : state.orders) seqs.push_back(o.id);
+    const std::vector<exchange::Origin> origins = exchange.command_origins(seqs);
+    for (std::size_t i = 0; i < origins.size() && i < seqs.size(); ++i) {
+      const std::string_view cl_ord_id = origins[i].client_order_id();
+      if (origins[i].gateway != kWebSocketGateway || cl_ord_id.empty()) continue;
+      OrderRecord* rec = find_order(seqs[i]);
+      if (!rec) continue;
+      rec->cl_ord_id = cl_ord_id;
+      participants[rec->participant].cl_ord_ids[rec->cl_ord_id] = rec->id;
+    }
+  }
+
   void on_recovered(const matcher::EngineSnapshot& state) {
     recovered = true;
     load_levels(books, state);
@@ -866,6 +887,7 @@ struct GatewayCore::Impl {
       orders.emplace(rec.id, std::move(rec));
       ++live;
     }
+    restore_client_order_ids(state);
     for (std::size_t i = 0; i < books.size(); ++i) last_top[i] = books[i].top();
   }
 

@@ -17,6 +17,7 @@
 
 #include "exchange/exchange.hpp"
 #include "gateway/auth.hpp"
+#include "gateway/journal_trades.hpp"
 #include "gateway/market_data.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/protocol.hpp"
@@ -41,6 +42,12 @@ class ExchangePort {
   virtual exchange::SubmitStatus submit_reference_data(std::shared_ptr<const refdata::Catalogue> catalogue,
                                                        matcher::ParticipantId participant,
                                                        const exchange::Origin& origin) = 0;
+  // The journaled origins of the commands `seqs`, in that order (a default Origin where none is
+  // found). At start-up: the commands that created the recovered open orders (an order's id is the
+  // seq of its NEW_ORDER), whose origins carry the clients' order ids.
+  virtual std::vector<exchange::Origin> command_origins(std::span<const std::uint64_t> seqs) const {
+    return std::vector<exchange::Origin>(seqs.size());
+  }
 };
 
 template <class Exchange>
@@ -56,6 +63,9 @@ class ExchangeAdapter final : public ExchangePort {
                                                matcher::ParticipantId participant,
                                                const exchange::Origin& o) override {
     return exchange_.submit_reference_data(std::move(catalogue), participant, o);
+  }
+  std::vector<exchange::Origin> command_origins(std::span<const std::uint64_t> seqs) const override {
+    return load_command_origins(exchange_.journal(), seqs);
   }
 
  private:

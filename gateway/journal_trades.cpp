@@ -34,4 +34,27 @@ std::vector<matcher::Event> load_recent_trades(const std::filesystem::path& dir,
   return out;
 }
 
+std::vector<exchange::Origin> load_command_origins(const persistence::Journal& journal,
+                                                   std::span<const std::uint64_t> seqs) {
+  std::vector<exchange::Origin> out(seqs.size());
+  if (seqs.empty()) return out;
+  auto reader = journal.reader();
+  persistence::Sha256 sha;
+  persistence::CommandRecord record;
+  for (std::size_t i = 0; i < seqs.size(); ++i) {
+    const std::uint64_t seq = seqs[i];
+    if (seq == 0) continue;
+    persistence::Hash previous = journal.genesis();
+    if (seq > 1) {
+      auto before = reader.get(persistence::Table::kCommands, seq - 1);
+      if (!before || !persistence::stored_chain_hash(*before, previous)) continue;
+    }
+    auto value = reader.get(persistence::Table::kCommands, seq);
+    if (value && persistence::decode_command_record(sha, previous, seq, *value, record) == persistence::RecordCheck::kOk) {
+      out[i] = record.origin;
+    }
+  }
+  return out;
+}
+
 }  // namespace rex::gateway

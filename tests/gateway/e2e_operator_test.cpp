@@ -89,6 +89,44 @@ TEST_CASE("restart with the same journal: open orders and trades are still there
   CHECK(fill->str("leaves") == "0");
 }
 
+TEST_CASE("restart: client order ids of open orders stay reserved and usable", "[gateway][e2e]") {
+  TempDir dir;
+  std::string open_id;
+  {
+    TestServer server(dir.path(), test_config(), true);
+    WsClient c(server.port());
+    c.login("demo-zytrade");
+    open_id = expect_ack(c, order_json("keep-1", "buy", "76000", "3000")).str("order_id");
+    expect_ack(c, order_json("amend-me", "buy", "75900", "2000"));
+    expect_ack(c, order_json("gone", "buy", "75800", "1000"));
+    REQUIRE(c.request(R"({"op":"cancel","orig_cl_ord_id":"gone"})", {"cancelled", "reject"}).str("type") == "cancelled");
+    server.stop();
+  }
+  TestServer server(dir.path(), test_config(), true);
+  WsClient c(server.port());
+  c.login("demo-zytrade");
+  // still open: the id is a duplicate, and status, amend and cancel find the order by it
+  expect_reject(c, order_json("keep-1", "buy", "75000", "1000"), 117);
+  Json st = c.request(R"({"op":"order_status","orig_cl_ord_id":"keep-1"})", {"order_status", "reject"});
+  CHECK(st.str("type") == "order_status");
+  CHECK(st.str("order_id") == open_id);
+  CHECK(st.str("cl_ord_id") == "keep-1");
+  CHECK(st.str("status") == "open");
+  Json amended = c.request(R"({"op":"amend","orig_cl_ord_id":"amend-me","qty":"1000"})", {"amended", "reject"});
+  CHECK(amended.str("type") == "amended");
+  CHECK(amended.str("cl_ord_id") == "amend-me");
+  Json cancelled = c.request(R"({"op":"cancel","orig_cl_ord_id":"keep-1"})", {"cancelled", "reject"});
+  CHECK(cancelled.str("type") == "cancelled");
+  CHECK(cancelled.str("order_id") == open_id);
+  CHECK(cancelled.str("cl_ord_id") == "keep-1");
+  // another participant's ids are its own
+  WsClient other(server.port());
+  other.login("demo-dzmetal");
+  expect_reject(other, R"({"op":"cancel","orig_cl_ord_id":"amend-me"})", 118);
+  // an order finished before the restart no longer holds its id (docs/websocket-api.md)
+  expect_ack(c, order_json("gone", "buy", "75800", "1000"));
+}
+
 namespace {
 
 // Runs the real rexd binary until SIGTERM.

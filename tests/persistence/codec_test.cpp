@@ -71,6 +71,63 @@ TEST_CASE("command and origin codecs round-trip every field", "[codec]") {
   REQUIRE_FALSE(decode_command(v1, back));
 }
 
+TEST_CASE("an origin with a client order id round-trips as version 2, bounded", "[codec]") {
+  exchange::Origin o{1, 42, 9};
+  REQUIRE(o.set_client_order_id("b1"));
+  std::string bytes;
+  ByteWriter w(bytes);
+  encode_origin(o, w);
+  // Section version 2, 6 bytes: gateway 1, session 42, request 9, length 2, "b1".
+  REQUIRE(bytes == std::string("\x02\x06\x01\x2a\x09\x02" "b1", 8));
+  ByteReader r(bytes);
+  exchange::Origin back;
+  REQUIRE(back.set_client_order_id("stale"));  // a decode replaces whatever was there
+  REQUIRE(decode_origin(r, back));
+  REQUIRE(back.gateway == 1);
+  REQUIRE(back.session == 42);
+  REQUIRE(back.request == 9);
+  REQUIRE(back.client_order_id() == "b1");
+  REQUIRE(r.remaining() == 0);
+
+  const std::string longest(exchange::Origin::kMaxClientOrderId, 'x');
+  REQUIRE(o.set_client_order_id(longest));
+  REQUIRE_FALSE(o.set_client_order_id(longest + "y"));  // refused, the old id kept
+  REQUIRE(o.client_order_id() == longest);
+  bytes.clear();
+  encode_origin(o, w);
+  ByteReader r2(bytes);
+  REQUIRE(decode_origin(r2, back));
+  REQUIRE(back.client_order_id() == longest);
+
+  // A stored length beyond the bound, or zero, or past the body, is refused.
+  std::string bad = std::string("\x02\x05\x01\x2a\x09\x25" "x", 7);  // length 37
+  ByteReader r3(bad);
+  REQUIRE_FALSE(decode_origin(r3, back));
+  bad = std::string("\x02\x04\x01\x2a\x09\x00", 6);
+  ByteReader r4(bad);
+  REQUIRE_FALSE(decode_origin(r4, back));
+  bad = std::string("\x02\x05\x01\x2a\x09\x03" "x", 7);
+  ByteReader r5(bad);
+  REQUIRE_FALSE(decode_origin(r5, back));
+}
+
+TEST_CASE("a version 1 origin (journals before client order ids) still decodes", "[codec]") {
+  // The bytes of docs/journal-format.md's example: version 1, 3 bytes: gateway 1, session 42, request 9.
+  const std::string v1("\x01\x03\x01\x2a\x09", 5);
+  ByteReader r(v1);
+  exchange::Origin back;
+  REQUIRE(decode_origin(r, back));
+  REQUIRE(back.gateway == 1);
+  REQUIRE(back.session == 42);
+  REQUIRE(back.request == 9);
+  REQUIRE(back.client_order_id().empty());
+  // An origin without a client order id is still written as version 1, byte for byte.
+  std::string bytes;
+  ByteWriter w(bytes);
+  encode_origin(exchange::Origin{1, 42, 9}, w);
+  REQUIRE(bytes == v1);
+}
+
 TEST_CASE("varints and zigzags round-trip their extremes and refuse truncation", "[codec]") {
   std::string bytes;
   ByteWriter w(bytes);
