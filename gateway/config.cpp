@@ -7,6 +7,8 @@
 #include <limits>
 #include <sstream>
 
+#include "gateway/session_clock.hpp"
+
 namespace rex::gateway {
 
 namespace {
@@ -74,7 +76,7 @@ void apply_config_json(std::string_view json, RexdConfig& c) {
   }
   object top = as_object(root, "",
                          {"listen", "io_threads", "log_level", "catalogue", "journal", "auth", "demo", "sessions",
-                          "risk", "market_data", "orders", "clock_interval_ms"});
+                          "risk", "market_data", "orders", "clock_interval_ms", "session"});
   element e;
   if (section(top, "listen", e)) {
     object o = as_object(e, "listen", {"address", "port"});
@@ -133,6 +135,13 @@ void apply_config_json(std::string_view json, RexdConfig& c) {
     read_uint(o, "orders", "finished_orders_kept", c.server.core.finished_orders_kept, 1, 100'000'000);
   }
   read_uint(top, "", "clock_interval_ms", c.clock_interval_ms, 0, 3'600'000);
+  if (section(top, "session", e)) {
+    object o = as_object(e, "session", {"end_of_day", "end_time"});
+    read_bool(o, "session", "end_of_day", c.end_of_day);
+    std::string end = format_time_of_day(c.session_end);
+    read_string(o, "session", "end_time", end);
+    if (!parse_time_of_day(end, c.session_end)) fail("session.end_time", "expected HH:MM or HH:MM:SS (exchange time, UTC+8)");
+  }
   c.server.core.cancel_on_disconnect_default = c.cancel_on_disconnect;
 }
 

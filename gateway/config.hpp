@@ -37,6 +37,11 @@ struct RexdConfig {
 
   // A CLOCK command this often so GTD orders expire on time when no other traffic arrives; 0 = never.
   std::uint32_t clock_interval_ms = 1000;
+
+  // session: END_OF_DAY (DAY orders expire) when the exchange's clock (UTC+8) reads end_time, once
+  // a day, and at start-up when rexd was down over it; false = never (an operator's end_of_day only).
+  bool end_of_day = true;
+  std::uint32_t session_end = 15 * 3600;  // seconds after midnight, exchange time: 15:00
 };
 
 class ConfigError : public std::runtime_error {

@@ -362,7 +362,8 @@ struct GatewayCore::Impl {
       case Op::kHalt:
       case Op::kResume:
       case Op::kKill:
-      case Op::kReloadReferenceData: return operator_action(id, s, r);
+      case Op::kReloadReferenceData:
+      case Op::kEndOfDay: return operator_action(id, s, r);
       case Op::kLogin:
       case Op::kPing: break;
     }
@@ -612,6 +613,9 @@ struct GatewayCore::Impl {
         c.type = matcher::CommandType::kMassCancel;
         c.participant = r.participant;
         c.instrument = matcher::kAnyInstrument;
+        break;
+      case Op::kEndOfDay:
+        c.type = matcher::CommandType::kEndOfDay;
         break;
       default:
         return reload_reference_data(id, s, r);
@@ -939,6 +943,7 @@ struct GatewayCore::Impl {
     const SessionId requester = pend ? pend->session : 0;
     std::uint32_t cancels = 0;
     std::uint32_t status_changes = 0;
+    std::uint32_t expiries = 0;
     bool rejected = false;
     level_changes.clear();
     for (const Event& e : events) {
@@ -1040,6 +1045,7 @@ struct GatewayCore::Impl {
           }
           break;
         case EventType::kExpired:
+          ++expiries;
           if (OrderRecord* o = find_order(e.order_id)) {
             finish(*o, OrderStatus::kExpired);
             std::string m;
@@ -1109,6 +1115,7 @@ struct GatewayCore::Impl {
         case Op::kKill: type = "operator_ack"; count = cancels; break;
         case Op::kHalt:
         case Op::kResume: type = "operator_ack"; count = status_changes; break;
+        case Op::kEndOfDay: type = "operator_ack"; count = expiries; break;
         default: break;
       }
       if (type) {
@@ -1117,7 +1124,10 @@ struct GatewayCore::Impl {
         j.begin_object().field("type", type);
         if (!pend->req.empty()) j.key("req").raw(pend->req);
         j.field("op", op_name(pend->op))
-            .field_uint(pend->op == Op::kHalt || pend->op == Op::kResume ? "instruments_changed" : "cancelled", count)
+            .field_uint(pend->op == Op::kHalt || pend->op == Op::kResume ? "instruments_changed"
+                        : pend->op == Op::kEndOfDay                       ? "expired"
+                                                                          : "cancelled",
+                        count)
             .field_id("seq", c.seq)
             .field_id("ts", c.timestamp)
             .end_object();

@@ -39,7 +39,8 @@ constexpr Mask kQuality = bit(kFBounds) | bit(kFAcceptedGrades) | bit(kFAccepted
 
 constexpr std::array<std::string_view, kOpCount> kOpNames = {
     "login", "new_order", "cancel", "amend", "mass_cancel", "order_status", "subscribe",
-    "unsubscribe", "halt", "resume", "kill", "reload_reference_data", "ping"};
+    "unsubscribe", "halt", "resume", "kill", "reload_reference_data", "ping",
+    "end_of_day"};
 
 // Fields each op takes, in Op order.
 constexpr std::array<Mask, kOpCount> kAllowed = {
@@ -56,6 +57,7 @@ constexpr std::array<Mask, kOpCount> kAllowed = {
     kCommon | bit(kFInstrument) | bit(kFCommodity),
     kCommon | bit(kFInstrument) | bit(kFCommodity),
     kCommon | bit(kFParticipant),
+    kCommon,
     kCommon,
     kCommon,
 };
@@ -564,6 +566,7 @@ bool RequestParser::parse(std::string_view text, Request& out, ParseError& error
     }
     case Op::kReloadReferenceData:
     case Op::kPing:
+    case Op::kEndOfDay:
       return true;
   }
   return true;

@@ -30,8 +30,9 @@ enum class Op : std::uint8_t {
   kKill,
   kReloadReferenceData,
   kPing,
+  kEndOfDay,  // operator: the trading session ends now (DAY orders expire)
 };
-inline constexpr std::size_t kOpCount = 13;
+inline constexpr std::size_t kOpCount = 14;
 
 enum class Channel : std::uint8_t { kInstruments, kTop, kDepth, kTrades, kCommodityTop };
 

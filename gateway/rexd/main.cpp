@@ -19,6 +19,7 @@
 #include "gateway/log.hpp"
 #include "gateway/seeder.hpp"
 #include "gateway/server.hpp"
+#include "gateway/session_clock.hpp"
 #include "reference-data/loader.hpp"
 #include "reference-data/sha256.hpp"
 
@@ -45,6 +46,8 @@ constexpr const char* kUsage = R"(usage: rexd [options]
   --io-threads N         network threads (default 1)
   --rate-limit N         messages per second per session (0: unlimited)
   --clock-interval-ms N  CLOCK command period for GTD expiry (default 1000; 0: none)
+  --session-end HH:MM[:SS]  END_OF_DAY at this exchange time (UTC+8) each day (default 15:00)
+  --no-end-of-day        never submit END_OF_DAY by itself (DAY orders last until an operator's)
   --timer-slack-ns N     timer slack of rexd's threads (default 1000; 0: the system's 50000)
   --log-level LEVEL      debug, info, warn, error, off
   --hash-key KEY         print the SHA-256 of KEY for a key file, and exit
@@ -94,6 +97,10 @@ RexdConfig parse_arguments(int argc, char** argv, std::string& port_file) {
     else if (flag == "--io-threads") config.server.io_threads = number(flag, value(), 64);
     else if (flag == "--timer-slack-ns") number(flag, value(), 1'000'000'000);  // applied at start-up
     else if (flag == "--clock-interval-ms") config.clock_interval_ms = static_cast<std::uint32_t>(number(flag, value(), 3'600'000));
+    else if (flag == "--session-end") {
+      if (!parse_time_of_day(value(), config.session_end)) usage_error("--session-end: expected HH:MM or HH:MM:SS");
+      config.end_of_day = true;
+    } else if (flag == "--no-end-of-day") config.end_of_day = false;
     else if (flag == "--rate-limit") config.server.rate_limit_per_second = static_cast<std::uint32_t>(number(flag, value(), 100'000'000));
     else if (flag == "--log-level") {
       if (!parse_log_level(value(), config.log_level)) usage_error("--log-level: expected debug, info, warn, error or off");
@@ -168,8 +175,14 @@ int run(int argc, char** argv) {
   Server server(config.server, exchange.catalogue(), keys, port);
   server.load_trades(recent);
   Seeder seeder;
+  SessionClockConfig clock_config;
+  clock_config.clock_interval_ms = config.clock_interval_ms;
+  clock_config.end_of_day = config.end_of_day;
+  clock_config.session_end = config.session_end;
+  SessionClock session_clock(clock_config, port);
   exchange.add_listener(&server);
   exchange.add_listener(&seeder);
+  exchange.add_listener(&session_clock);
   exchange.start();
 
   if (config.demo && config.seed_sample_day) {
@@ -181,6 +194,12 @@ int run(int argc, char** argv) {
     }
   }
 
+  // CLOCK and END_OF_DAY from now on; END_OF_DAY first when rexd was down over a session end, so no
+  // client sees yesterday's DAY orders.
+  session_clock.start();
+  if (config.end_of_day) {
+    log_info("rexd", "trading session ends at " + format_time_of_day(config.session_end) + " UTC+8 (END_OF_DAY)");
+  }
   server.start();
   const std::string where = config.server.address + ":" + std::to_string(server.port());
   if (!port_file.empty()) {
@@ -207,29 +226,10 @@ int run(int argc, char** argv) {
                  "    books: curl http://" + where + "/api/v1/books/CU-BARLEY-XUCHANG");
   }
 
-  // A CLOCK command now and then expires GTD orders when nothing else arrives.
-  std::atomic<bool> ticking{config.clock_interval_ms != 0};
-  std::thread clock;
-  if (ticking) {
-    clock = std::thread([&] {
-      const auto interval = std::chrono::milliseconds(config.clock_interval_ms);
-      auto next = std::chrono::steady_clock::now() + interval;
-      while (ticking.load()) {
-        std::this_thread::sleep_until(next);
-        next += interval;
-        if (!ticking.load()) break;
-        matcher::Command c;
-        c.type = matcher::CommandType::kClock;
-        exchange.submit(c, {kSeedGateway, 0, 0});
-      }
-    });
-  }
-
   int signal = 0;
   sigwait(&signals, &signal);
   log_info("rexd", std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") + ": stopping");
-  ticking = false;
-  if (clock.joinable()) clock.join();
+  session_clock.stop();
   server.stop_intake();
   exchange.stop();  // drains the inbound queue, commits, publishes to the gateway
   log_info("rexd", "exchange stopped at seq " + std::to_string(exchange.published_seq()) + "; closing sessions");

@@ -8,6 +8,7 @@
 
 #include "gateway/auth.hpp"
 #include "gateway/config.hpp"
+#include "gateway/session_clock.hpp"
 #include "reference-data/loader.hpp"
 #include "reference-data/sha256.hpp"
 
@@ -42,9 +43,30 @@ void same(const RexdConfig& a, const RexdConfig& b) {
   CHECK(a.seed_sample_day == b.seed_sample_day);
   CHECK(a.sample_day == b.sample_day);
   CHECK(a.clock_interval_ms == b.clock_interval_ms);
+  CHECK(a.end_of_day == b.end_of_day);
+  CHECK(a.session_end == b.session_end);
 }
 
 }  // namespace
+
+TEST_CASE("session end: HH:MM or HH:MM:SS in UTC+8, and the last one before a moment", "[gateway][config]") {
+  RexdConfig c;
+  apply_config_json(R"({"session":{"end_of_day":false,"end_time":"14:30:15"}})", c);
+  CHECK_FALSE(c.end_of_day);
+  CHECK(c.session_end == 14 * 3600 + 30 * 60 + 15);
+  CHECK(format_time_of_day(c.session_end) == "14:30:15");
+  for (const char* bad : {"24:00", "9:00", "15:60", "15:00:60", "15-00", "15:00:0", ""}) {
+    INFO(bad);
+    CHECK_THROWS_AS(apply_config_json(std::string(R"({"session":{"end_time":")") + bad + "\"}}", c), ConfigError);
+  }
+  CHECK_THROWS_AS(apply_config_json(R"({"session":{"end":"15:00"}})", c), ConfigError);
+  // 2026-11-29 06:59:59 UTC is 14:59:59 in UTC+8: the last 15:00 was the day before, at 07:00 UTC.
+  constexpr std::uint64_t s = 1'000'000'000;
+  const std::uint64_t t = 1'795'935'599 * s;
+  CHECK(last_session_end(t, 15 * 3600) == t + s - 86'400 * s);
+  CHECK(last_session_end(t + s, 15 * 3600) == t + s);  // at the session end itself
+  CHECK(last_session_end(t, 0) == t + s - 15 * 3600 * s);  // midnight UTC+8 is 16:00 UTC
+}
 
 TEST_CASE("ops/rexd.json states exactly the built-in defaults", "[gateway][config]") {
   RexdConfig from_file;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "gateway/auth.hpp"
 #include "gateway/journal_trades.hpp"
 #include "gateway/server.hpp"
+#include "gateway/session_clock.hpp"
 #include "reference-data/loader.hpp"
 
 namespace rex::testing {
@@ -54,8 +56,10 @@ inline gateway::ServerConfig test_config() {
 
 class TestServer {
  public:
+  // `session`: also run rexd's session clock (CLOCK, END_OF_DAY) with this config, started as rexd
+  // starts it: after the exchange, before the server listens.
   explicit TestServer(const std::filesystem::path& data, gateway::ServerConfig config = test_config(),
-                      bool sync = false)
+                      bool sync = false, std::optional<gateway::SessionClockConfig> session = std::nullopt)
       : keys_(gateway::KeyStore::demo(test_catalogue(), true)) {
     exchange::ExchangeConfig xc;
     xc.data_directory = data;
@@ -67,7 +71,12 @@ class TestServer {
     server_ = std::make_unique<gateway::Server>(config, exchange_->catalogue(), keys_, *port_);
     server_->load_trades(recent);
     exchange_->add_listener(server_.get());
+    if (session) {
+      clock_ = std::make_unique<gateway::SessionClock>(std::move(*session), *port_);
+      exchange_->add_listener(clock_.get());
+    }
     exchange_->start();
+    if (clock_) caught_up_ = clock_->start();
     server_->start();
   }
   ~TestServer() { stop(); }
@@ -75,13 +84,17 @@ class TestServer {
   std::uint16_t port() const { return server_->port(); }
   gateway::Server& server() { return *server_; }
   exchange::Exchange& exchange() { return *exchange_; }
+  gateway::SessionClock& session_clock() { return *clock_; }
+  bool caught_up() const { return caught_up_; }  // the session clock's start-up END_OF_DAY
 
   void stop() {
     if (!server_) return;
+    if (clock_) clock_->stop();
     server_->stop_intake();
     exchange_->stop();
     server_->stop();
     server_.reset();
+    clock_.reset();
     port_.reset();
     exchange_.reset();
   }
@@ -91,6 +104,8 @@ class TestServer {
   std::unique_ptr<exchange::Exchange> exchange_;
   std::unique_ptr<gateway::ExchangeAdapter<exchange::Exchange>> port_;
   std::unique_ptr<gateway::Server> server_;
+  std::unique_ptr<gateway::SessionClock> clock_;
+  bool caught_up_ = false;
 };
 
 }  // namespace rex::testing
