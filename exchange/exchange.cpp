@@ -301,9 +301,9 @@ void Exchange::State::run_writer() {
         const Batch* b = *it;
         std::uint32_t begin = 0;
         for (std::size_t i = 0; i < b->size(); ++i) {
-          if (const auto& catalogue = b->results[i].reference_data) {
-            append.reference_data(b->results[i].command, b->results[i].origin, catalogue->source(),
-                                  persistence::sha256(catalogue->source()));
+          if (const auto& reloaded = b->results[i].reference_data) {
+            append.reference_data(b->results[i].command, b->results[i].origin, reloaded->source(),
+                                  persistence::sha256(reloaded->source()));
           } else {
             append.command(b->results[i].command, b->results[i].origin);
           }
