@@ -35,7 +35,7 @@ constexpr Entry kEntries[] = {
     {"BUSY", "the exchange is busy: nothing was done, try again"},
     {"EXCHANGE_STOPPED", "the exchange is shutting down"},
     {"JOURNAL_FULL", "the journal cannot take more commands"},
-    {"NOT_SUPPORTED", "the engine does not support this operation yet"},
+    {"NOT_SUPPORTED", "this exchange cannot do that operation (the detail says why)"},
     {"UNKNOWN_PARTICIPANT", "no participant with that code"},
     {"NOT_FOUND", "no order with that id is known to this gateway"},
     {"REFERENCE_DATA_REFUSED", "the catalogue cannot replace the one in force"},

@@ -339,12 +339,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   // Computes the body on the core strand, answers on this session's strand.
   template <class F>
-  void from_core(F&& make_body) {
-    asio::post(state_.core_strand, [self = shared_from_this(), make_body = std::forward<F>(make_body)]() {
+  void from_core(F&& make_body, http::status status = http::status::ok) {
+    asio::post(state_.core_strand, [self = shared_from_this(), make_body = std::forward<F>(make_body), status]() {
       std::string body = make_body(*self->state_.core);
       body += '\n';
-      asio::post(self->stream_.get_executor(), [self, body = std::move(body)]() mutable {
-        self->respond(http::status::ok, "application/json", std::move(body));
+      asio::post(self->stream_.get_executor(), [self, body = std::move(body), status]() mutable {
+        self->respond(status, "application/json", std::move(body));
       });
     });
   }
@@ -356,17 +356,21 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     std::string_view target(req.target().data(), req.target().size());
     if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
     if (target == "/health") {
-      std::string body;
-      JsonOut j(body);
       const bool ok = state_.intake.load();
-      j.begin_object()
-          .field("status", ok ? "ok" : "stopping")
-          .field_uint("published_seq", state_.exchange.published_seq())
-          .field_uint("sessions", state_.metrics.sessions_open.load())
-          .field("catalogue_version", state_.catalogue.version())
-          .end_object();
-      body += '\n';
-      return respond(ok ? http::status::ok : http::status::service_unavailable, "application/json", std::move(body));
+      // On the core strand: the catalogue in force is the core's (a reload replaces it).
+      return from_core(
+          [ok, &state = state_](GatewayCore& core) {
+            std::string body;
+            JsonOut j(body);
+            j.begin_object()
+                .field("status", ok ? "ok" : "stopping")
+                .field_uint("published_seq", state.exchange.published_seq())
+                .field_uint("sessions", state.metrics.sessions_open.load())
+                .field("catalogue_version", core.catalogue().version())
+                .end_object();
+            return body;
+          },
+          ok ? http::status::ok : http::status::service_unavailable);
     }
     if (target == "/metrics") {
       return respond(http::status::ok, "text/plain; version=0.0.4", render_prometheus(state_.metrics, state_.exchange.stats()));

@@ -74,6 +74,9 @@ TEST_CASE("operator: reload_reference_data puts new differentials in force; trad
   CHECK(ack.str("catalogue_hash") == rex::refdata::load_catalogue_string(next).content_hash());
   const auto list = md.until([](const Json& j) { return j.type() == "instruments" && j.str("catalogue_version") == "2026.05.2"; });
   CHECK(list);
+  const auto [health_status, health] = http_get(server.port(), "/health");
+  CHECK(health_status == 200);
+  CHECK(Json(health).str("catalogue_version") == "2026.05.2");
 
   // The same lot trades now: the bid is 75,600 in Berry terms.
   expect_ack(seller, order_json("lot", "sell", "75550", "10000", "", "CU-BERRY-XUCHANG"));
