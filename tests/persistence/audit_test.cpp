@@ -110,6 +110,18 @@ TEST_CASE("export selects trades and orders by time, as CSV and JSON", "[audit]"
   REQUIRE_THAT(csv.str(), Catch::StartsWith("seq,timestamp_ns,time_utc,type,"));
   REQUIRE_THAT(csv.str(), Catch::Contains("\n101,"));
   REQUIRE_THAT(csv.str(), !Catch::Contains("\n201,"));
+  // The client's own order id travels with the command's origin.
+  REQUIRE_THAT(csv.str(), Catch::Contains(",request,client_order_id\n"));
+  for (std::size_t i = 100; i < 200; ++i) {
+    const bool new_order = commands[i].type == rex::matcher::CommandType::kNewOrder;
+    std::string tail(1, ',');
+    tail += std::to_string(i);
+    tail += ',';
+    if (new_order) tail += testing::client_order_id(i);
+    tail += '\n';
+    INFO("command " << i);
+    REQUIRE_THAT(csv.str(), Catch::Contains(tail));
+  }
   std::ostringstream json;
   const std::uint64_t trades = audit::export_trades(j, {}, audit::Format::kJson, &catalogue(), json);
   REQUIRE(trades == j.last_trade());

@@ -102,6 +102,12 @@ void journal_commands(persistence::Journal& journal, const refdata::Catalogue& c
   journal_commands_from(journal, catalogue, commands, 0, commands.size(), group);
 }
 
+std::string client_order_id(std::size_t command_index) {
+  std::string id(1, 'c');
+  id += std::to_string(command_index);  // (not "c" + ...: GCC 12 warns -Wrestrict on that)
+  return id;
+}
+
 void journal_commands_from(persistence::Journal& journal, const refdata::Catalogue& catalogue,
                            const std::vector<matcher::Command>& commands, std::size_t first, std::size_t last,
                            std::size_t group) {
@@ -118,7 +124,9 @@ void journal_commands_from(persistence::Journal& journal, const refdata::Catalog
     }
     const auto status = journal.write_group([&](persistence::Journal::Appender& a) {
       for (std::size_t i = start; i < end; ++i) {
-        a.command(commands[i], exchange::Origin{1, 7, i});
+        exchange::Origin origin{1, 7, i};
+        if (commands[i].type == matcher::CommandType::kNewOrder) origin.set_client_order_id(client_order_id(i));
+        a.command(commands[i], origin);
         for (const matcher::Event& e : results[i - start]) {
           if (e.type == matcher::EventType::kTrade) a.trade(e);
         }

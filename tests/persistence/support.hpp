@@ -60,6 +60,8 @@ Replay replay_from_scratch(const persistence::Journal& journal, const refdata::C
 // Writes `commands` (stamped) through a fresh engine into the journal in groups of `group`.
 void journal_commands(persistence::Journal& journal, const refdata::Catalogue& catalogue,
                       const std::vector<matcher::Command>& commands, std::size_t group);
+// The client order id those helpers journal with new order `command_index` ("c<index>").
+std::string client_order_id(std::size_t command_index);
 // The same for commands [first, last), continuing the engine state the journal recovers to.
 void journal_commands_from(persistence::Journal& journal, const refdata::Catalogue& catalogue,
                            const std::vector<matcher::Command>& commands, std::size_t first, std::size_t last,

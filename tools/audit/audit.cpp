@@ -204,7 +204,7 @@ std::uint64_t export_orders(const persistence::Journal& journal, TimeRange range
   RowWriter rows(out, format);
   rows.begin({"seq", "timestamp_ns", "time_utc", "type", "participant", "instrument_id", "instrument", "side",
               "order_type", "time_in_force", "price_fen_per_t", "quantity_kg", "display_quantity_kg",
-              "min_quantity_kg", "expiry_ns", "target_order", "gateway", "session", "request"});
+              "min_quantity_kg", "expiry_ns", "target_order", "gateway", "session", "request", "client_order_id"});
   persistence::Sha256 sha;
   persistence::CommandRecord r;
   journal.reader().scan(Table::kCommands, 1, [&](std::uint64_t seq, std::string_view value) {
@@ -219,7 +219,8 @@ std::uint64_t export_orders(const persistence::Journal& journal, TimeRange range
               str(instrument_code(catalogue, c.instrument)), str(side_name(c.side)),
               str(c.order_type == matcher::OrderType::kLimit ? "LIMIT" : "MARKET"), str(tif_name(c.time_in_force)),
               num(c.price), num(c.quantity), num(c.display_quantity), num(c.min_quantity), num(c.expiry),
-              num(c.order_id), num(std::uint64_t{r.origin.gateway}), num(r.origin.session), num(r.origin.request)});
+              num(c.order_id), num(std::uint64_t{r.origin.gateway}), num(r.origin.session), num(r.origin.request),
+              str(r.origin.client_order_id())});
     return true;
   });
   rows.end();
