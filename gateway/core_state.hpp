@@ -1,0 +1,202 @@
+// The private state of GatewayCore (its Impl) and the records it keeps: orders, commands in
+// flight, participants, sessions and subscribers. Only gateway/core*.cpp include it; each member
+// function is defined in the file of its purpose, named beside its declarations.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "gateway/core.hpp"
+#include "gateway/json_out.hpp"
+#include "gateway/reject.hpp"
+
+namespace rex::gateway {
+
+enum class OrderStatus : std::uint8_t { kOpen, kFilled, kCancelled, kExpired };
+
+struct OrderRecord {
+  matcher::OrderId id = 0;
+  matcher::ParticipantId participant = 0;
+  matcher::InstrumentId instrument = 0;
+  matcher::Side side = matcher::Side::kBuy;
+  matcher::OrderType type = matcher::OrderType::kLimit;
+  matcher::TimeInForce tif = matcher::TimeInForce::kGoodTillCancel;
+  matcher::Price price = 0;
+  matcher::Price value_price = 0;  // what a buy's open value is counted at: its limit, or the band ceiling
+  matcher::Quantity quantity = 0;
+  matcher::Quantity open = 0;
+  matcher::Quantity filled = 0;
+  std::int64_t value = 0;  // counted in the participant's open buy value now
+  SessionId session = 0;   // 0: entered elsewhere or before a restart
+  std::string cl_ord_id;
+  OrderStatus status = OrderStatus::kOpen;
+};
+
+struct Pending {
+  SessionId session = 0;
+  Op op = Op::kPing;
+  std::string req;
+  std::string cl_ord_id;
+  matcher::ParticipantId participant = 0;
+  std::int64_t reserved = 0;  // open buy value held for the command until its results arrive
+  matcher::Price value_price = 0;
+  std::uint64_t submitted_ns = 0;
+};
+
+struct ParticipantState {
+  std::int64_t open_buy_value = 0;
+  std::int64_t pending_buy_value = 0;
+  std::unordered_map<std::string, matcher::OrderId> cl_ord_ids;  // 0 while the order is in flight
+  std::vector<SessionId> sessions;
+  bool cancel_on_disconnect = true;
+};
+
+struct SessionState {
+  const refdata::Participant* participant = nullptr;
+  bool trader = false;
+  bool operator_role = false;
+  std::vector<std::pair<Channel, matcher::InstrumentId>> subscriptions;
+};
+
+struct Subscribers {
+  std::vector<SessionId> top;
+  std::vector<SessionId> depth;
+  std::vector<SessionId> trades;
+};
+
+struct GatewayCore::Impl {
+  std::shared_ptr<const refdata::Catalogue> catalogue;  // in force; replaced by a reload
+  // Every catalogue ever in force: sessions' participant pointers and parsers point into them.
+  std::vector<std::shared_ptr<const refdata::Catalogue>> catalogues;
+  bool reload_in_flight = false;
+  const KeyStore& keys;
+  CoreConfig config;
+  ExchangePort& exchange;
+  Outbox& outbox;
+  GatewayMetrics& metrics;
+
+  bool recovered = false;
+  std::uint64_t next_request = 0;
+  std::unordered_map<SessionId, SessionState> sessions;
+  std::unordered_map<matcher::ParticipantId, ParticipantState> participants;
+  std::unordered_map<matcher::OrderId, OrderRecord> orders;
+  std::deque<matcher::OrderId> finished;  // oldest first, bounded by config.finished_orders_kept
+  std::size_t live = 0;
+  std::unordered_map<std::uint64_t, Pending> pending;
+  std::vector<InstrumentBook> books;
+  std::vector<TopOfBook> last_top;
+  std::vector<Subscribers> subscribers;
+  std::vector<SessionId> all_trades_subscribers;
+  std::vector<std::vector<SessionId>> commodity_subscribers;  // per commodity
+  std::vector<matcher::Event> commodity_tops;  // the last COMMODITY_TOP of each commodity
+  std::vector<SessionId> instruments_subscribers;
+  std::unordered_map<SessionId, std::vector<Message>> out;
+  std::vector<std::pair<matcher::InstrumentId, LevelChange>> level_changes;
+
+  Impl(const refdata::Catalogue& c, const KeyStore& k, CoreConfig cfg, ExchangePort& x, Outbox& o, GatewayMetrics& m)
+      : catalogue(&c, [](const refdata::Catalogue*) {}), catalogues{catalogue}, keys(k), config(cfg), exchange(x),
+        outbox(o), metrics(m) {
+    const std::size_t n = catalogue->instruments().size();
+    books.resize(n);
+    last_top.resize(n);
+    subscribers.resize(n);
+    commodity_subscribers.resize(catalogue->commodities().size());
+    commodity_tops.resize(catalogue->commodities().size());
+    for (const auto& p : catalogue->participants()) {
+      participants[p.id].cancel_on_disconnect = keys.cancel_on_disconnect(p.id, config.cancel_on_disconnect_default);
+    }
+  }
+
+  // Who hears about an order: the session that entered it, or, when that session is gone, every
+  // session of the participant.
+  template <class F>
+  void for_route(const OrderRecord& o, SessionId requester, F&& f) {
+    bool requester_done = false;
+    if (o.session != 0 && sessions.count(o.session)) {
+      f(o.session);
+      requester_done = o.session == requester;
+    } else {
+      auto it = participants.find(o.participant);
+      if (it != participants.end()) {
+        for (SessionId s : it->second.sessions) {
+          f(s);
+          requester_done = requester_done || s == requester;
+        }
+      }
+    }
+    if (requester != 0 && !requester_done && sessions.count(requester)) f(requester);
+  }
+
+  std::string_view instrument_code(matcher::InstrumentId id) const {
+    return id < catalogue->instruments().size() ? std::string_view(catalogue->instruments()[id].code) : "";
+  }
+
+  // core_sessions.cpp: requests by op, login, close; messages queued per session and flushed.
+  void send(SessionId session, Message m);
+  void send(SessionId session, std::string text);
+  void send_all(const std::vector<SessionId>& to, const Message& m);
+  void flush();
+  void reject(SessionId session, const Request& r, std::uint16_t code, std::string_view detail = {});
+  void reject(SessionId session, const Request& r, GatewayReject code, std::string_view detail = {});
+  void handle(SessionId id, const Request& r);
+  void login(SessionId id, SessionState& s, const Request& r);
+  void close_session(SessionId id);
+
+  // core_orders.cpp: the order table, risk checks, client order ids, order entry and status.
+  void set_open(OrderRecord& o, matcher::Quantity open);
+  void finish(OrderRecord& o, OrderStatus status);
+  OrderRecord* find_order(matcher::OrderId id);
+  void order_fields(JsonOut& j, const OrderRecord& o);
+  std::string ack_message(const OrderRecord& o, const matcher::Event& e, std::string_view req);
+  std::string order_status_message(const OrderRecord& o, std::string_view req);
+  static Pending participant_pending(const SessionState& s);
+  bool submit(SessionId id, const Request& r, matcher::Command c, Pending p,
+              std::shared_ptr<const refdata::Catalogue> reference_data = nullptr);
+  std::uint16_t price_check(const refdata::InstrumentSpec& spec, matcher::InstrumentId ins, matcher::Price price) const;
+  void new_order(SessionId id, SessionState& s, const Request& r);
+  matcher::OrderId resolve_target(SessionId id, const SessionState& s, const Request& r);
+  void cancel(SessionId id, SessionState& s, const Request& r);
+  void amend(SessionId id, SessionState& s, const Request& r);
+  void mass_cancel(SessionId id, SessionState& s, const Request& r);
+  void order_status(SessionId id, SessionState& s, const Request& r);
+
+  // core_market_data.cpp: subscriptions, snapshots and book updates.
+  void subscribed(SessionId id, const Request& r, std::string_view type);
+  void subscribe(SessionId id, SessionState& s, const Request& r);
+  Message commodity_top_message(std::uint32_t commodity) const;
+  void remove_subscription(SessionId id, Channel channel, matcher::InstrumentId ins);
+  void unsubscribe(SessionId id, SessionState& s, const Request& r);
+  void instrument_json(JsonOut& j, const refdata::InstrumentSpec& spec) const;
+  std::string instruments_json() const;
+  Message instruments_message() const;
+  Message top_message(matcher::InstrumentId ins) const;
+  std::string book_json(matcher::InstrumentId ins, std::string_view type) const;
+  Message depth_snapshot(matcher::InstrumentId ins) const;
+  void trade_json(JsonOut& j, matcher::InstrumentId ins, const TradePrint& t) const;
+  std::string trades_json(matcher::InstrumentId ins, std::string_view type) const;
+  Message trades_snapshot(matcher::InstrumentId ins) const;
+  void publish_levels();
+
+  // core_operator.cpp: halt, resume, kill, end of day, reference-data reloads.
+  void operator_action(SessionId id, SessionState& s, const Request& r);
+  void reload_reference_data(SessionId id, SessionState& s, const Request& r);
+  void apply_reference_data(const std::shared_ptr<const refdata::Catalogue>& next);
+
+  // core_events.cpp: the recovered state, and each batch of the exchange's results.
+  void restore_client_order_ids(const matcher::EngineSnapshot& state);
+  void on_recovered(const matcher::EngineSnapshot& state);
+  void on_results(const ResultBatch& batch);
+  void journal_full(const Pending& p);
+  void process(const ResultBatch::Item& item, std::span<const matcher::Event> events, Pending* pend);
+  void fill(OrderRecord& o, const matcher::Event& e, matcher::Quantity leaves, bool maker);
+  void trade(const matcher::Event& e);
+};
+
+}  // namespace rex::gateway
