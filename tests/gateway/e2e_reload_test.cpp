@@ -85,3 +85,40 @@ TEST_CASE("operator: reload_reference_data puts new differentials in force; trad
   CHECK(fill->str("price") == "75600.00");
   CHECK(fill->str("base_price") == "76000.00");
 }
+
+TEST_CASE("operator: a reload the engine refuses (a resting quality bid would leave its band) changes nothing",
+          "[gateway][e2e]") {
+  TempDir dir;
+  TempDir files;
+  const auto catalogue_file = files.path() / "catalogue.json";
+  const std::string original = read_file(bundled_catalogue());
+  write_file(catalogue_file, original);
+  auto config = test_config();
+  config.core.catalogue_file = catalogue_file;
+  TestServer server(dir.path(), config);
+  WsClient ops(server.port());
+  WsClient buyer(server.port());
+  ops.login("demo-rexops");
+  buyer.login("demo-zytrade");
+
+  // A quality bid at CU-BERRY-XUCHANG's band ceiling (83,050): 83,550 on the Barley basis.
+  constexpr std::string_view kBerry = "CU-BERRY-XUCHANG";
+  expect_ack(buyer, order_json("top", "buy", "83050", "10000", R"(,"accepted_grades":["BARLEY","BERRY"])", kBerry));
+
+  // Berry's differential from -500 to -400 CNY/t would price that bid at 83,150 in Berry terms,
+  // above the band. The file passes the gateway's checks; the engine refuses it.
+  const std::string next = replaced(replaced(original, R"({"grade": "BERRY", "differential_fen": -50000,)",
+                                             R"({"grade": "BERRY", "differential_fen": -40000,)"),
+                                    R"("version": "2026.05.1")", R"("version": "2026.05.2")");
+  write_file(catalogue_file, next);
+  expect_reject(ops, kReload, 35);
+
+  const Json status = buyer.request(R"({"op":"order_status","orig_cl_ord_id":"top"})", {"order_status", "reject"});
+  INFO(status.text());
+  CHECK(status.str("type") == "order_status");
+  CHECK(status.str("status") == "open");
+  CHECK(status.str("price") == "83050.00");
+  const auto [health_status, health] = http_get(server.port(), "/health");
+  CHECK(health_status == 200);
+  CHECK(Json(health).str("catalogue_version") == "2026.05.1");
+}
