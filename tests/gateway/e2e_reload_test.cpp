@@ -27,17 +27,29 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 constexpr std::string_view kReload = R"({"op":"reload_reference_data","req":"r"})";
 
+// rexd on a copy of the bundled catalogue that a test may rewrite before it reloads.
+struct ReloadableServer {
+  static rex::gateway::ServerConfig config_for(const std::filesystem::path& catalogue_file, const std::string& text) {
+    write_file(catalogue_file, text);
+    auto config = test_config();
+    config.core.catalogue_file = catalogue_file;
+    return config;
+  }
+
+  TempDir data;
+  TempDir files;
+  std::filesystem::path catalogue_file = files.path() / "catalogue.json";
+  std::string original = read_file(bundled_catalogue());
+  TestServer server{data.path(), config_for(catalogue_file, original)};
+};
+
 }  // namespace
 
 TEST_CASE("operator: reload_reference_data puts new differentials in force; trades price with them", "[gateway][e2e]") {
-  TempDir dir;
-  TempDir files;
-  const auto catalogue_file = files.path() / "catalogue.json";
-  const std::string original = read_file(bundled_catalogue());
-  write_file(catalogue_file, original);
-  auto config = test_config();
-  config.core.catalogue_file = catalogue_file;
-  TestServer server(dir.path(), config);
+  ReloadableServer reloadable;
+  TestServer& server = reloadable.server;
+  const std::string& original = reloadable.original;
+  const auto& catalogue_file = reloadable.catalogue_file;
   WsClient ops(server.port());
   WsClient buyer(server.port());
   WsClient seller(server.port());
@@ -88,14 +100,10 @@ TEST_CASE("operator: reload_reference_data puts new differentials in force; trad
 
 TEST_CASE("operator: a reload the engine refuses (a resting quality bid would leave its band) changes nothing",
           "[gateway][e2e]") {
-  TempDir dir;
-  TempDir files;
-  const auto catalogue_file = files.path() / "catalogue.json";
-  const std::string original = read_file(bundled_catalogue());
-  write_file(catalogue_file, original);
-  auto config = test_config();
-  config.core.catalogue_file = catalogue_file;
-  TestServer server(dir.path(), config);
+  ReloadableServer reloadable;
+  TestServer& server = reloadable.server;
+  const std::string& original = reloadable.original;
+  const auto& catalogue_file = reloadable.catalogue_file;
   WsClient ops(server.port());
   WsClient buyer(server.port());
   ops.login("demo-rexops");
