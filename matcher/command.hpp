@@ -1,8 +1,11 @@
 // What the sequencer hands the engine: a request already stamped with its sequence number and time.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <memory>
+#include <stdexcept>
 
 #include "matcher/types.hpp"
 
@@ -30,6 +33,15 @@ inline constexpr std::size_t kMaxQualityTerms = 8;
 struct QualityTerms {
   std::uint8_t count = 0;  // terms used, ascending attribute, no repeats
   std::array<AttributeRange, kMaxQualityTerms> terms{};
+
+  // Terms from a list, in the order given (at most kMaxQualityTerms).
+  static QualityTerms of(std::initializer_list<AttributeRange> ranges) {
+    if (ranges.size() > kMaxQualityTerms) throw std::invalid_argument("more than kMaxQualityTerms quality terms");
+    QualityTerms q;
+    q.count = static_cast<std::uint8_t>(ranges.size());
+    std::copy(ranges.begin(), ranges.end(), q.terms.begin());
+    return q;
+  }
 
   bool operator==(const QualityTerms&) const = default;
 };

@@ -1,5 +1,6 @@
 // CommandQuality: a command's quality terms held out of line must still behave like a plain field.
 #include <catch2/catch.hpp>
+#include <stdexcept>
 #include <utility>
 
 #include "matcher/command.hpp"
@@ -11,12 +12,7 @@ using rex::refdata::AttributeRange;
 
 namespace {
 
-QualityTerms copper_at_least(std::int64_t min) {
-  QualityTerms t;
-  t.count = 1;
-  t.terms[0] = AttributeRange{3, min, rex::refdata::kNoUpperLimit};
-  return t;
-}
+QualityTerms copper_at_least(std::int64_t min) { return QualityTerms::of({{3, min, rex::refdata::kNoUpperLimit}}); }
 
 }  // namespace
 
@@ -63,4 +59,15 @@ TEST_CASE("terms compare by value, not by where they are held", "[matcher][comma
   CHECK_FALSE(x == y);
   x = x;  // self-assignment keeps them
   CHECK(x->terms[0].min == 9950);
+}
+
+TEST_CASE("terms from a list keep its order and refuse more than the array holds", "[matcher][command]") {
+  const QualityTerms two = QualityTerms::of({{5, 1, 2}, {3, 4, 4}});
+  CHECK(two.count == 2);
+  CHECK(two.terms[0] == AttributeRange{5, 1, 2});
+  CHECK(two.terms[1] == AttributeRange{3, 4, 4});
+  CHECK(two.terms[2] == AttributeRange{});
+  CHECK_THROWS_AS(QualityTerms::of({{0, 0, 0}, {1, 0, 0}, {2, 0, 0}, {3, 0, 0}, {4, 0, 0}, {5, 0, 0}, {6, 0, 0}, {7, 0, 0},
+                                    {8, 0, 0}}),
+                  std::invalid_argument);
 }

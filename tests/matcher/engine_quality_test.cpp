@@ -188,8 +188,7 @@ TEST_CASE("worked example: an indivisible 32.5 t lot of HMS 2 with its assay", "
   REQUIRE(trades.size() == 1);
   CHECK(trades[0].order_id == 2);  // the truck does not block the lot behind it
   Command mill = m.f.limit(6, Side::kBuy, 40'000, 262'000, 4);
-  mill.quality.edit().terms[0] = AttributeRange{1, rex::refdata::kNoLowerLimit, 80};  // non-metallic <= 0.80 %
-  mill.quality.edit().count = 1;
+  mill.quality = QualityTerms::of({{1, rex::refdata::kNoLowerLimit, 80}});  // non-metallic <= 0.80 %
   trades = of_type(m.run(mill), EventType::kTrade);
   REQUIRE(trades.size() == 1);
   CHECK(trades[0].order_id == 1);
@@ -211,8 +210,7 @@ TEST_CASE("quality rejects", "[quality]") {
   QualityTerms unordered = assay({{kCopperPct, 9995}, {1, 5}});
   CHECK(m.run(m.lot(1, 0, 10'000, 7'600'000, unordered))[0].reject == RejectCode::kQualityTermsInvalid);
   Command bid = m.f.limit(9, Side::kBuy, 10'000, 7'600'000, 0);
-  bid.quality.edit().terms[0] = AttributeRange{kCopperPct, 9990, 9950};
-  bid.quality.edit().count = 1;
+  bid.quality = QualityTerms::of({{kCopperPct, 9990, 9950}});
   CHECK(m.run(bid)[0].reject == RejectCode::kQualityTermsInvalid);
   // Accepted sets: not on a sell, and they must cover an instrument.
   Command sell = m.f.limit(1, Side::kSell, 10'000, 7'600'000, 0);

@@ -36,9 +36,7 @@ matcher::Command full_command() {
   c.accepted_hubs = 1ull << 40;
   c.replace_quality = true;
   c.reference_data = 0xC0FFEE01;  // written as codec version 2
-  c.quality.edit().count = 2;
-  c.quality.edit().terms[0] = {3, 9900, 10000};
-  c.quality.edit().terms[1] = {5, refdata::kNoLowerLimit, 150};
+  c.quality = matcher::QualityTerms::of({{3, 9900, 10000}, {5, refdata::kNoLowerLimit, 150}});
   return c;
 }
 

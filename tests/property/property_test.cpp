@@ -348,13 +348,10 @@ std::vector<std::vector<Command>> past_reproductions() {
   // is on the order as amended, not on its old quantity).
   Command aon_quality_bid = order(1, 1, Side::kBuy, 20150, 14000);
   aon_quality_bid.all_or_none = true;
-  aon_quality_bid.quality = matcher::QualityTerms{};
-  aon_quality_bid.quality.edit().count = 1;
-  aon_quality_bid.quality.edit().terms[0] = refdata::AttributeRange{2, 9994, 10000};
+  aon_quality_bid.quality = matcher::QualityTerms::of({{2, 9994, 10000}});
   Command post_only_lot = order(2, 3, Side::kSell, 20300, 10000);
   post_only_lot.post_only = true;
-  post_only_lot.quality.edit().count = 1;
-  post_only_lot.quality.edit().terms[0] = refdata::AttributeRange{2, 9998, 9998};
+  post_only_lot.quality = matcher::QualityTerms::of({{2, 9998, 9998}});
   Command reprice_resize = amend(3, 3, 2, 15000);
   reprice_resize.price = 20150;
   cases.push_back({aon_quality_bid, post_only_lot, reprice_resize});
@@ -379,14 +376,11 @@ std::vector<std::vector<Command>> past_reproductions() {
   aon_bounds_bid.instrument = 3;
   aon_bounds_bid.all_or_none = true;
   aon_bounds_bid.self_trade = matcher::SelfTradePrevention::kCancelResting;
-  aon_bounds_bid.quality.edit().count = 1;
-  aon_bounds_bid.quality.edit().terms[0] = refdata::AttributeRange{1, 200, refdata::kNoUpperLimit};
+  aon_bounds_bid.quality = matcher::QualityTerms::of({{1, 200, refdata::kNoUpperLimit}});
   Command own_hub1_lot = order(2, 3, Side::kSell, 5090, 2500);
   own_hub1_lot.instrument = 3;
   own_hub1_lot.self_trade = matcher::SelfTradePrevention::kCancelResting;
-  own_hub1_lot.quality.edit().count = 2;
-  own_hub1_lot.quality.edit().terms[0] = refdata::AttributeRange{0, 71, 71};
-  own_hub1_lot.quality.edit().terms[1] = refdata::AttributeRange{1, 522, 522};
+  own_hub1_lot.quality = matcher::QualityTerms::of({{0, 71, 71}, {1, 522, 522}});
   cases.push_back({aon_bounds_bid, own_hub1_lot, amend(3, 3, 1, 500)});
   return cases;
 }
