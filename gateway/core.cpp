@@ -69,7 +69,10 @@ void GatewayCore::handle(SessionId session, const Request& request) {
   impl_->flush();
 }
 void GatewayCore::on_recovered(const matcher::EngineSnapshot& state) { impl_->on_recovered(state); }
-void GatewayCore::on_results(const ResultBatch& batch) { impl_->on_results(batch); }
+void GatewayCore::on_results(std::span<const ResultBatch> batches) {
+  for (const auto& batch : batches) impl_->on_results(batch);
+  impl_->flush();
+}
 void GatewayCore::load_trades(std::span<const matcher::Event> trades) {
   for (const auto& e : trades) {
     if (e.type != matcher::EventType::kTrade || e.instrument >= impl_->books.size()) continue;

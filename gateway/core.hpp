@@ -133,7 +133,9 @@ class GatewayCore {
   void on_recovered(const matcher::EngineSnapshot& state);
   // Trades from before a restart (oldest first), for recent-trade lists and last prices.
   void load_trades(std::span<const matcher::Event> trades);
-  void on_results(const ResultBatch& batch);
+  // Each batch in order, then each session's messages go out once (one write for all of them).
+  void on_results(std::span<const ResultBatch> batches);
+  void on_results(const ResultBatch& batch) { on_results(std::span<const ResultBatch>(&batch, 1)); }
 
   // Read-only JSON for HTTP.
   std::string instruments_json() const;

@@ -98,7 +98,6 @@ void GatewayCore::Impl::on_results(const ResultBatch& batch) {
     }
     if (pit != pending.end()) pending.erase(pit);
   }
-  flush();
 }
 
 // The exchange could not journal the command, so it never ran.

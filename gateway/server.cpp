@@ -7,6 +7,7 @@
 
 #include <deque>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -76,15 +77,22 @@ struct Server::State : std::enable_shared_from_this<Server::State>, Outbox {
   std::atomic<std::uint16_t> bound_port{0};
   std::atomic<bool> recovered{false};  // the exchange has handed over its recovered state
   std::unordered_map<SessionId, std::weak_ptr<WsSession>> registry;  // core strand only
+  // Result batches from the publisher thread wait here for the core strand. One drain takes every
+  // batch that arrived meanwhile, so under load each session gets one write for many batches.
+  std::mutex results_mutex;
+  std::vector<ResultBatch> results_waiting;  // under results_mutex
+  bool results_drain_posted = false;         // under results_mutex
+  std::vector<ResultBatch> results_draining;  // core strand only
 
   State(ServerConfig c, const refdata::Catalogue& cat, const KeyStore& k, ExchangePort& x)
-      : config(std::move(c)), catalogue(cat), keys(k), exchange(x), core_strand(asio::make_strand(ioc)), acceptor(ioc) {
+      : config(std::move(c)), catalogue(cat), keys(k), exchange(x), core_strand(asio::make_strand(ioc)), acceptor(asio::make_strand(ioc)) {
     if (config.core.finished_orders_kept == 0) config.core.finished_orders_kept = 1;
     single_thread = config.io_threads <= 1;
     core = std::make_unique<GatewayCore>(catalogue, keys, config.core, exchange, *this, metrics);
   }
 
   void deliver(SessionId session, std::vector<Message>& messages) override;
+  void drain_results();
   void accept();
   void session_opened(const std::shared_ptr<WsSession>& session, SessionId id);
   void session_closed(SessionId id);
@@ -132,7 +140,14 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       cut_off();
       return;
     }
-    if (!writing_) write_next();
+    if (!writing_ && !write_posted_) {
+      // Start the write after the handlers already queued: what they add goes in the same write.
+      write_posted_ = true;
+      asio::post(ws_.get_executor(), [s = shared_from_this()]() {
+        s->write_posted_ = false;
+        if (!s->writing_ && !s->queue_.empty() && !s->closed_) s->write_next();
+      });
+    }
   }
 
   auto executor() { return ws_.get_executor(); }
@@ -275,6 +290,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::deque<Message> queue_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
+  bool write_posted_ = false;  // a write_next is posted
   bool batch_ = false;
   std::string batch_buffer_;
   std::size_t in_flight_ = 0;  // queued messages the write in progress carries
@@ -428,7 +444,8 @@ void Server::State::accept() {
       if (ec != asio::error::operation_aborted) log_warn("gateway", "accept failed: " + ec.message());
       if (!self->acceptor.is_open()) return;
     } else {
-      socket.set_option(tcp::no_delay(true));
+      beast::error_code option_ec;  // a connection already reset: its reads will fail and end it
+      socket.set_option(tcp::no_delay(true), option_ec);
       std::make_shared<HttpSession>(std::move(socket), *self)->run();
     }
     self->accept();
@@ -497,7 +514,9 @@ std::uint16_t Server::port() const { return state_->bound_port.load(); }
 void Server::stop_intake() {
   State& s = *state_;
   s.intake = false;
-  asio::post(s.ioc, [&s] {
+  // On the acceptor's strand, where its accept handler runs: with several I/O threads a close
+  // from elsewhere could race a completing accept.
+  asio::post(s.acceptor.get_executor(), [&s] {
     beast::error_code ignored;
     s.acceptor.close(ignored);
   });
@@ -536,10 +555,29 @@ void Server::on_recovered(const matcher::EngineSnapshot& state) {
   state_->recovered.store(true);
 }
 
+void Server::State::drain_results() {
+  {
+    std::lock_guard lock(results_mutex);
+    results_draining.swap(results_waiting);
+    results_drain_posted = false;
+  }
+  core->on_results(results_draining);
+  results_draining.clear();
+}
+
 void Server::on_results(std::span<const exchange::CommandResult> batch) {
-  asio::post(state_->core_strand, [weak = std::weak_ptr<State>(state_), b = ResultBatch::copy(batch)]() {
-    if (const auto s = weak.lock()) s->core->on_results(b);
-  });
+  ResultBatch copy = ResultBatch::copy(batch);
+  bool post = false;
+  {
+    std::lock_guard lock(state_->results_mutex);
+    state_->results_waiting.push_back(std::move(copy));
+    post = !std::exchange(state_->results_drain_posted, true);
+  }
+  if (post) {
+    asio::post(state_->core_strand, [weak = std::weak_ptr<State>(state_)]() {
+      if (const auto s = weak.lock()) s->drain_results();
+    });
+  }
 }
 
 const GatewayMetrics& Server::metrics() const { return state_->metrics; }

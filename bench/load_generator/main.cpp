@@ -6,8 +6,10 @@
 // Every connection logs in (demo keys, round robin over --participants), then sends new passive
 // limit orders, cancels of its own resting orders, and aggressive IOC orders, in the --mix
 // proportions. --rate is the total target in orders per second (0: closed loop, each connection
-// keeps --window requests in flight). Latency is measured from just before a new_order is written
-// to the socket to the arrival of its "ack" (or "reject"), on one clock, in this process.
+// keeps --window requests in flight). Every 500 µs tick the orders due are spread round robin over
+// the connections, --burst at a time (default 1), and each connection writes what it was given in
+// one system call. Latency is measured from when a new_order is queued in that tick to the arrival
+// of its "ack" (or "reject"), on one clock, in this process.
 // One thread runs every connection (the generator must leave the machine's cores to rexd).
 // Boost 1.74 asio needs <utility> (std::exchange) before it under C++20.
 #include <utility>
@@ -44,6 +46,7 @@ struct Options {
   int connections = 32;
   std::uint64_t rate = 0;  // orders per second, all connections together; 0 = closed loop
   int window = 64;         // requests in flight per connection at most
+  int burst = 1;           // orders one connection sends back to back (one write) when its turn comes
   double seconds = 10;     // measured time
   double warmup = 2;       // not measured
   int mix_new = 60, mix_cancel = 30, mix_aggressive = 10;
@@ -182,6 +185,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     queue(std::move(m), req, true);
   }
 
+  // Writes what send_one() queued: everything a connection sends in one tick goes in one system call.
+  void flush() {
+    if (!writing_ && !pending_.empty() && !closed_) write_next();
+  }
+
   void close() {
     closed_ = true;
     beast::error_code ignored;
@@ -198,7 +206,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
     slot.is_new = is_new;
     slot.at = Clock::now();
     append_frame(pending_, m);
-    if (!writing_) write_next();
   }
 
   // Client frames built here rather than by Beast, so that everything queued goes out in one
@@ -343,7 +350,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 [[noreturn]] void usage(const std::string& what) {
   std::fprintf(stderr,
                "rex-load: %s\nusage: rex-load [--host H] [--port N] [--connections N] [--rate ORDERS_PER_S | 0]\n"
-               "  [--window N] [--seconds S] [--warmup S] [--mix NEW,CANCEL,AGGRESSIVE] [--live-cap N]\n"
+               "  [--window N] [--burst N] [--seconds S] [--warmup S] [--mix NEW,CANCEL,AGGRESSIVE] [--live-cap N]\n"
                "  [--participants zytrade,dzmetal] [--instruments A,B] [--seed N] [--no-batch] [--json]\n",
                what.c_str());
   std::exit(2);
@@ -374,6 +381,7 @@ Options parse(int argc, char** argv) {
     else if (flag == "--connections") o.connections = std::stoi(value());
     else if (flag == "--rate") o.rate = std::stoull(value());
     else if (flag == "--window") o.window = std::stoi(value());
+    else if (flag == "--burst") o.burst = std::stoi(value());
     else if (flag == "--seconds") o.seconds = std::stod(value());
     else if (flag == "--warmup") o.warmup = std::stod(value());
     else if (flag == "--live-cap") o.live_cap = std::stoi(value());
@@ -391,7 +399,9 @@ Options parse(int argc, char** argv) {
       if (o.mix_new + o.mix_cancel + o.mix_aggressive != 100) usage("--mix must add up to 100");
     } else usage("unknown option " + flag);
   }
-  if (o.connections < 1 || o.window < 1 || o.seconds <= 0) usage("connections, window and seconds must be positive");
+  if (o.connections < 1 || o.window < 1 || o.burst < 1 || o.seconds <= 0) {
+    usage("connections, window, burst and seconds must be positive");
+  }
   return o;
 }
 
@@ -429,6 +439,7 @@ int main(int argc, char** argv) {
   const auto end = measure_from + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
   std::uint64_t due_total = 0;  // orders that should have been sent by now
   std::uint64_t sent_total = 0;
+  std::size_t next_connection = 0;  // round robin across ticks, so no connection is favoured
   Stats at_measure_start;
   std::uint64_t sent_at_measure_start = 0;
   asio::steady_timer timer(ioc);
@@ -447,26 +458,27 @@ int main(int argc, char** argv) {
     if (o.rate == 0) {
       for (auto& c : connections) {
         while (c->ready()) c->send_one(), ++sent_total;
+        c->flush();
       }
     } else {
       const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now - start).count();
       due_total = static_cast<std::uint64_t>(static_cast<long double>(elapsed) * o.rate / 1e9L);
       std::size_t idle_rounds = 0;
-      std::size_t i = 0;
       while (sent_total < due_total && idle_rounds < connections.size()) {
-        auto& c = connections[i++ % connections.size()];
-        if (c->ready()) {
+        auto& c = connections[next_connection++ % connections.size()];
+        int sent_here = 0;
+        while (sent_here < o.burst && sent_total < due_total && c->ready()) {
           c->send_one();
           ++sent_total;
-          idle_rounds = 0;
-        } else {
-          ++idle_rounds;
+          ++sent_here;
         }
+        idle_rounds = sent_here > 0 ? 0 : idle_rounds + 1;
       }
       if (sent_total < due_total) {
         stats.throttled += due_total - sent_total;
         sent_total = due_total;  // do not burst to catch up: that would hide the back-pressure
       }
+      for (auto& c : connections) c->flush();
     }
     timer.expires_after(kTick);
     timer.async_wait([&](beast::error_code ec) {
