@@ -25,11 +25,13 @@ class JsonOut {
   JsonOut& end_object() { out_ += '}'; first_ = false; return *this; }
   JsonOut& begin_array() { separate(); out_ += '['; first_ = true; return *this; }
   JsonOut& end_array() { out_ += ']'; first_ = false; return *this; }
-  // Writes "key": and leaves the writer expecting the value.
+  // Writes "key": and leaves the writer expecting the value. Key names are the protocol's own
+  // identifiers (letters, digits, underscores), so they are not escaped.
   JsonOut& key(std::string_view name) {
     separate();
-    append_json_string(out_, name);
-    out_ += ':';
+    out_ += '"';
+    out_ += name;
+    out_ += "\":";
     first_ = true;
     return *this;
   }

@@ -255,8 +255,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       queued_bytes_ = 0;
     }
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    ws_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+    ws_.next_layer().close(ignored);
   }
 
   void close_down(beast::error_code ec) {
@@ -280,7 +280,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   }
 
  private:
-  websocket::stream<beast::tcp_stream> ws_;
+  // A plain socket: the WebSocket layer keeps its own handshake and idle timers, and
+  // beast::tcp_stream's per-operation timeout bookkeeping costs on every read and write.
+  websocket::stream<tcp::socket> ws_;
   Server::State& state_;
   beast::flat_buffer buffer_;
   RequestParser parser_;
@@ -437,7 +439,10 @@ void Server::State::deliver(SessionId session, std::vector<Message>& messages) {
 void Server::State::accept() {
   // Handlers queued in the io_context hold the state only weakly: the state owns the io_context, so a
   // strong reference in a handler the threads never ran (stopped first) would keep both alive.
-  acceptor.async_accept(asio::make_strand(ioc), [weak = weak_from_this()](beast::error_code ec, tcp::socket socket) {
+  // A connection's handlers run on a strand of its own when several threads run the io_context;
+  // with one thread they are serialised already, and a strand would only add a lock per handler.
+  const auto executor = single_thread ? asio::any_io_executor(ioc.get_executor()) : asio::any_io_executor(asio::make_strand(ioc));
+  acceptor.async_accept(executor, [weak = weak_from_this()](beast::error_code ec, tcp::socket socket) {
     const auto self = weak.lock();
     if (!self) return;
     if (ec) {
