@@ -108,6 +108,7 @@ struct Exchange::State {
     o.durable = c.sync_commits;
     o.initial_map_bytes = c.journal_initial_map_bytes;
     o.max_map_bytes = c.journal_max_map_bytes;
+    o.write_ahead_log_bytes = c.journal_write_ahead_log_bytes;
     return o;
   }
 
@@ -381,6 +382,8 @@ void Exchange::State::run_writer() {
       }
       b->snapshot.reset();
     }
+    // With a write-ahead log the group was durable when write_group() returned.
+    if (journal.durable_on_write()) forward_durable(pending, pending_started);
   }
   make_pending_durable();
   writer_done.store(true, std::memory_order_release);

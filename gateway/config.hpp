@@ -25,6 +25,8 @@ struct RexdConfig {
   std::size_t inbound_capacity = exchange::ExchangeConfig{}.inbound_capacity;
   std::size_t max_group_commands = exchange::ExchangeConfig{}.max_group_commands;
   std::uint64_t snapshot_every_commands = exchange::ExchangeConfig{}.snapshot_every_commands;
+  // rexd logs ahead by default (the exchange library does not): 2 files of 64 MiB beside data.mdb.
+  std::size_t write_ahead_log_mb = 64;
 
   // auth
   std::filesystem::path key_file;  // empty: no key file

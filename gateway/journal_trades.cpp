@@ -5,13 +5,9 @@
 
 namespace rex::gateway {
 
-std::vector<matcher::Event> load_recent_trades(const std::filesystem::path& dir, std::size_t count) {
+std::vector<matcher::Event> load_recent_trades(const persistence::Journal& journal, std::size_t count) {
   std::vector<matcher::Event> out;
-  if (count == 0 || !std::filesystem::exists(dir / "data.mdb")) return out;
-  persistence::JournalOptions options;
-  options.directory = dir;
-  options.read_only = true;
-  persistence::Journal journal(options, nullptr);
+  if (count == 0) return out;
   auto reader = journal.reader();
   const auto last = reader.last_key(persistence::Table::kTrades);
   if (!last) return out;

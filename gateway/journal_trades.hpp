@@ -14,9 +14,9 @@
 
 namespace rex::gateway {
 
-// Up to `count` of the newest trades (oldest first); empty when there is no journal yet.
-// Throws persistence::JournalError for a journal that cannot be opened.
-std::vector<matcher::Event> load_recent_trades(const std::filesystem::path& data_directory, std::size_t count);
+// Up to `count` of the newest trades (oldest first) of the exchange's journal, read once it is
+// open (and has replayed its write-ahead log): the journal is opened once per process.
+std::vector<matcher::Event> load_recent_trades(const persistence::Journal& journal, std::size_t count);
 
 // The origins of the commands `seqs` (in that order; a default Origin for a seq the journal does
 // not hold or whose record does not check out), in one read transaction: two point reads each.

@@ -50,13 +50,21 @@ Journal::Journal(JournalOptions options, const JournalMetadata* create_with, std
     check_not_truncated();
     load_metadata();
     load_tail();
+    if (logged()) {
+      wal_ = std::make_unique<WriteAheadLog>(options_.directory, options_.write_ahead_log_bytes);
+      recover_from_wal();
+      applied_seq_.store(tail_seq_);
+      applier_ = std::thread([this] { run_applier(); });
+    }
   } catch (...) {
+    wal_.reset();
     mdb_env_close(env_);
     throw;
   }
 }
 
 Journal::~Journal() {
+  stop_applier();
   if (write_txn_ != nullptr) mdb_txn_abort(write_txn_);
   mdb_env_close(env_);
 }
@@ -113,7 +121,10 @@ void Journal::open_environment() {
   if (options_.read_only) {
     flags |= MDB_RDONLY;
   } else {
-    flags |= options_.durable ? MDB_NOMETASYNC : MDB_NOSYNC;
+    // With a write-ahead log LMDB commits are few and off the acknowledgement path: each is fully
+    // synced (data, then meta page), so the log may be overwritten once it returns.
+    if (!options_.durable) flags |= MDB_NOSYNC;
+    else if (!logged()) flags |= MDB_NOMETASYNC;
   }
   int rc = mdb_env_set_maxdbs(env_, kMaxDatabases);
   if (rc == MDB_SUCCESS && !options_.read_only) rc = mdb_env_set_mapsize(env_, options_.initial_map_bytes);
@@ -235,6 +246,10 @@ void Journal::Appender::reference_data(const matcher::Command& c, const exchange
   encode_key(c.seq, k);
   MDB_val key{kKeyBytes, k};
   const std::string record = encode_reference_data_record(catalogue, hash);
+  if (journal_.wal_) {
+    journal_.wal_record_.put(static_cast<std::uint8_t>(Table::kReferenceData), c.seq, record);
+    return;
+  }
   MDB_val value = as_val(record);
   error_ = mdb_put(journal_.write_txn_, journal_.dbi_reference_data_, &key, &value, MDB_APPEND);
 }
@@ -251,7 +266,11 @@ void Journal::Appender::command(const matcher::Command& c, const exchange::Origi
   encode_key(c.seq, k);
   MDB_val key{kKeyBytes, k};
   MDB_val value = as_val(j.scratch_);
-  error_ = mdb_put(j.write_txn_, j.dbi_commands_, &key, &value, MDB_APPEND);
+  if (j.wal_) {
+    j.wal_record_.put(static_cast<std::uint8_t>(Table::kCommands), c.seq, j.scratch_);
+  } else {
+    error_ = mdb_put(j.write_txn_, j.dbi_commands_, &key, &value, MDB_APPEND);
+  }
   if (error_ == 0) {
     j.tail_seq_ = c.seq;
     j.tail_command_hash_ = h;
@@ -270,7 +289,11 @@ void Journal::Appender::trade(const matcher::Event& t) {
   encode_key(t.trade_id, k);
   MDB_val key{kKeyBytes, k};
   MDB_val value = as_val(j.scratch_);
-  error_ = mdb_put(j.write_txn_, j.dbi_trades_, &key, &value, MDB_APPEND);
+  if (j.wal_) {
+    j.wal_record_.put(static_cast<std::uint8_t>(Table::kTrades), t.trade_id, j.scratch_);
+  } else {
+    error_ = mdb_put(j.write_txn_, j.dbi_trades_, &key, &value, MDB_APPEND);
+  }
   if (error_ == 0) {
     j.tail_trade_ = t.trade_id;
     j.tail_trade_hash_ = h;
@@ -279,6 +302,7 @@ void Journal::Appender::trade(const matcher::Event& t) {
 
 WriteStatus Journal::write_group(const std::function<void(Appender&)>& fill) {
   if (options_.read_only) return WriteStatus::kFailed;
+  if (wal_) return write_group_logged(fill);
   const std::uint64_t seq0 = tail_seq_;
   const std::uint64_t trade0 = tail_trade_;
   const Hash command_hash0 = tail_command_hash_;
@@ -309,10 +333,23 @@ WriteStatus Journal::write_group(const std::function<void(Appender&)>& fill) {
 
 WriteStatus Journal::write_snapshot(const matcher::EngineSnapshot& s) {
   if (options_.read_only || s.last_seq == 0) return WriteStatus::kFailed;
+  if (wal_) {  // after the groups before it, on the applier thread
+    {
+      std::lock_guard lock(apply_mutex_);
+      apply_queue_.push_back({{}, s.last_seq, std::make_shared<const matcher::EngineSnapshot>(s)});
+    }
+    apply_wanted_.notify_one();
+    return WriteStatus::kOk;
+  }
+  return classify(store_snapshot(s, sha_, scratch_));
+}
+
+// One write transaction storing `s`; an LMDB code.
+int Journal::store_snapshot(const matcher::EngineSnapshot& s, Sha256& sha, std::string& scratch) {
   for (;;) {
     MDB_txn* txn = nullptr;
     int rc = mdb_txn_begin(env_, nullptr, 0, &txn);
-    if (rc != MDB_SUCCESS) return classify(rc);
+    if (rc != MDB_SUCCESS) return rc;
     char k[kKeyBytes];
     encode_key(s.last_seq, k);
     MDB_val key{kKeyBytes, k};
@@ -321,8 +358,8 @@ WriteStatus Journal::write_snapshot(const matcher::EngineSnapshot& s) {
     Hash chain{};
     if (rc == MDB_SUCCESS && !stored_chain_hash(as_view(command), chain)) rc = MDB_CORRUPTED;
     if (rc == MDB_SUCCESS) {
-      encode_snapshot_record(sha_, s, chain, scratch_);
-      MDB_val value = as_val(scratch_);
+      encode_snapshot_record(sha, s, chain, scratch);
+      MDB_val value = as_val(scratch);
       rc = mdb_put(txn, dbi_snapshots_, &key, &value, 0);
     }
     if (rc == MDB_SUCCESS) {  // keep the newest kSnapshotsKept
@@ -340,13 +377,12 @@ WriteStatus Journal::write_snapshot(const matcher::EngineSnapshot& s) {
       }
     }
     rc = rc == MDB_SUCCESS ? mdb_txn_commit(txn) : (mdb_txn_abort(txn), rc);
-    if (rc == MDB_SUCCESS) return WriteStatus::kOk;
-    if (rc != MDB_MAP_FULL || !grow_map()) return classify(rc);
+    if (rc != MDB_MAP_FULL || !grow_map()) return rc;
   }
 }
 
 WriteStatus Journal::sync() {
-  if (!options_.durable || options_.read_only) return WriteStatus::kOk;
+  if (!options_.durable || options_.read_only || wal_) return WriteStatus::kOk;
   return classify(mdb_env_sync(env_, 1));
 }
 

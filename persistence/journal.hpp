@@ -4,17 +4,24 @@
 // read in their own read transactions meanwhile, in this process or another.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <thread>
+#include <vector>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include "exchange/exchange.hpp"
 #include "persistence/journal_format.hpp"
+#include "persistence/write_ahead_log.hpp"
 
 struct MDB_env;
 struct MDB_txn;
@@ -37,6 +44,11 @@ struct JournalOptions {
   // answers kFull. 64 MiB holds ~300,000 commands; 1 TiB is far beyond any disk here.
   std::size_t initial_map_bytes = std::size_t{64} << 20;
   std::size_t max_map_bytes = std::size_t{1} << 40;
+  // Durable journals only: > 0 puts a write-ahead log of two files of this size in front of LMDB
+  // (persistence/write_ahead_log.hpp): write_group() is then durable when it returns, with one
+  // sequential write, and a thread of the journal applies the groups to LMDB in bulk. 0: every
+  // group is an LMDB commit, durable after the next commit or sync() (MDB_NOMETASYNC).
+  std::size_t write_ahead_log_bytes = 0;
 };
 
 enum class WriteStatus : std::uint8_t {
@@ -97,8 +109,13 @@ class Journal {
   // Stores a snapshot whose last_seq is already journaled, bound to that command's chain hash.
   // Keeps the newest kSnapshotsKept. Failing here loses nothing: the journal still has every command.
   WriteStatus write_snapshot(const matcher::EngineSnapshot& s);
-  // Forces everything committed to disk (one fdatasync).
+  // Forces everything committed to disk (one fdatasync; nothing to do with a write-ahead log).
   WriteStatus sync();
+  // With a write-ahead log a group is durable as soon as write_group() returns kOk; without one,
+  // only after the next write_group() or sync() returns.
+  bool durable_on_write() const { return wal_ != nullptr; }
+  // Commands the write-ahead log held beyond LMDB when this journal opened (applied since).
+  std::uint64_t replayed_from_log() const { return replayed_from_log_; }
   // The errno or LMDB code of the last failed write, and its text.
   int last_error() const { return last_error_; }
   std::string last_error_text() const;
@@ -131,6 +148,7 @@ class Journal {
  private:
   friend class Appender;
   void create(const JournalMetadata& metadata, std::string_view catalogue);
+  bool logged() const { return options_.durable && !options_.read_only && options_.write_ahead_log_bytes > 0; }
   void open_environment();
   void load_metadata();
   void check_not_truncated() const;
@@ -138,6 +156,14 @@ class Journal {
   bool grow_map();
   WriteStatus classify(int rc);
   unsigned dbi(Table t) const;
+  int store_snapshot(const matcher::EngineSnapshot& s, Sha256& sha, std::string& scratch);
+
+  // journal_wal.cpp: the write-ahead log's side of the journal.
+  WriteStatus write_group_logged(const std::function<void(Appender&)>& fill);
+  void recover_from_wal();
+  int apply_logged(const std::vector<std::string_view>& bodies, std::vector<WalPut>& puts);
+  void run_applier();
+  void stop_applier();
 
   JournalOptions options_;
   JournalMetadata metadata_;
@@ -161,6 +187,27 @@ class Journal {
   Sha256 sha_;
   std::string scratch_;
   int last_error_ = 0;
+
+  // With a write-ahead log: the writer logs each group durably and queues it here; the applier
+  // thread puts what is queued into LMDB, one transaction (fully synced) at a time, and advances
+  // applied_seq_, which lets the log overwrite a file whose groups are all applied.
+  struct LoggedGroup {
+    std::string record;  // the whole WAL record (header and body); empty for a snapshot
+    std::uint64_t last_seq = 0;
+    std::shared_ptr<const matcher::EngineSnapshot> snapshot;
+  };
+  std::unique_ptr<WriteAheadLog> wal_;
+  WalRecordBuilder wal_record_;
+  std::mutex apply_mutex_;
+  std::condition_variable apply_wanted_;  // the applier waits for groups
+  std::condition_variable applied_;       // the writer waits for room in the log
+  std::vector<LoggedGroup> apply_queue_;  // under apply_mutex_
+  std::size_t apply_queue_bytes_ = 0;     // under apply_mutex_
+  bool apply_stop_ = false;               // under apply_mutex_
+  std::atomic<std::uint64_t> applied_seq_{0};
+  std::atomic<int> apply_error_{0};  // the first LMDB error of the applier: the journal takes no more
+  std::thread applier_;
+  std::uint64_t replayed_from_log_ = 0;
 };
 
 // How many snapshots the journal keeps: the newest, and older ones in case it is damaged.

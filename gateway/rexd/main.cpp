@@ -43,6 +43,7 @@ constexpr const char* kUsage = R"(usage: rexd [options]
   --demo | --no-demo     demo API keys and the sample-day seed (default on)
   --no-seed              demo keys, but do not seed the sample day
   --sync | --no-sync     fsync every group commit (default on; off only for benchmarks)
+  --wal-mb N             write-ahead log files of N MiB (default 64; 0: commit every group to LMDB)
   --io-threads N         network threads (default 1)
   --rate-limit N         messages per second per session (0: unlimited)
   --clock-interval-ms N  CLOCK command period for GTD expiry (default 1000; 0: none)
@@ -94,6 +95,7 @@ RexdConfig parse_arguments(int argc, char** argv, std::string& port_file) {
     else if (flag == "--no-seed") config.seed_sample_day = false;
     else if (flag == "--sync") config.sync_commits = true;
     else if (flag == "--no-sync") config.sync_commits = false;
+    else if (flag == "--wal-mb") config.write_ahead_log_mb = number(flag, value(), std::size_t{1} << 14);
     else if (flag == "--io-threads") config.server.io_threads = number(flag, value(), 64);
     else if (flag == "--timer-slack-ns") number(flag, value(), 1'000'000'000);  // applied at start-up
     else if (flag == "--clock-interval-ms") config.clock_interval_ms = static_cast<std::uint32_t>(number(flag, value(), 3'600'000));
@@ -159,14 +161,15 @@ int run(int argc, char** argv) {
   if (keys.size() == 0) throw std::runtime_error("no API keys: give --key-file (or auth.key_file), or run with --demo");
 
   std::filesystem::create_directories(config.data_directory);
-  const std::vector<matcher::Event> recent = load_recent_trades(config.data_directory, kTradesReadBack);
   exchange::ExchangeConfig xc;
   xc.data_directory = config.data_directory;
   xc.sync_commits = config.sync_commits;
   xc.inbound_capacity = config.inbound_capacity;
   xc.max_group_commands = config.max_group_commands;
   xc.snapshot_every_commands = config.snapshot_every_commands;
+  xc.journal_write_ahead_log_bytes = config.write_ahead_log_mb << 20;
   exchange::Exchange exchange(xc, catalogue);
+  const std::vector<matcher::Event> recent = load_recent_trades(exchange.journal(), kTradesReadBack);
   log_info("rexd", "journal " + config.data_directory.string() + " open, recovered up to seq " +
                        std::to_string(exchange.published_seq()) + (config.sync_commits ? "" : " (SYNC OFF: not durable)"));
 

@@ -62,10 +62,11 @@ class AckPipe : public exchange::ExchangeListener {
   std::vector<Ack> buffer_;
 };
 
-[[noreturn]] void run_child(const std::filesystem::path& dir, int fd, std::uint64_t round) {
+[[noreturn]] void run_child(const std::filesystem::path& dir, int fd, std::uint64_t round, std::size_t wal_bytes) {
   try {
     exchange::ExchangeConfig c;
     c.data_directory = dir;
+    c.journal_write_ahead_log_bytes = wal_bytes;
     c.snapshot_every_commands = 1000;  // several snapshots per round: kills land during them too
     c.max_group_commands = 2048;
     exchange::Exchange ex(c, testing::bundled_catalogue());
@@ -109,13 +110,15 @@ std::string run_and_kill(int fd, pid_t child, std::chrono::steady_clock::time_po
 
 }  // namespace
 
-TEST_CASE("SIGKILL at random moments under load loses no acknowledged command", "[crash]") {
+// `wal_bytes` > 0: the exchange logs ahead (files that small fill and alternate many times a round).
+static void kill_and_check(std::size_t wal_bytes) {
   TempDir dir;
   const refdata::Catalogue& catalogue = testing::bundled_catalogue();
   std::mt19937_64 rng(20261128);  // reproducible kill times
   std::uniform_int_distribution<int> kill_after_ms(2, REX_CRASH_MAX_MS);
   std::uint64_t acknowledged_total = 0;
   std::uint64_t snapshots_used = 0;
+  std::uint64_t replayed_total = 0;  // commands that only the log held at a kill
   for (std::uint64_t round = 0; round < REX_CRASH_KILLS; ++round) {
     int fds[2];
     REQUIRE(::pipe(fds) == 0);
@@ -124,7 +127,7 @@ TEST_CASE("SIGKILL at random moments under load loses no acknowledged command", 
     REQUIRE(child >= 0);
     if (child == 0) {
       ::close(fds[0]);
-      run_child(dir.path(), fds[1], round);
+      run_child(dir.path(), fds[1], round, wal_bytes);
     }
     ::close(fds[1]);
     const std::string bytes = run_and_kill(fds[0], child, deadline);
@@ -141,11 +144,13 @@ TEST_CASE("SIGKILL at random moments under load loses no acknowledged command", 
 
     persistence::JournalOptions o;
     o.directory = dir.path();
+    o.write_ahead_log_bytes = wal_bytes;  // opening applies what only the log holds
     if (!std::filesystem::exists(dir.path() / "data.mdb")) {
       REQUIRE(acks.empty());  // killed before the journal existed
       continue;
     }
     persistence::Journal journal(o, nullptr);
+    replayed_total += journal.replayed_from_log();
     const persistence::VerifyReport report = persistence::verify_journal(journal);
     INFO(report.first_bad);
     REQUIRE(report.ok);
@@ -166,8 +171,16 @@ TEST_CASE("SIGKILL at random moments under load loses no acknowledged command", 
     REQUIRE(recovered.last_seq == report.last_seq);
     REQUIRE(recovered.engine->snapshot() == testing::replay_from_scratch(journal, catalogue).state);
   }
-  WARN("crash test: " << REX_CRASH_KILLS << " kills, " << acknowledged_total << " acknowledged commands checked, "
-                      << snapshots_used << " recoveries from a snapshot");
+  WARN("crash test" << (wal_bytes ? " (write-ahead log)" : "") << ": " << REX_CRASH_KILLS << " kills, " << acknowledged_total << " acknowledged commands checked, "
+                      << snapshots_used << " recoveries from a snapshot, " << replayed_total
+                      << " commands replayed from the log");
   REQUIRE(acknowledged_total > 0);
+  if (wal_bytes > 0) REQUIRE(replayed_total > 0);
   REQUIRE(snapshots_used > 0);
+}
+
+TEST_CASE("SIGKILL at random moments under load loses no acknowledged command", "[crash]") { kill_and_check(0); }
+
+TEST_CASE("SIGKILL at random moments under load loses no command acknowledged from the write-ahead log", "[crash]") {
+  kill_and_check(persistence::kWalMinFileBytes);
 }

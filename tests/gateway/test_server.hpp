@@ -65,8 +65,9 @@ class TestServer {
     xc.data_directory = data;
     xc.sync_commits = sync;
     xc.journal_initial_map_bytes = std::size_t{8} << 20;  // small tests, small files
-    const auto recent = gateway::load_recent_trades(data, 1000);
+    xc.journal_write_ahead_log_bytes = std::size_t{1} << 20;  // as rexd: durable runs log ahead
     exchange_ = std::make_unique<exchange::Exchange>(xc, test_catalogue());
+    const auto recent = gateway::load_recent_trades(exchange_->journal(), 1000);
     port_ = std::make_unique<gateway::ExchangeAdapter<exchange::Exchange>>(*exchange_);
     server_ = std::make_unique<gateway::Server>(config, exchange_->catalogue(), keys_, *port_);
     server_->load_trades(recent);

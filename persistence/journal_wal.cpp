@@ -1,0 +1,180 @@
+// The journal with a write-ahead log (JournalOptions::write_ahead_log_bytes > 0): groups are made
+// durable by the log, applied to LMDB in bulk by the applier thread, and replayed from the log
+// into LMDB when the journal opens after a crash. docs/journal-format.md "Write-ahead log".
+#include <lmdb.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "persistence/journal.hpp"
+
+namespace rex::persistence {
+namespace {
+
+// The applier waits this long between LMDB transactions unless this much is queued: a small
+// transaction rewrites nearly as many B-tree pages as a large one (bench/RESULTS.md).
+constexpr auto kApplyInterval = std::chrono::milliseconds(20);
+constexpr std::size_t kApplyBytes = std::size_t{4} << 20;
+
+}  // namespace
+
+WriteStatus Journal::write_group_logged(const std::function<void(Appender&)>& fill) {
+  if (const int e = apply_error_.load(std::memory_order_acquire)) return classify(e);
+  const std::uint64_t seq0 = tail_seq_;
+  const std::uint64_t trade0 = tail_trade_;
+  const Hash command_hash0 = tail_command_hash_;
+  const Hash trade_hash0 = tail_trade_hash_;
+  wal_record_.begin();
+  Appender appender(*this);
+  fill(appender);
+  int rc = appender.error_;
+  if (rc == MDB_SUCCESS && tail_seq_ == seq0) return classify(MDB_SUCCESS);  // no command: nothing to log
+  if (rc == MDB_SUCCESS) {
+    wal_record_.finish(seq0 + 1, tail_seq_);
+    for (;;) {
+      rc = wal_->append(wal_record_.bytes(), tail_seq_, applied_seq_.load(std::memory_order_acquire));
+      if (rc != WriteAheadLog::kNoRoom) break;
+      // Both files hold groups LMDB does not have yet: wait for the applier (it is behind by a
+      // whole file, so only a stalled disk gets here).
+      std::unique_lock lock(apply_mutex_);
+      apply_wanted_.notify_one();
+      applied_.wait_for(lock, std::chrono::milliseconds(10));
+      if (const int e = apply_error_.load(std::memory_order_acquire)) {
+        rc = e;
+        break;
+      }
+    }
+  }
+  if (rc != MDB_SUCCESS) {
+    tail_seq_ = seq0;  // nothing of the group is logged: rewind the chain
+    tail_trade_ = trade0;
+    tail_command_hash_ = command_hash0;
+    tail_trade_hash_ = trade_hash0;
+    return classify(rc);
+  }
+  bool wake = false;
+  {
+    std::lock_guard lock(apply_mutex_);
+    apply_queue_.push_back({std::string(wal_record_.bytes()), tail_seq_, nullptr});
+    apply_queue_bytes_ += wal_record_.bytes().size();
+    wake = apply_queue_bytes_ >= kApplyBytes;
+  }
+  if (wake) apply_wanted_.notify_one();
+  return classify(MDB_SUCCESS);
+}
+
+// Puts the groups of `bodies` (in seq order) into LMDB in one transaction, growing the map as
+// needed; an LMDB code or errno.
+int Journal::apply_logged(const std::vector<std::string_view>& bodies, std::vector<WalPut>& puts) {
+  for (;;) {
+    MDB_txn* txn = nullptr;
+    int rc = mdb_txn_begin(env_, nullptr, 0, &txn);
+    if (rc != MDB_SUCCESS) return rc;
+    for (std::string_view body : bodies) {
+      if (!decode_wal_puts(body, puts)) {
+        rc = MDB_CORRUPTED;
+        break;
+      }
+      for (const WalPut& p : puts) {
+        char k[kKeyBytes];
+        encode_key(p.key, k);
+        MDB_val key{kKeyBytes, k};
+        MDB_val value{p.value.size(), const_cast<char*>(p.value.data())};
+        rc = mdb_put(txn, dbi(static_cast<Table>(p.table)), &key, &value, MDB_APPEND);
+        if (rc != MDB_SUCCESS) break;
+      }
+      if (rc != MDB_SUCCESS) break;
+    }
+    rc = rc == MDB_SUCCESS ? mdb_txn_commit(txn) : (mdb_txn_abort(txn), rc);
+    if (rc != MDB_MAP_FULL || !grow_map()) return rc;
+  }
+}
+
+// At open: the groups the log holds beyond LMDB's last command go into LMDB, in order. They must
+// follow on from it without a gap: a missing group means a damaged log, and the journal refuses
+// to open rather than lose what was acknowledged after it.
+void Journal::recover_from_wal() {
+  const std::vector<WalRecord> records = wal_->read_all();
+  std::vector<std::string_view> bodies;
+  std::uint64_t next = tail_seq_ + 1;
+  for (const WalRecord& r : records) {
+    if (r.last_seq < next) continue;  // applied before the restart
+    if (r.first_seq != next) {
+      throw JournalError("write-ahead log in " + options_.directory.string() + ": the journal ends at seq " +
+                         std::to_string(next - 1) + " but the next logged group starts at seq " +
+                         std::to_string(r.first_seq));
+    }
+    bodies.push_back(r.body);
+    next = r.last_seq + 1;
+  }
+  if (!bodies.empty()) {
+    replayed_from_log_ = next - 1 - tail_seq_;
+    std::vector<WalPut> puts;
+    if (const int rc = apply_logged(bodies, puts); rc != MDB_SUCCESS) {
+      throw JournalError("cannot apply the write-ahead log to the journal in " + options_.directory.string() + ": " +
+                         mdb_strerror(rc));
+    }
+    load_tail();
+  }
+  wal_->restart();
+}
+
+void Journal::run_applier() {
+  Sha256 sha;
+  std::string scratch;
+  std::vector<WalPut> puts;
+  std::vector<LoggedGroup> items;
+  std::vector<std::string_view> bodies;
+  for (;;) {
+    {
+      std::unique_lock lock(apply_mutex_);
+      apply_wanted_.wait_for(lock, kApplyInterval, [&] { return apply_stop_ || apply_queue_bytes_ >= kApplyBytes; });
+      if (apply_queue_.empty()) {
+        if (apply_stop_) break;
+        continue;
+      }
+      items.swap(apply_queue_);
+      apply_queue_bytes_ = 0;
+    }
+    if (apply_error_.load(std::memory_order_relaxed) != 0) {
+      items.clear();  // the log keeps them; the next open applies them
+      continue;
+    }
+    bodies.clear();
+    std::uint64_t last = 0;
+    for (const LoggedGroup& g : items) {
+      if (g.snapshot) continue;
+      bodies.push_back(std::string_view(g.record).substr(kWalHeaderBytes));
+      last = g.last_seq;
+    }
+    int rc = bodies.empty() ? MDB_SUCCESS : apply_logged(bodies, puts);
+    if (rc == MDB_SUCCESS) {
+      for (const LoggedGroup& g : items) {
+        if (!g.snapshot) continue;
+        if (const int src = store_snapshot(*g.snapshot, sha, scratch); src != MDB_SUCCESS) {
+          std::fprintf(stderr, "rex journal: snapshot at seq %llu not stored (%s)\n",
+                       static_cast<unsigned long long>(g.snapshot->last_seq), mdb_strerror(src));
+        }
+      }
+      if (last != 0) applied_seq_.store(last, std::memory_order_release);
+    } else {
+      std::fprintf(stderr, "rex journal: applying the write-ahead log to LMDB failed (%s): no more groups accepted\n",
+                   mdb_strerror(rc));
+      apply_error_.store(rc, std::memory_order_release);
+    }
+    items.clear();
+    applied_.notify_all();
+  }
+}
+
+void Journal::stop_applier() {
+  if (!applier_.joinable()) return;
+  {
+    std::lock_guard lock(apply_mutex_);
+    apply_stop_ = true;
+  }
+  apply_wanted_.notify_one();
+  applier_.join();
+}
+
+}  // namespace rex::persistence
