@@ -56,6 +56,7 @@ struct Options {
                                           "WP-OCC11-ZHENGZHOU"};
   std::uint64_t seed = 20261128;
   bool json = false;
+  bool timeline = false;  // also print latency percentiles per 500 ms of the measured time
   bool batch = true;  // log in with "batch": true (several replies per frame)
 };
 
@@ -111,6 +112,8 @@ std::string_view find_type(std::string_view text) {
 
 struct Stats {
   std::vector<std::uint32_t> ack_ns;  // new order -> ack, measured phase only (ns, capped at 4 s)
+  std::vector<std::uint32_t> ack_at_ms;  // when each ack_ns sample arrived, ms into the measured time
+  Clock::time_point measure_start{};
   std::uint64_t sent = 0, sent_new = 0, acks = 0, rejects = 0, fills = 0, cancels = 0, other = 0;
   std::uint64_t throttled = 0;
   std::map<std::uint64_t, std::uint64_t> reject_codes;
@@ -320,6 +323,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (measuring_ && slot.req == req && slot.is_new) {
       const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now - slot.at).count();
       stats_.ack_ns.push_back(static_cast<std::uint32_t>(std::min<long long>(ns, 4'000'000'000LL)));
+      stats_.ack_at_ms.push_back(static_cast<std::uint32_t>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(now - stats_.measure_start).count()));
     }
   }
 
@@ -351,7 +356,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::fprintf(stderr,
                "rex-load: %s\nusage: rex-load [--host H] [--port N] [--connections N] [--rate ORDERS_PER_S | 0]\n"
                "  [--window N] [--burst N] [--seconds S] [--warmup S] [--mix NEW,CANCEL,AGGRESSIVE] [--live-cap N]\n"
-               "  [--participants zytrade,dzmetal] [--instruments A,B] [--seed N] [--no-batch] [--json]\n",
+               "  [--participants zytrade,dzmetal] [--instruments A,B] [--seed N] [--no-batch] [--json] [--timeline]\n",
                what.c_str());
   std::exit(2);
 }
@@ -389,6 +394,7 @@ Options parse(int argc, char** argv) {
     else if (flag == "--participants") o.participants = split(value());
     else if (flag == "--instruments") o.instruments = split(value());
     else if (flag == "--json") o.json = true;
+    else if (flag == "--timeline") o.timeline = true;
     else if (flag == "--no-batch") o.batch = false;
     else if (flag == "--mix") {
       auto parts = split(value());
@@ -418,6 +424,7 @@ int main(int argc, char** argv) {
   asio::io_context ioc;
   Stats stats;
   stats.ack_ns.reserve(1 << 22);
+  stats.ack_at_ms.reserve(1 << 22);
   bool measuring = false;
   const tcp::endpoint endpoint(asio::ip::make_address(o.host), o.port);
   std::vector<std::shared_ptr<Connection>> connections;
@@ -449,6 +456,8 @@ int main(int argc, char** argv) {
       measuring = true;
       at_measure_start = stats;
       at_measure_start.ack_ns.clear();
+      at_measure_start.ack_at_ms.clear();
+      stats.measure_start = now;
       sent_at_measure_start = stats.sent;
     }
     if (now >= end) {
@@ -493,6 +502,16 @@ int main(int argc, char** argv) {
   const auto acks = static_cast<double>(stats.acks - at_measure_start.acks);
   const std::uint64_t rejects = stats.rejects - at_measure_start.rejects;
   const auto replies = acks + static_cast<double>(rejects + (stats.cancels - at_measure_start.cancels));
+  if (o.timeline) {
+    constexpr std::uint32_t kSliceMs = 500;
+    std::map<std::uint32_t, std::vector<std::uint32_t>> slices;
+    for (std::size_t i = 0; i < stats.ack_ns.size(); ++i) slices[stats.ack_at_ms[i] / kSliceMs].push_back(stats.ack_ns[i]);
+    for (auto& [slice, samples] : slices) {
+      std::sort(samples.begin(), samples.end());
+      std::printf("  t=%5.1f s  acks %6zu  p50 %8.1f  p99 %8.1f  max %8.1f us\n", slice * kSliceMs / 1000.0, samples.size(),
+                  percentile(samples, 50), percentile(samples, 99), static_cast<double>(samples.back()) / 1000.0);
+    }
+  }
   auto lat = stats.ack_ns;
   std::sort(lat.begin(), lat.end());
   const double p50 = percentile(lat, 50), p90 = percentile(lat, 90), p99 = percentile(lat, 99),
