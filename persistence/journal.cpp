@@ -50,6 +50,13 @@ Journal::Journal(JournalOptions options, const JournalMetadata* create_with, std
     check_not_truncated();
     load_metadata();
     load_tail();
+    if (options_.read_only) {
+      std::uint64_t next = tail_seq_ + 1;
+      for (const WalRecord& r : WriteAheadLog::read_existing(options_.directory)) {
+        if (r.first_seq == next) next = r.last_seq + 1;
+      }
+      unapplied_log_commands_ = next - 1 - tail_seq_;
+    }
     if (logged()) {
       wal_ = std::make_unique<WriteAheadLog>(options_.directory, options_.write_ahead_log_bytes);
       recover_from_wal();

@@ -116,6 +116,10 @@ class Journal {
   bool durable_on_write() const { return wal_ != nullptr; }
   // Commands the write-ahead log held beyond LMDB when this journal opened (applied since).
   std::uint64_t replayed_from_log() const { return replayed_from_log_; }
+  // Read-only journals: commands a write-ahead log in the directory holds beyond LMDB (its writer
+  // stopped before applying them, e.g. a crash). They are not visible to this reader; opening the
+  // journal with its log (starting rexd) applies them.
+  std::uint64_t unapplied_log_commands() const { return unapplied_log_commands_; }
   // The errno or LMDB code of the last failed write, and its text.
   int last_error() const { return last_error_; }
   std::string last_error_text() const;
@@ -208,6 +212,7 @@ class Journal {
   std::atomic<int> apply_error_{0};  // the first LMDB error of the applier: the journal takes no more
   std::thread applier_;
   std::uint64_t replayed_from_log_ = 0;
+  std::uint64_t unapplied_log_commands_ = 0;
 };
 
 // How many snapshots the journal keeps: the newest, and older ones in case it is damaged.

@@ -174,26 +174,52 @@ WriteAheadLog::~WriteAheadLog() {
   }
 }
 
+namespace {
+
+// Appends the intact records of one file, from its start up to the first that is not intact.
+void read_file(int fd, std::size_t file_bytes, std::vector<WalRecord>& out) {
+  std::size_t at = 0;
+  char header[kWalHeaderBytes];
+  while (at + kWalHeaderBytes <= file_bytes && read_at(fd, header, kWalHeaderBytes, at)) {
+    const std::uint32_t size = load_u32(header + 4);
+    if (load_u32(header) != kWalMagic || size < 16 || size > file_bytes - at - kWalHeaderBytes) break;
+    WalRecord r;
+    r.body.resize(size);
+    if (!read_at(fd, r.body.data(), size, at + kWalHeaderBytes)) break;
+    if (checksum(r.body) != load_u64(header + 8)) break;  // torn: nothing after it was written later
+    r.first_seq = load_u64(r.body.data());
+    r.last_seq = load_u64(r.body.data() + 8);
+    if (r.first_seq == 0 || r.last_seq < r.first_seq) break;
+    out.push_back(std::move(r));
+    at += kWalHeaderBytes + size;
+  }
+}
+
+void by_first_seq(std::vector<WalRecord>& records) {
+  std::sort(records.begin(), records.end(),
+            [](const WalRecord& a, const WalRecord& b) { return a.first_seq < b.first_seq; });
+}
+
+}  // namespace
+
 std::vector<WalRecord> WriteAheadLog::read_all() const {
   std::vector<WalRecord> out;
+  for (int fd : fd_) read_file(fd, file_bytes_, out);
+  by_first_seq(out);
+  return out;
+}
+
+std::vector<WalRecord> WriteAheadLog::read_existing(const std::filesystem::path& directory) {
+  std::vector<WalRecord> out;
   for (int i = 0; i < 2; ++i) {
-    std::size_t at = 0;
-    char header[kWalHeaderBytes];
-    while (at + kWalHeaderBytes <= file_bytes_ && read_at(fd_[i], header, kWalHeaderBytes, at)) {
-      const std::uint32_t size = load_u32(header + 4);
-      if (load_u32(header) != kWalMagic || size < 16 || size > file_bytes_ - at - kWalHeaderBytes) break;
-      WalRecord r;
-      r.body.resize(size);
-      if (!read_at(fd_[i], r.body.data(), size, at + kWalHeaderBytes)) break;
-      if (checksum(r.body) != load_u64(header + 8)) break;  // torn: nothing after it was written later
-      r.first_seq = load_u64(r.body.data());
-      r.last_seq = load_u64(r.body.data() + 8);
-      if (r.first_seq == 0 || r.last_seq < r.first_seq) break;
-      out.push_back(std::move(r));
-      at += kWalHeaderBytes + size;
-    }
+    const auto path = directory / ("wal-" + std::to_string(i));
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0) read_file(fd, static_cast<std::size_t>(st.st_size), out);
+    ::close(fd);
   }
-  std::sort(out.begin(), out.end(), [](const WalRecord& a, const WalRecord& b) { return a.first_seq < b.first_seq; });
+  by_first_seq(out);
   return out;
 }
 

@@ -64,6 +64,9 @@ class WriteAheadLog {
   // Every intact record of both files, ordered by first seq. Each file is read from its start up
   // to its first record that is not intact (a torn write, or bytes no record was written to).
   std::vector<WalRecord> read_all() const;
+  // The same for the log files that exist in `directory`, opened read-only: for a reader of a
+  // journal whose writer may have crashed (nothing is created or changed).
+  static std::vector<WalRecord> read_existing(const std::filesystem::path& directory);
 
   // Writing starts again at the start of wal-0: call once every record read_all() returned is
   // durable in LMDB.

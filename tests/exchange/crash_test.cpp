@@ -149,8 +149,21 @@ static void kill_and_check(std::size_t wal_bytes) {
       REQUIRE(acks.empty());  // killed before the journal existed
       continue;
     }
+    std::uint64_t unapplied = 0;
+    std::uint64_t applied = 0;
+    if (wal_bytes > 0) {  // what a reader in another process (an auditor) sees before the replay
+      persistence::JournalOptions ro = o;
+      ro.read_only = true;
+      const persistence::Journal before(ro, nullptr);
+      unapplied = before.unapplied_log_commands();
+      applied = before.last_seq();
+    }
     persistence::Journal journal(o, nullptr);
     replayed_total += journal.replayed_from_log();
+    if (wal_bytes > 0) {
+      REQUIRE(journal.replayed_from_log() == unapplied);
+      REQUIRE(journal.last_seq() == applied + unapplied);
+    }
     const persistence::VerifyReport report = persistence::verify_journal(journal);
     INFO(report.first_bad);
     REQUIRE(report.ok);

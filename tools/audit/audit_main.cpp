@@ -40,6 +40,11 @@ void print_metadata(const persistence::Journal& j) {
   std::cout << "journal format " << m.format_version << ", written by " << m.engine_version << ", created "
             << audit::format_time(m.created_at) << "\nreference data " << m.reference_data_hash << " (catalogue "
             << m.catalogue_version << ")\n";
+  if (const std::uint64_t n = j.unapplied_log_commands()) {
+    std::cout << "WARNING the write-ahead log holds " << n << " more commands (seq " << j.last_seq() + 1 << " on) that "
+              << "are not in data.mdb yet: its writer stopped before applying them. Start rexd on this journal "
+              << "once (it applies them) and audit again to include them.\n";
+  }
 }
 
 int verify(const std::string& dir) {
