@@ -62,6 +62,15 @@ Journal::Journal(JournalOptions options, const JournalMetadata* create_with, std
       recover_from_wal();
       applied_seq_.store(tail_seq_);
       applier_ = std::thread([this] { run_applier(); });
+    } else if (!options_.read_only && WriteAheadLog::exists_in(options_.directory)) {
+      // A log left by a run with one (a crash, and the setting turned off since): its groups go
+      // into LMDB, durably, and then the files go, so that no later open can replay them onto
+      // commands written without them.
+      wal_ = std::make_unique<WriteAheadLog>(options_.directory, kWalMinFileBytes);
+      recover_from_wal();
+      wal_.reset();
+      check(mdb_env_sync(env_, 1), "mdb_env_sync");
+      WriteAheadLog::remove_from(options_.directory);
     }
   } catch (...) {
     wal_.reset();

@@ -47,7 +47,8 @@ struct JournalOptions {
   // Durable journals only: > 0 puts a write-ahead log of two files of this size in front of LMDB
   // (persistence/write_ahead_log.hpp): write_group() is then durable when it returns, with one
   // sequential write, and a thread of the journal applies the groups to LMDB in bulk. 0: every
-  // group is an LMDB commit, durable after the next commit or sync() (MDB_NOMETASYNC).
+  // group is an LMDB commit, durable after the next commit or sync() (MDB_NOMETASYNC); a log
+  // found in the directory (left by a run with one) is then applied to LMDB at open and deleted.
   std::size_t write_ahead_log_bytes = 0;
 };
 
@@ -208,6 +209,7 @@ class Journal {
   std::vector<LoggedGroup> apply_queue_;  // under apply_mutex_
   std::size_t apply_queue_bytes_ = 0;     // under apply_mutex_
   bool apply_stop_ = false;               // under apply_mutex_
+  bool writer_waiting_ = false;           // under apply_mutex_: the log is full, apply now
   std::atomic<std::uint64_t> applied_seq_{0};
   std::atomic<int> apply_error_{0};  // the first LMDB error of the applier: the journal takes no more
   std::thread applier_;

@@ -37,8 +37,10 @@ WriteStatus Journal::write_group_logged(const std::function<void(Appender&)>& fi
       // Both files hold groups LMDB does not have yet: wait for the applier (it is behind by a
       // whole file, so only a stalled disk gets here).
       std::unique_lock lock(apply_mutex_);
+      writer_waiting_ = true;
       apply_wanted_.notify_one();
       applied_.wait_for(lock, std::chrono::milliseconds(10));
+      writer_waiting_ = false;
       if (const int e = apply_error_.load(std::memory_order_acquire)) {
         rc = e;
         break;
@@ -128,13 +130,14 @@ void Journal::run_applier() {
   for (;;) {
     {
       std::unique_lock lock(apply_mutex_);
-      apply_wanted_.wait_for(lock, kApplyInterval, [&] { return apply_stop_ || apply_queue_bytes_ >= kApplyBytes; });
+      apply_wanted_.wait_for(lock, kApplyInterval, [&] { return apply_stop_ || writer_waiting_ || apply_queue_bytes_ >= kApplyBytes; });
       if (apply_queue_.empty()) {
         if (apply_stop_) break;
         continue;
       }
       items.swap(apply_queue_);
       apply_queue_bytes_ = 0;
+      writer_waiting_ = false;
     }
     if (apply_error_.load(std::memory_order_relaxed) != 0) {
       items.clear();  // the log keeps them; the next open applies them

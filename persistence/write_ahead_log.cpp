@@ -146,25 +146,26 @@ bool decode_wal_puts(std::string_view body, std::vector<WalPut>& out) {
   return true;
 }
 
-WriteAheadLog::WriteAheadLog(const std::filesystem::path& directory, std::size_t file_bytes)
-    : file_bytes_(std::max(file_bytes, kWalMinFileBytes)) {
-  for (int i = 0; i < 2; ++i) {
-    path_[i] = directory / ("wal-" + std::to_string(i));
-    std::error_code ec;
-    if (!std::filesystem::exists(path_[i], ec)) create_file(path_[i], file_bytes_);
-    fd_[i] = ::open(path_[i].c_str(), O_RDWR | O_DSYNC | O_CLOEXEC);
-    if (fd_[i] < 0) {
-      const int e = errno;
-      if (i == 1) ::close(fd_[0]);
-      throw JournalError("cannot open " + path_[i].string() + ": " + errno_text(e));
+WriteAheadLog::WriteAheadLog(const std::filesystem::path& directory, std::size_t file_bytes) {
+  const std::size_t wanted = std::max(file_bytes, kWalMinFileBytes);
+  try {
+    for (int i = 0; i < 2; ++i) {
+      path_[i] = directory / ("wal-" + std::to_string(i));
+      std::error_code ec;
+      if (!std::filesystem::exists(path_[i], ec)) create_file(path_[i], wanted);
+      fd_[i] = ::open(path_[i].c_str(), O_RDWR | O_DSYNC | O_CLOEXEC);
+      if (fd_[i] < 0) throw JournalError("cannot open " + path_[i].string() + ": " + errno_text(errno));
+      // An existing file keeps its size, so a log made with another setting reads back whole.
+      struct stat st {};
+      if (::fstat(fd_[i], &st) != 0) throw JournalError("cannot stat " + path_[i].string() + ": " + errno_text(errno));
+      file_bytes_[i] = static_cast<std::size_t>(st.st_size);
     }
-  }
-  // An existing file keeps its size: a journal made with another setting still reads back whole.
-  struct stat st {};
-  for (int i = 0; i < 2; ++i) {
-    if (::fstat(fd_[i], &st) == 0 && static_cast<std::size_t>(st.st_size) < file_bytes_) {
-      file_bytes_ = static_cast<std::size_t>(st.st_size);
+  } catch (...) {
+    for (int& fd : fd_) {
+      if (fd >= 0) ::close(fd);
+      fd = -1;
     }
+    throw;
   }
 }
 
@@ -204,7 +205,7 @@ void by_first_seq(std::vector<WalRecord>& records) {
 
 std::vector<WalRecord> WriteAheadLog::read_all() const {
   std::vector<WalRecord> out;
-  for (int fd : fd_) read_file(fd, file_bytes_, out);
+  for (int i = 0; i < 2; ++i) read_file(fd_[i], file_bytes_[i], out);
   by_first_seq(out);
   return out;
 }
@@ -223,6 +224,18 @@ std::vector<WalRecord> WriteAheadLog::read_existing(const std::filesystem::path&
   return out;
 }
 
+bool WriteAheadLog::exists_in(const std::filesystem::path& directory) {
+  std::error_code ec;
+  return std::filesystem::exists(directory / "wal-0", ec) || std::filesystem::exists(directory / "wal-1", ec);
+}
+
+void WriteAheadLog::remove_from(const std::filesystem::path& directory) {
+  std::error_code ec;
+  std::filesystem::remove(directory / "wal-0", ec);
+  std::filesystem::remove(directory / "wal-1", ec);
+  sync_directory(directory);
+}
+
 void WriteAheadLog::restart() {
   current_ = 0;
   offset_ = 0;
@@ -230,9 +243,9 @@ void WriteAheadLog::restart() {
 }
 
 int WriteAheadLog::append(std::string_view record, std::uint64_t last_seq, std::uint64_t applied_seq) {
-  if (record.size() > file_bytes_) return EFBIG;
-  if (offset_ + record.size() > file_bytes_) {
+  if (offset_ + record.size() > file_bytes_[current_]) {
     const int other = 1 - current_;
+    if (record.size() > file_bytes_[other]) return EFBIG;
     if (last_seq_in_[other] > applied_seq) return kNoRoom;
     current_ = other;
     offset_ = 0;

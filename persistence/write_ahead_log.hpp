@@ -55,7 +55,8 @@ bool decode_wal_puts(std::string_view body, std::vector<WalPut>& out);
 class WriteAheadLog {
  public:
   // Opens <directory>/wal-0 and wal-1, creating each (zero-filled to file_bytes and synced, so
-  // later writes change no file metadata) when missing. Throws JournalError on failure.
+  // later writes change no file metadata) when missing; an existing file keeps its own size.
+  // Throws JournalError on failure.
   WriteAheadLog(const std::filesystem::path& directory, std::size_t file_bytes);
   ~WriteAheadLog();
   WriteAheadLog(const WriteAheadLog&) = delete;
@@ -67,6 +68,10 @@ class WriteAheadLog {
   // The same for the log files that exist in `directory`, opened read-only: for a reader of a
   // journal whose writer may have crashed (nothing is created or changed).
   static std::vector<WalRecord> read_existing(const std::filesystem::path& directory);
+  // Whether `directory` holds a log file.
+  static bool exists_in(const std::filesystem::path& directory);
+  // Deletes the log files of `directory` (every group in them must be durable in LMDB).
+  static void remove_from(const std::filesystem::path& directory);
 
   // Writing starts again at the start of wal-0: call once every record read_all() returned is
   // durable in LMDB.
@@ -78,12 +83,12 @@ class WriteAheadLog {
   static constexpr int kNoRoom = -1;
   int append(std::string_view record, std::uint64_t last_seq, std::uint64_t applied_seq);
 
-  std::size_t file_bytes() const { return file_bytes_; }
+  std::size_t file_bytes(int file) const { return file_bytes_[file]; }
 
  private:
   std::filesystem::path path_[2];
   int fd_[2] = {-1, -1};
-  std::size_t file_bytes_;
+  std::size_t file_bytes_[2] = {0, 0};
   int current_ = 0;
   std::size_t offset_ = 0;
   std::uint64_t last_seq_in_[2] = {0, 0};  // the newest group written to each file since restart()
