@@ -247,16 +247,56 @@ class Connection : public std::enable_shared_from_this<Connection> {
                       });
   }
 
+  // Server frames are read straight off the socket into one large buffer and split here (they
+  // are unmasked; rexd neither fragments nor compresses): one receive takes everything that
+  // arrived, where a read per frame through Beast costs a second, empty receive each time.
   void read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) {
-        self->closed_ = true;
-        return;
+    if (in_end_ == in_.size()) in_.resize(in_.size() * 2);  // a frame larger than the buffer
+    ws_.next_layer().async_read_some(
+        asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+          if (ec) {
+            self->closed_ = true;
+            return;
+          }
+          self->in_end_ += n;
+          self->split_frames();
+          self->read();
+        });
+  }
+
+  void split_frames() {
+    std::size_t at = 0;
+    for (;;) {
+      const std::size_t left = in_end_ - at;
+      if (left < 2) break;
+      const auto* p = reinterpret_cast<const unsigned char*>(in_.data() + at);
+      const unsigned opcode = p[0] & 0x0f;
+      std::size_t header = 2;
+      std::uint64_t length = p[1] & 0x7f;
+      if (length == 126) {
+        header = 4;
+        if (left < header) break;
+        length = (std::uint64_t{p[2]} << 8) | p[3];
+      } else if (length == 127) {
+        header = 10;
+        if (left < header) break;
+        length = 0;
+        for (int i = 2; i < 10; ++i) length = (length << 8) | p[i];
       }
-      self->on_frame(std::string_view(static_cast<const char*>(self->buffer_.data().data()), self->buffer_.size()));
-      self->buffer_.consume(self->buffer_.size());
-      self->read();
-    });
+      if (left - header < length) break;
+      const std::string_view payload(in_.data() + at + header, static_cast<std::size_t>(length));
+      if (opcode == 0x8) {  // close
+        closed_ = true;
+      } else if (opcode == 0x1 || opcode == 0x0) {
+        on_frame(payload);
+      }
+      at += header + static_cast<std::size_t>(length);
+    }
+    if (at > 0) {
+      std::memmove(in_.data(), in_.data() + at, in_end_ - at);
+      in_end_ -= at;
+    }
   }
 
   // A frame is one message, or (batch mode) a JSON array of messages: split at depth-1 objects.
@@ -345,7 +385,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string pending_;         // frames queued while a write is in progress
   std::string writing_buffer_;  // the frames being written
   std::vector<std::uint64_t> live_;
-  beast::flat_buffer buffer_;
+  std::string in_ = std::string(std::size_t{1} << 18, '\0');  // received, not yet split into frames
+  std::size_t in_end_ = 0;
   std::uint64_t next_req_ = 0;
   std::size_t in_flight_ = 0;
   bool writing_ = false;
