@@ -8,8 +8,8 @@
 // proportions. --rate is the total target in orders per second (0: closed loop, each connection
 // keeps --window requests in flight). Every 500 µs tick the orders due are spread round robin over
 // the connections, --burst at a time (default 1), and each connection writes what it was given in
-// one system call. Latency is measured from when a new_order is queued in that tick to the arrival
-// of its "ack" (or "reject"), on one clock, in this process.
+// one system call. Latency is measured from just before that write to the arrival of the order's
+// "ack" (or "reject"), on one clock, in this process.
 // One thread runs every connection (the generator must leave the machine's cores to rexd).
 // Boost 1.74 asio needs <utility> (std::exchange) before it under C++20.
 #include <utility>
@@ -207,7 +207,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     Slot& slot = sent_at_[req % sent_at_.size()];
     slot.req = req;
     slot.is_new = is_new;
-    slot.at = Clock::now();
+    unstamped_.push_back(req);  // stamped when its write starts (write_next)
     append_frame(pending_, m);
   }
 
@@ -233,6 +233,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void write_next() {
     writing_ = true;
+    // Latency counts from here, just before the system call that sends the orders: not the time
+    // this one thread spent writing to the other connections first in the same tick.
+    const auto now = Clock::now();
+    for (std::uint64_t req : unstamped_) sent_at_[req % sent_at_.size()].at = now;
+    unstamped_.clear();
     writing_buffer_.swap(pending_);
     pending_.clear();
     asio::async_write(ws_.next_layer(), asio::buffer(writing_buffer_),
@@ -382,6 +387,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::mt19937_64 rng_;
   std::vector<InstrumentTerms> terms_;
   std::vector<Slot> sent_at_;
+  std::vector<std::uint64_t> unstamped_;  // requests queued, not yet written
   std::string pending_;         // frames queued while a write is in progress
   std::string writing_buffer_;  // the frames being written
   std::vector<std::uint64_t> live_;
