@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <thread>
 #include <vector>
 
@@ -317,8 +318,22 @@ void Exchange::State::run_writer() {
     });
   };
 
+  // Under load (the last group was large) the next group waits until config.group_linger_us after
+  // the last one started: fewer, larger groups, each one log write and one hand-off of results to
+  // the gateways (whose socket writes are the machine's largest cost per group). A lone command
+  // after a quiet spell is committed at once.
+  const std::uint64_t linger_ns = std::uint64_t{config.group_linger_us} * 1000;
+  std::uint64_t last_started = 0;
+  std::size_t last_group_commands = 0;
   for (;;) {
     std::size_t commands = 0;
+    if (linger_ns != 0 && last_group_commands >= kLingerAfterGroupOf && !to_writer.empty()) {
+      const std::uint64_t now = steady_ns();
+      if (now < last_started + linger_ns) {
+        const timespec nap{0, static_cast<long>(last_started + linger_ns - now)};
+        ::nanosleep(&nap, nullptr);
+      }
+    }
     while (Batch* b = to_writer.front()) {
       if (!group.empty() && commands + b->size() > config.max_group_commands) break;
       to_writer.pop();
@@ -345,6 +360,8 @@ void Exchange::State::run_writer() {
     }
 
     const std::uint64_t started_ns = steady_ns();
+    last_started = started_ns;
+    last_group_commands = commands;
     persistence::WriteStatus status = write(group.begin(), group.end());
     std::size_t stored = status == persistence::WriteStatus::kOk ? group.size() : 0;
     if (status != persistence::WriteStatus::kOk && group.size() > 1) {

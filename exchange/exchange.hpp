@@ -68,7 +68,14 @@ struct ExchangeConfig {
   // then durable after one sequential write instead of an LMDB commit and the next one
   // (persistence/journal.hpp). 0: no log.
   std::size_t journal_write_ahead_log_bytes = 0;
+  // > 0: once a group held at least kLingerAfterGroupOf commands, the next one starts no sooner
+  // than this many microseconds after it: under load, fewer and larger groups (one log write and
+  // one hand-off of results to the gateways each), at up to this much more latency; at low rates
+  // (small groups) nothing waits. 0: a group starts as soon as the previous commit returns.
+  std::uint32_t group_linger_us = 0;
 };
+
+inline constexpr std::size_t kLingerAfterGroupOf = 16;
 
 enum class SubmitStatus : std::uint8_t {
   kQueued = 0,    // will be sequenced; its results arrive through the listener

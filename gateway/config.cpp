@@ -91,13 +91,14 @@ void apply_config_json(std::string_view json, RexdConfig& c) {
   if (section(top, "journal", e)) {
     object o = as_object(e, "journal",
                          {"data_directory", "sync_commits", "inbound_capacity", "max_group_commands", "snapshot_every_commands",
-                          "write_ahead_log_mb"});
+                          "write_ahead_log_mb", "group_linger_us"});
     read_path(o, "journal", "data_directory", c.data_directory);
     read_bool(o, "journal", "sync_commits", c.sync_commits);
     read_uint(o, "journal", "inbound_capacity", c.inbound_capacity, 2, std::size_t{1} << 24);
     read_uint(o, "journal", "max_group_commands", c.max_group_commands, 1, std::size_t{1} << 20);
     read_uint(o, "journal", "snapshot_every_commands", c.snapshot_every_commands);
     read_uint(o, "journal", "write_ahead_log_mb", c.write_ahead_log_mb, 0, std::size_t{1} << 14);
+    read_uint(o, "journal", "group_linger_us", c.group_linger_us, 0, 100'000);
   }
   if (section(top, "auth", e)) {
     object o = as_object(e, "auth", {"key_file", "cancel_on_disconnect"});

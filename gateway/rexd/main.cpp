@@ -44,6 +44,7 @@ constexpr const char* kUsage = R"(usage: rexd [options]
   --no-seed              demo keys, but do not seed the sample day
   --sync | --no-sync     fsync every group commit (default on; off only for benchmarks)
   --wal-mb N             write-ahead log files of N MiB (default 64; 0: commit every group to LMDB)
+  --group-linger-us N    under load, start a group no sooner than N us after the last (default 500)
   --io-threads N         network threads (default 1)
   --rate-limit N         messages per second per session (0: unlimited)
   --clock-interval-ms N  CLOCK command period for GTD expiry (default 1000; 0: none)
@@ -96,6 +97,7 @@ RexdConfig parse_arguments(int argc, char** argv, std::string& port_file) {
     else if (flag == "--sync") config.sync_commits = true;
     else if (flag == "--no-sync") config.sync_commits = false;
     else if (flag == "--wal-mb") config.write_ahead_log_mb = number(flag, value(), std::size_t{1} << 14);
+    else if (flag == "--group-linger-us") config.group_linger_us = static_cast<std::uint32_t>(number(flag, value(), 100'000));
     else if (flag == "--io-threads") config.server.io_threads = number(flag, value(), 64);
     else if (flag == "--timer-slack-ns") number(flag, value(), 1'000'000'000);  // applied at start-up
     else if (flag == "--clock-interval-ms") config.clock_interval_ms = static_cast<std::uint32_t>(number(flag, value(), 3'600'000));
@@ -168,6 +170,7 @@ int run(int argc, char** argv) {
   xc.max_group_commands = config.max_group_commands;
   xc.snapshot_every_commands = config.snapshot_every_commands;
   xc.journal_write_ahead_log_bytes = config.write_ahead_log_mb << 20;
+  xc.group_linger_us = config.group_linger_us;
   exchange::Exchange exchange(xc, catalogue);
   const std::vector<matcher::Event> recent = load_recent_trades(exchange.journal(), kTradesReadBack);
   log_info("rexd", "journal " + config.data_directory.string() + " open, recovered up to seq " +
