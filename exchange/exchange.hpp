@@ -64,9 +64,9 @@ struct ExchangeConfig {
   // it (or when the disk is full) submit() answers kJournalFull. 64 MiB holds ~300,000 commands.
   std::size_t journal_initial_map_bytes = std::size_t{64} << 20;
   std::size_t journal_max_map_bytes = std::size_t{1} << 40;
-  // > 0 (with sync_commits): the journal's write-ahead log, two files of this size; a group is
-  // then durable after one sequential write instead of an LMDB commit and the next one
-  // (persistence/journal.hpp). 0: no log.
+  // > 0: the journal's write-ahead log, two files of this size; a group is then durable after one
+  // sequential write instead of an LMDB commit and the next one (persistence/journal.hpp; without
+  // sync_commits the log is written unsynced, like everything else). 0: no log.
   std::size_t journal_write_ahead_log_bytes = 0;
   // > 0: once a group held at least kLingerAfterGroupOf commands, the next one starts no sooner
   // than this many microseconds after it: under load, fewer and larger groups (one log write and

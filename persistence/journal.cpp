@@ -58,7 +58,7 @@ Journal::Journal(JournalOptions options, const JournalMetadata* create_with, std
       unapplied_log_commands_ = next - 1 - tail_seq_;
     }
     if (logged()) {
-      wal_ = std::make_unique<WriteAheadLog>(options_.directory, options_.write_ahead_log_bytes);
+      wal_ = std::make_unique<WriteAheadLog>(options_.directory, options_.write_ahead_log_bytes, options_.durable);
       recover_from_wal();
       applied_seq_.store(tail_seq_);
       applier_ = std::thread([this] { run_applier(); });
@@ -66,7 +66,7 @@ Journal::Journal(JournalOptions options, const JournalMetadata* create_with, std
       // A log left by a run with one (a crash, and the setting turned off since): its groups go
       // into LMDB, durably, and then the files go, so that no later open can replay them onto
       // commands written without them.
-      wal_ = std::make_unique<WriteAheadLog>(options_.directory, kWalMinFileBytes);
+      wal_ = std::make_unique<WriteAheadLog>(options_.directory, kWalMinFileBytes, false);
       recover_from_wal();
       wal_.reset();
       check(mdb_env_sync(env_, 1), "mdb_env_sync");

@@ -44,9 +44,10 @@ struct JournalOptions {
   // answers kFull. 64 MiB holds ~300,000 commands; 1 TiB is far beyond any disk here.
   std::size_t initial_map_bytes = std::size_t{64} << 20;
   std::size_t max_map_bytes = std::size_t{1} << 40;
-  // Durable journals only: > 0 puts a write-ahead log of two files of this size in front of LMDB
+  // > 0 puts a write-ahead log of two files of this size in front of LMDB
   // (persistence/write_ahead_log.hpp): write_group() is then durable when it returns, with one
-  // sequential write, and a thread of the journal applies the groups to LMDB in bulk. 0: every
+  // sequential write, and a thread of the journal applies the groups to LMDB in bulk (a journal
+  // that is not durable writes the log without syncing, as it does everything else). 0: every
   // group is an LMDB commit, durable after the next commit or sync() (MDB_NOMETASYNC); a log
   // found in the directory (left by a run with one) is then applied to LMDB at open and deleted.
   std::size_t write_ahead_log_bytes = 0;
@@ -153,7 +154,7 @@ class Journal {
  private:
   friend class Appender;
   void create(const JournalMetadata& metadata, std::string_view catalogue);
-  bool logged() const { return options_.durable && !options_.read_only && options_.write_ahead_log_bytes > 0; }
+  bool logged() const { return !options_.read_only && options_.write_ahead_log_bytes > 0; }
   void open_environment();
   void load_metadata();
   void check_not_truncated() const;

@@ -146,14 +146,14 @@ bool decode_wal_puts(std::string_view body, std::vector<WalPut>& out) {
   return true;
 }
 
-WriteAheadLog::WriteAheadLog(const std::filesystem::path& directory, std::size_t file_bytes) {
+WriteAheadLog::WriteAheadLog(const std::filesystem::path& directory, std::size_t file_bytes, bool sync) {
   const std::size_t wanted = std::max(file_bytes, kWalMinFileBytes);
   try {
     for (int i = 0; i < 2; ++i) {
       path_[i] = directory / ("wal-" + std::to_string(i));
       std::error_code ec;
       if (!std::filesystem::exists(path_[i], ec)) create_file(path_[i], wanted);
-      fd_[i] = ::open(path_[i].c_str(), O_RDWR | O_DSYNC | O_CLOEXEC);
+      fd_[i] = ::open(path_[i].c_str(), O_RDWR | O_CLOEXEC | (sync ? O_DSYNC : 0));
       if (fd_[i] < 0) throw JournalError("cannot open " + path_[i].string() + ": " + errno_text(errno));
       // An existing file keeps its size, so a log made with another setting reads back whole.
       struct stat st {};

@@ -56,8 +56,9 @@ class WriteAheadLog {
  public:
   // Opens <directory>/wal-0 and wal-1, creating each (zero-filled to file_bytes and synced, so
   // later writes change no file metadata) when missing; an existing file keeps its own size.
-  // Throws JournalError on failure.
-  WriteAheadLog(const std::filesystem::path& directory, std::size_t file_bytes);
+  // `sync`: appends are O_DSYNC (durable when append() returns); false only for journals that are
+  // not durable. Throws JournalError on failure.
+  WriteAheadLog(const std::filesystem::path& directory, std::size_t file_bytes, bool sync = true);
   ~WriteAheadLog();
   WriteAheadLog(const WriteAheadLog&) = delete;
   WriteAheadLog& operator=(const WriteAheadLog&) = delete;
