@@ -24,11 +24,7 @@ namespace {
 const refdata::Catalogue& catalogue() { return testing::bundled_catalogue(); }
 
 std::vector<matcher::Command> flow(std::size_t n, std::uint64_t seed = 1) {
-  testing::OrderFlow f(catalogue(), seed);
-  std::vector<matcher::Command> out;
-  for (std::size_t i = 0; i < n; ++i) out.push_back(f.next());
-  testing::stamp(out);
-  return out;
+  return testing::stamped_flow(catalogue(), n, seed);
 }
 
 JournalOptions options(const TempDir& dir) {
@@ -229,25 +225,7 @@ TEST_CASE("recovery uses the newest valid snapshot and reaches the same state", 
   const JournalMetadata meta = metadata_for(catalogue());
   {
     Journal j(options(dir), &meta);
-    matcher::Engine engine(catalogue().instruments(), engine_options_for(catalogue()));
-    matcher::EventBuffer events;
-    for (std::size_t start = 0; start < commands.size(); start += 300) {
-      std::vector<matcher::EventBuffer> results;
-      for (std::size_t i = start; i < start + 300; ++i) {
-        events.clear();
-        engine.process(commands[i], events);
-        results.push_back(events);
-      }
-      REQUIRE(j.write_group([&](Journal::Appender& a) {
-        for (std::size_t i = start; i < start + 300; ++i) {
-          a.command(commands[i], {});
-          for (const auto& e : results[i - start]) {
-            if (e.type == matcher::EventType::kTrade) a.trade(e);
-          }
-        }
-      }) == WriteStatus::kOk);
-      REQUIRE(j.write_snapshot(engine.snapshot()) == WriteStatus::kOk);  // at 300, 600, 900, 1200
-    }
+    testing::journal_commands(j, catalogue(), commands, 300, true);  // snapshots at 300, 600, 900, 1200
   }
   auto recovered_from = [&]() {
     Journal j(options(dir), nullptr);

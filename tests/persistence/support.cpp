@@ -97,9 +97,17 @@ Replay replay_from_scratch(const persistence::Journal& journal, const refdata::C
   return out;
 }
 
+std::vector<matcher::Command> stamped_flow(const refdata::Catalogue& catalogue, std::size_t n, std::uint64_t seed) {
+  OrderFlow f(catalogue, seed);
+  std::vector<matcher::Command> out;
+  for (std::size_t i = 0; i < n; ++i) out.push_back(f.next());
+  stamp(out);
+  return out;
+}
+
 void journal_commands(persistence::Journal& journal, const refdata::Catalogue& catalogue,
-                      const std::vector<matcher::Command>& commands, std::size_t group) {
-  journal_commands_from(journal, catalogue, commands, 0, commands.size(), group);
+                      const std::vector<matcher::Command>& commands, std::size_t group, bool snapshots) {
+  journal_commands_from(journal, catalogue, commands, 0, commands.size(), group, snapshots);
 }
 
 std::string client_order_id(std::size_t command_index) {
@@ -110,7 +118,7 @@ std::string client_order_id(std::size_t command_index) {
 
 void journal_commands_from(persistence::Journal& journal, const refdata::Catalogue& catalogue,
                            const std::vector<matcher::Command>& commands, std::size_t first, std::size_t last,
-                           std::size_t group) {
+                           std::size_t group, bool snapshots) {
   persistence::Recovered recovered = persistence::recover(journal, catalogue);
   matcher::Engine& engine = *recovered.engine;
   std::vector<matcher::Event> events;
@@ -133,6 +141,9 @@ void journal_commands_from(persistence::Journal& journal, const refdata::Catalog
       }
     });
     if (status != persistence::WriteStatus::kOk) throw std::runtime_error("write_group failed");
+    if (snapshots && journal.write_snapshot(engine.snapshot()) != persistence::WriteStatus::kOk) {
+      throw std::runtime_error("write_snapshot failed");
+    }
   }
 }
 

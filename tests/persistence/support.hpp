@@ -48,6 +48,8 @@ class OrderFlow {
 
 // Stamps `commands` with seq 1, 2, ... and a clock advancing a microsecond per command.
 void stamp(std::vector<matcher::Command>& commands);
+// The first `n` commands of OrderFlow(catalogue, seed), stamped.
+std::vector<matcher::Command> stamped_flow(const refdata::Catalogue& catalogue, std::size_t n, std::uint64_t seed = 1);
 
 // The engine state and trades a fresh engine reaches by running every journaled command.
 struct Replay {
@@ -57,14 +59,15 @@ struct Replay {
 };
 Replay replay_from_scratch(const persistence::Journal& journal, const refdata::Catalogue& catalogue);
 
-// Writes `commands` (stamped) through a fresh engine into the journal in groups of `group`.
+// Writes `commands` (stamped) through a fresh engine into the journal in groups of `group`
+// (`snapshots`: and a snapshot of the engine after each group).
 void journal_commands(persistence::Journal& journal, const refdata::Catalogue& catalogue,
-                      const std::vector<matcher::Command>& commands, std::size_t group);
+                      const std::vector<matcher::Command>& commands, std::size_t group, bool snapshots = false);
 // The client order id those helpers journal with new order `command_index` ("c<index>").
 std::string client_order_id(std::size_t command_index);
 // The same for commands [first, last), continuing the engine state the journal recovers to.
 void journal_commands_from(persistence::Journal& journal, const refdata::Catalogue& catalogue,
                            const std::vector<matcher::Command>& commands, std::size_t first, std::size_t last,
-                           std::size_t group);
+                           std::size_t group, bool snapshots = false);
 
 }  // namespace rex::testing

@@ -33,11 +33,7 @@ namespace {
 const refdata::Catalogue& catalogue() { return testing::bundled_catalogue(); }
 
 std::vector<matcher::Command> flow(std::size_t n, std::uint64_t seed = 1) {
-  testing::OrderFlow f(catalogue(), seed);
-  std::vector<matcher::Command> out;
-  for (std::size_t i = 0; i < n; ++i) out.push_back(f.next());
-  testing::stamp(out);
-  return out;
+  return testing::stamped_flow(catalogue(), n, seed);
 }
 
 JournalOptions options(const TempDir& dir, std::size_t wal_bytes = 0) {
@@ -899,26 +895,8 @@ TEST_CASE("snapshots go through the applier after the groups before them, and re
   const JournalMetadata meta = metadata_for(catalogue());
   {
     Journal j(options(dir, kWalMinFileBytes), &meta);
-    matcher::Engine engine(catalogue().instruments(), engine_options_for(catalogue()));
-    matcher::EventBuffer events;
-    for (std::size_t start = 0; start < commands.size(); start += 125) {
-      std::vector<matcher::EventBuffer> results;
-      for (std::size_t i = start; i < start + 125; ++i) {
-        events.clear();
-        engine.process(commands[i], events);
-        results.push_back(events);
-      }
-      REQUIRE(j.write_group([&](Journal::Appender& a) {
-        for (std::size_t i = start; i < start + 125; ++i) {
-          a.command(commands[i], {});
-          for (const auto& e : results[i - start]) {
-            if (e.type == matcher::EventType::kTrade) a.trade(e);
-          }
-        }
-      }) == WriteStatus::kOk);
-      // Queued behind the group: LMDB may not have its last command yet.
-      REQUIRE(j.write_snapshot(engine.snapshot()) == WriteStatus::kOk);  // at 125, 250, 375, 500
-    }
+    // Each snapshot is queued behind its group: LMDB may not have the group's last command yet.
+    testing::journal_commands(j, catalogue(), commands, 125, true);  // snapshots at 125, 250, 375, 500
     REQUIRE(j.last_seq() == 500);
   }  // the applier drains
   const Journal j(options(dir, kWalMinFileBytes), nullptr);
