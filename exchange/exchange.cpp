@@ -542,6 +542,8 @@ ExchangeStats Exchange::stats() const {
   out.group_commits = s.group_commits.load(std::memory_order_relaxed);
   out.commit_nanoseconds_total = s.commit_ns_total.load(std::memory_order_relaxed);
   out.commit_nanoseconds_max = s.commit_ns_max.load(std::memory_order_relaxed);
+  out.journal_applied_seq = s.journal.durable_on_write() ? s.journal.applied_seq()
+                                                         : s.published_seq.load(std::memory_order_relaxed);
   copy_buckets(s.commit_buckets, out.commit_buckets);
   copy_buckets(s.matching_buckets, out.matching_buckets);
   out.matching_nanoseconds_total = s.matching_ns_total.load(std::memory_order_relaxed);

@@ -140,6 +140,9 @@ struct ExchangeStats {
   // start() (a recovery replay is not counted).
   LatencyBuckets matching_buckets{};
   std::uint64_t matching_nanoseconds_total = 0;
+  // The last seq in the journal's LMDB tables (with a write-ahead log, behind the durable seq by
+  // what the log's applier has not applied yet, ~20 ms of commands; readers of LMDB see this far).
+  std::uint64_t journal_applied_seq = 0;
 };
 
 class Exchange {

@@ -126,6 +126,8 @@ std::string render_prometheus(const GatewayMetrics& m, const exchange::ExchangeS
   scalar(out, "rex_exchange_trades_total", "Trades executed by the engine", "counter", x.trades);
   scalar(out, "rex_exchange_inbound_queue_depth", "Commands waiting in the inbound queue", "gauge", x.inbound_depth);
   scalar(out, "rex_journal_group_commits_total", "Journal group commits", "counter", x.group_commits);
+  scalar(out, "rex_journal_lmdb_seq", "Last seq in the journal's LMDB tables (behind the durable seq by what the write-ahead log has not applied yet)",
+         "gauge", x.journal_applied_seq);
   header(out, "rex_journal_commit_seconds_total", "Time spent in journal commits", "counter");
   out += "rex_journal_commit_seconds_total ";
   append_seconds(out, x.commit_nanoseconds_total);

@@ -116,6 +116,9 @@ class Journal {
   // With a write-ahead log a group is durable as soon as write_group() returns kOk; without one,
   // only after the next write_group() or sync() returns.
   bool durable_on_write() const { return wal_ != nullptr; }
+  // With a write-ahead log: the last seq LMDB holds durably (the applier's progress; any thread).
+  // Without one it is not kept (0): LMDB has every group write_group() returned.
+  std::uint64_t applied_seq() const { return applied_seq_.load(std::memory_order_acquire); }
   // Commands the write-ahead log held beyond LMDB when this journal opened (applied since).
   std::uint64_t replayed_from_log() const { return replayed_from_log_; }
   // Read-only journals: commands a write-ahead log in the directory holds beyond LMDB (its writer

@@ -122,6 +122,15 @@ TEST_CASE("HTTP: health, metrics, instruments, books, trades", "[gateway][e2e]")
     INFO(expected);
     CHECK(metrics.find(expected) != std::string::npos);
   }
+  // The journal's LMDB tables catch up with the write-ahead log (applied every 20 ms).
+  const std::string applied = "rex_journal_lmdb_seq " + std::to_string(Json(health).num("published_seq")) + "\n";
+  bool caught_up = false;
+  for (int i = 0; i < 200 && !caught_up; ++i) {
+    caught_up = http_get(server.port(), "/metrics").second.find(applied) != std::string::npos;
+    if (!caught_up) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  INFO(applied);
+  CHECK(caught_up);
   auto [is, instruments] = http_get(server.port(), "/api/v1/instruments");
   CHECK(is == 200);
   CHECK(instruments.find("\"CU-BARLEY-XUCHANG\"") != std::string::npos);
