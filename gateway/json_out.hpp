@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -28,10 +29,22 @@ class JsonOut {
   // Writes "key": and leaves the writer expecting the value. Key names are the protocol's own
   // identifiers (letters, digits, underscores), so they are not escaped.
   JsonOut& key(std::string_view name) {
-    separate();
-    out_ += '"';
-    out_ += name;
-    out_ += "\":";
+    char buf[kShortKey + 4];  // ,"name": in one append: messages have ~8 keys each
+    if (name.size() > kShortKey) {
+      separate();
+      out_ += '"';
+      out_ += name;
+      out_ += "\":";
+    } else {
+      std::size_t n = 0;
+      if (!first_) buf[n++] = ',';
+      buf[n++] = '"';
+      std::memcpy(buf + n, name.data(), name.size());
+      n += name.size();
+      buf[n++] = '"';
+      buf[n++] = ':';
+      out_.append(buf, n);
+    }
     first_ = true;
     return *this;
   }
@@ -61,6 +74,7 @@ class JsonOut {
     first_ = false;
   }
 
+  static constexpr std::size_t kShortKey = 60;
   std::string& out_;
   bool first_ = true;
 };
