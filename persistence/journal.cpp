@@ -433,7 +433,9 @@ std::optional<std::string_view> Journal::Reader::get(Table t, std::uint64_t key)
   encode_key(key, k);
   MDB_val mk{kKeyBytes, k};
   MDB_val value{};
-  if (mdb_get(txn_, journal_->dbi(t), &mk, &value) != MDB_SUCCESS) return std::nullopt;
+  // dbi 0 is the reference_data table of a format 1 journal, which has none: LMDB's dbi 0 is its
+  // main database (the names of the tables), never a table of records.
+  if (journal_->dbi(t) == 0 || mdb_get(txn_, journal_->dbi(t), &mk, &value) != MDB_SUCCESS) return std::nullopt;
   return as_view(value);
 }
 
@@ -460,8 +462,12 @@ std::optional<std::uint64_t> edge_key(MDB_txn* txn, unsigned dbi, MDB_cursor_op 
 
 }  // namespace
 
-std::optional<std::uint64_t> Journal::Reader::last_key(Table t) const { return edge_key(txn_, journal_->dbi(t), MDB_LAST); }
+std::optional<std::uint64_t> Journal::Reader::last_key(Table t) const {
+  if (journal_->dbi(t) == 0) return std::nullopt;  // the reference_data table of a format 1 journal
+  return edge_key(txn_, journal_->dbi(t), MDB_LAST);
+}
 std::optional<std::uint64_t> Journal::Reader::first_key(Table t) const {
+  if (journal_->dbi(t) == 0) return std::nullopt;  // the reference_data table of a format 1 journal
   return edge_key(txn_, journal_->dbi(t), MDB_FIRST);
 }
 

@@ -359,3 +359,49 @@ TEST_CASE("a reader in another process follows the writer while the map grows", 
   REQUIRE(WEXITSTATUS(status) == 0);
   REQUIRE(last == 120000);
 }
+
+// Format 1 journals (before the reference_data table) are still read and appended to, with or
+// without a write-ahead log in front; a reload cannot be journaled in one and is refused whole.
+TEST_CASE("a format 1 journal is read, appended to, verified and recovered; a reload in it is refused",
+          "[journal][format1]") {
+  const std::size_t wal_bytes = GENERATE(std::size_t{0}, kWalMinFileBytes);
+  INFO("write-ahead log of " << wal_bytes << " bytes");
+  TempDir dir;
+  JournalMetadata meta = metadata_for(catalogue());
+  meta.format_version = kJournalFormatVersion1;
+  const std::vector<matcher::Command> commands = flow(600);
+  JournalOptions o = options(dir);
+  o.write_ahead_log_bytes = wal_bytes;
+  {
+    Journal j(o, &meta, catalogue().source());  // the catalogue bytes have nowhere to go in format 1
+    REQUIRE_FALSE(j.has_reference_data_table());
+    testing::journal_commands_from(j, catalogue(), commands, 0, 300, 50);
+  }
+  {
+    Journal j(o, nullptr);
+    REQUIRE(j.metadata().format_version == kJournalFormatVersion1);
+    REQUIRE_FALSE(j.has_reference_data_table());
+    REQUIRE(j.last_seq() == 300);
+    testing::journal_commands_from(j, catalogue(), commands, 300, 600, 50);
+    matcher::Command reload{};
+    reload.type = matcher::CommandType::kReferenceData;
+    reload.seq = 601;
+    reload.timestamp = commands.back().timestamp + 1;
+    reload.participant = 1;
+    reload.reference_data = engine_options_for(catalogue()).reference_data;
+    REQUIRE(j.write_group([&](Journal::Appender& a) {
+      a.reference_data(reload, exchange::Origin{1, 7, 600}, catalogue().source(), sha256(catalogue().source()));
+    }) != WriteStatus::kOk);
+    REQUIRE(j.last_seq() == 600);  // nothing of the refused group
+  }
+  const Journal j(o, nullptr);
+  REQUIRE(j.last_seq() == 600);
+  const VerifyReport report = verify_journal(j);
+  INFO(report.first_bad);
+  REQUIRE(report.ok);
+  REQUIRE(report.last_seq == 600);
+  REQUIRE_FALSE(j.reader().first_key(Table::kReferenceData).has_value());
+  const Recovered r = recover(j, catalogue());
+  REQUIRE(r.last_seq == 600);
+  REQUIRE(r.engine->snapshot() == testing::replay_from_scratch(j, catalogue()).state);
+}
