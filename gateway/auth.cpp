@@ -28,10 +28,14 @@ std::string KeyStore::demo_key(std::string_view code) {
 
 KeyStore KeyStore::demo(const refdata::Catalogue& catalogue, bool cancel_on_disconnect) {
   KeyStore store;
-  for (const auto& p : catalogue.participants()) {
-    store.add_hash(refdata::sha256_hex(demo_key(p.code)), {p.id, cancel_on_disconnect});
-  }
+  store.add_demo_keys(catalogue, cancel_on_disconnect);
   return store;
+}
+
+void KeyStore::add_demo_keys(const refdata::Catalogue& catalogue, bool cancel_on_disconnect) {
+  for (const auto& p : catalogue.participants()) {
+    add_hash(refdata::sha256_hex(demo_key(p.code)), {p.id, cancel_on_disconnect});  // an existing key stays
+  }
 }
 
 KeyStore KeyStore::load_file(const std::filesystem::path& path, const refdata::Catalogue& catalogue,

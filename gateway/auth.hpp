@@ -22,6 +22,8 @@ class KeyStore {
   static std::string demo_key(std::string_view participant_code);
   // One demo key for every participant of the catalogue.
   static KeyStore demo(const refdata::Catalogue& catalogue, bool cancel_on_disconnect);
+  // The demo keys of the catalogue's participants that have none yet (after a reload added some).
+  void add_demo_keys(const refdata::Catalogue& catalogue, bool cancel_on_disconnect);
   // {"format": "rex-api-keys", "keys": [{"participant": "ZYTRADE", "sha256": "<64 hex>",
   //   "cancel_on_disconnect": true}]}. Throws std::runtime_error naming the file and the entry.
   static KeyStore load_file(const std::filesystem::path& path, const refdata::Catalogue& catalogue,

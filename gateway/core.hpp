@@ -91,6 +91,11 @@ struct CoreConfig {
   // The file reload_reference_data re-reads (rexd: its `catalogue`); empty: reloads are refused
   // with NOT_SUPPORTED.
   std::filesystem::path catalogue_file;
+  // How logins are checked after a reload adds participants: the key file is read again against
+  // the new catalogue (rexd: `auth.key_file`; a file that no longer loads keeps the keys in use),
+  // or, with demo keys, the new participants get theirs.
+  std::filesystem::path key_file;
+  bool demo_keys = false;
 };
 
 // A copy of one exchange batch, so it can cross from the publisher thread to the core strand.

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "gateway/log.hpp"
 #include "reference-data/loader.hpp"
 #include "reference-data/reload.hpp"
 
@@ -65,6 +66,16 @@ void GatewayCore::Impl::apply_reference_data(const std::shared_ptr<const refdata
   if (!next) return;
   catalogue = next;
   catalogues.push_back(next);
+  if (!config.key_file.empty()) {
+    try {
+      keys = KeyStore::load_file(config.key_file, *catalogue, config.cancel_on_disconnect_default);
+    } catch (const std::exception& e) {
+      log_warn("gateway", std::string("reference data reloaded, but the key file was not read again (the keys in use "
+                                       "stay): ") + e.what());
+    }
+  } else if (config.demo_keys) {
+    keys.add_demo_keys(*catalogue, config.cancel_on_disconnect_default);
+  }
   for (const auto& p : catalogue->participants()) {
     if (!participants.count(p.id)) {
       participants[p.id].cancel_on_disconnect = keys.cancel_on_disconnect(p.id, config.cancel_on_disconnect_default);

@@ -76,7 +76,7 @@ struct GatewayCore::Impl {
   // Every catalogue ever in force: sessions' participant pointers and parsers point into them.
   std::vector<std::shared_ptr<const refdata::Catalogue>> catalogues;
   bool reload_in_flight = false;
-  const KeyStore& keys;
+  KeyStore keys;  // a reload may add participants, and with them keys
   CoreConfig config;
   ExchangePort& exchange;
   Outbox& outbox;

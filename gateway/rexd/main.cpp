@@ -178,6 +178,8 @@ int run(int argc, char** argv) {
 
   ExchangeAdapter<exchange::Exchange> port(exchange);
   config.server.core.catalogue_file = config.catalogue;  // what reload_reference_data re-reads
+  config.server.core.key_file = config.key_file;         // and, against the new catalogue, the keys
+  config.server.core.demo_keys = config.key_file.empty() && config.demo;
   Server server(config.server, exchange.catalogue(), keys, port);
   server.load_trades(recent);
   Seeder seeder;

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "e2e_support.hpp"
+#include "reference-data/sha256.hpp"
 
 using namespace rex::testing;
 
@@ -129,4 +130,58 @@ TEST_CASE("operator: a reload the engine refuses (a resting quality bid would le
   const auto [health_status, health] = http_get(server.port(), "/health");
   CHECK(health_status == 200);
   CHECK(Json(health).str("catalogue_version") == "2026.05.1");
+}
+
+TEST_CASE("operator: a participant added by a reload logs in with its key at once", "[gateway][e2e]") {
+  TempDir data;
+  TempDir files;
+  const auto catalogue_file = files.path() / "catalogue.json";
+  const auto key_file = files.path() / "keys.json";
+  const std::string original = read_file(bundled_catalogue());
+  auto config = ReloadableServer::config_for(catalogue_file, original);
+  const bool with_key_file = GENERATE(false, true);
+  INFO((with_key_file ? "key file" : "demo keys"));
+  if (with_key_file) {  // as rexd with auth.key_file: the file is read again against the new catalogue
+    config.core.key_file = key_file;
+    write_file(key_file, R"({"format":"rex-api-keys","keys":[{"participant":"NYSCRAP","sha256":")" +
+                             rex::refdata::sha256_hex("demo-nyscrap") + R"("}]})");
+  } else {
+    config.core.demo_keys = true;  // as rexd in demo mode: a new participant gets its demo key
+  }
+  TestServer server(data.path(), config);
+  WsClient ops(server.port());
+  ops.login("demo-rexops");
+  WsClient newcomer(server.port());
+  newcomer.send(R"({"op":"login","api_key":"demo-nyscrap"})");
+  const auto refused = newcomer.until_type("reject");
+  REQUIRE(refused);
+  CHECK(refused->num("code") == 110);  // not a key yet
+
+  const std::string next = replaced(
+      replaced(original, R"({"id": 100, "code": "REXOPS")",
+               R"j({"id": 9, "code": "NYSCRAP", "name": "Nanyang Scrap Metals (demo)", "name_zh": "NY", )j"
+               R"j("group": "Nanyang (demo)", "kind": "recycler", "roles": ["trader"], )j"
+               R"j("permissions": [{"commodity": "CU", "sides": ["sell"]}], )j"
+               R"j("limits": {"max_order_quantity_kg": 100000, "max_open_buy_value_fen": 1}},)j"
+               "\n    "
+               R"({"id": 100, "code": "REXOPS")"),
+      R"("version": "2026.05.1")", R"("version": "2026.05.2")");
+  write_file(catalogue_file, next);
+  const Json ack = ops.request(kReload, {"operator_ack", "reject"});
+  INFO(ack.text());
+  REQUIRE(ack.type() == "operator_ack");
+
+  WsClient trader(server.port());
+  trader.login("demo-nyscrap");
+  expect_ack(trader, order_json("n1", "sell", "76000", "1000"));
+  expect_reject(trader, order_json("n2", "buy", "75000", "1000"), 113);  // sells only
+  WsClient other(server.port());
+  other.send(R"({"op":"login","api_key":"demo-zytrade"})");
+  if (with_key_file) {  // the keys are the file's now: ZYTRADE has none in it
+    const auto no = other.until_type("reject");
+    REQUIRE(no);
+    CHECK(no->num("code") == 110);
+  } else {
+    CHECK(other.until_type("login_ack"));
+  }
 }
