@@ -139,7 +139,11 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
         rec.session = requester;
         if (pend) {
           rec.cl_ord_id = pend->cl_ord_id;
-          if (!rec.cl_ord_id.empty()) participants[rec.participant].cl_ord_ids[rec.cl_ord_id] = rec.id;
+          if (pend->cl_ord_slot) {
+            *pend->cl_ord_slot = rec.id;
+          } else if (!rec.cl_ord_id.empty()) {
+            participants[rec.participant].cl_ord_ids[rec.cl_ord_id] = rec.id;
+          }
         }
         set_open(rec, e.quantity);
         ++live;

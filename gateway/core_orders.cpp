@@ -182,20 +182,38 @@ void GatewayCore::Impl::new_order(SessionId id, SessionState& s, const Request& 
   if (!commodity_ok) return reject(id, r, GatewayReject::kCommodityNotPermitted, catalogue->commodities()[spec.commodity].code);
   if (!side_ok) return reject(id, r, GatewayReject::kSideNotPermitted, side_name(r.side));
   auto& ps = participants[p.id];
-  if (ps.cl_ord_ids.count(r.cl_ord_id)) return reject(id, r, GatewayReject::kDuplicateClientOrderId);
-  if (r.quantity > p.max_order_quantity) return reject(id, r, GatewayReject::kOrderQuantityLimit);
+  // The id is taken now (0: in flight) and given back if the order goes no further: one lookup in
+  // the participant's id table instead of a check now and an insert later.
+  const auto [slot, fresh] = ps.cl_ord_ids.try_emplace(r.cl_ord_id, 0);
+  if (!fresh) return reject(id, r, GatewayReject::kDuplicateClientOrderId);
+  if (!enter_order(id, r, p, spec, ps, slot->second)) ps.cl_ord_ids.erase(slot);
+}
+
+// new_order past its permission and id checks: limits, then the exchange. True once submitted.
+bool GatewayCore::Impl::enter_order(SessionId id, const Request& r, const refdata::Participant& p,
+                                    const refdata::InstrumentSpec& spec, ParticipantState& ps, OrderId& cl_ord_slot) {
+  const bool buy = r.side == Side::kBuy;
+  if (r.quantity > p.max_order_quantity) {
+    reject(id, r, GatewayReject::kOrderQuantityLimit);
+    return false;
+  }
   const bool limit = r.order_type == matcher::OrderType::kLimit;
   if (limit) {
-    if (auto code = price_check(spec, r.instrument, r.price)) return reject(id, r, code);
+    if (auto code = price_check(spec, r.instrument, r.price)) {
+      reject(id, r, code);
+      return false;
+    }
   }
   Pending pend;
   pend.participant = p.id;
   pend.cl_ord_id = r.cl_ord_id;
+  pend.cl_ord_slot = &cl_ord_slot;
   if (buy) {
     pend.value_price = limit ? r.price : spec.price_ceiling;
     pend.reserved = buy_value(pend.value_price, r.quantity);
     if (saturating_add(saturating_add(ps.open_buy_value, ps.pending_buy_value), pend.reserved) > p.max_open_buy_value) {
-      return reject(id, r, GatewayReject::kOpenBuyValueLimit);
+      reject(id, r, GatewayReject::kOpenBuyValueLimit);
+      return false;
     }
   }
   matcher::Command c;
@@ -217,10 +235,9 @@ void GatewayCore::Impl::new_order(SessionId id, SessionState& s, const Request& 
   c.accepted_grades = r.accepted_grades;
   c.accepted_hubs = r.accepted_hubs;
   const std::int64_t reserved = pend.reserved;
-  if (submit(id, r, c, std::move(pend))) {
-    ps.pending_buy_value += reserved;
-    ps.cl_ord_ids.emplace(r.cl_ord_id, 0);
-  }
+  if (!submit(id, r, c, std::move(pend))) return false;
+  ps.pending_buy_value += reserved;
+  return true;
 }
 
 // The order a cancel, amend or status names; 0 (and a reject sent) when it cannot be resolved.

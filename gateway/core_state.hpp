@@ -44,6 +44,9 @@ struct Pending {
   Op op = Op::kPing;
   std::string req;
   std::string cl_ord_id;
+  // new_order: the entry of cl_ord_id in its participant's id table (node-based, so the pointer
+  // stays valid), set to the order id at its ack without a second lookup.
+  matcher::OrderId* cl_ord_slot = nullptr;
   matcher::ParticipantId participant = 0;
   std::int64_t reserved = 0;  // open buy value held for the command until its results arrive
   matcher::Price value_price = 0;
@@ -161,6 +164,8 @@ struct GatewayCore::Impl {
               std::shared_ptr<const refdata::Catalogue> reference_data = nullptr);
   std::uint16_t price_check(const refdata::InstrumentSpec& spec, matcher::InstrumentId ins, matcher::Price price) const;
   void new_order(SessionId id, SessionState& s, const Request& r);
+  bool enter_order(SessionId id, const Request& r, const refdata::Participant& p, const refdata::InstrumentSpec& spec,
+                   ParticipantState& ps, matcher::OrderId& cl_ord_slot);
   matcher::OrderId resolve_target(SessionId id, const SessionState& s, const Request& r);
   void cancel(SessionId id, SessionState& s, const Request& r);
   void amend(SessionId id, SessionState& s, const Request& r);
