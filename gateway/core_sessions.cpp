@@ -17,7 +17,9 @@ using refdata::Role;
 
 void GatewayCore::Impl::send(SessionId session, Message m) {
   if (session == 0 || !sessions.count(session)) return;
-  out[session].push_back(std::move(m));
+  auto& queue = out[session];
+  if (queue.empty()) with_output.push_back(session);
+  queue.push_back(std::move(m));
 }
 
 void GatewayCore::Impl::send(SessionId session, std::string text) {
@@ -29,14 +31,17 @@ void GatewayCore::Impl::send_all(const std::vector<SessionId>& to, const Message
 }
 
 // Entries stay (one per session that ever got a message, until it closes) so their vectors
-// keep their capacity from batch to batch.
+// keep their capacity from batch to batch; only the sessions given messages since the last flush
+// are visited (a flush follows every request).
 void GatewayCore::Impl::flush() {
-  for (auto& [session, messages] : out) {
-    if (messages.empty()) continue;
-    metrics.messages_out.fetch_add(messages.size(), std::memory_order_relaxed);
-    outbox.deliver(session, messages);
-    messages.clear();
+  for (SessionId session : with_output) {
+    auto it = out.find(session);
+    if (it == out.end() || it->second.empty()) continue;  // closed meanwhile
+    metrics.messages_out.fetch_add(it->second.size(), std::memory_order_relaxed);
+    outbox.deliver(session, it->second);
+    it->second.clear();
   }
+  with_output.clear();
 }
 
 void GatewayCore::Impl::reject(SessionId session, const Request& r, std::uint16_t code, std::string_view detail) {

@@ -101,6 +101,7 @@ struct GatewayCore::Impl {
   std::vector<matcher::Event> commodity_tops;  // the last COMMODITY_TOP of each commodity
   std::vector<SessionId> instruments_subscribers;
   std::unordered_map<SessionId, std::vector<Message>> out;
+  std::vector<SessionId> with_output;  // sessions whose `out` entry is not empty, in first-message order
   std::vector<std::pair<matcher::InstrumentId, LevelChange>> level_changes;
 
   Impl(const refdata::Catalogue& c, const KeyStore& k, CoreConfig cfg, ExchangePort& x, Outbox& o, GatewayMetrics& m)
