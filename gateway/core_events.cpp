@@ -76,10 +76,15 @@ void GatewayCore::Impl::on_results(const ResultBatch& batch) {
   metrics.result_handover.record(now - std::min(now, batch.received_ns));
   for (const auto& item : batch.items) {
     Pending* pend = nullptr;
-    auto pit = pending.end();
     if (item.origin.gateway == kWebSocketGateway) {
-      pit = pending.find(item.origin.request);
-      if (pit != pending.end()) pend = &pit->second;
+      // Results come in submission order; an older entry still waiting would be a command whose
+      // result never came (none does today): it is dropped rather than block the others.
+      while (!pending.empty() && pending.front().request < item.origin.request) {
+        metrics.pending_commands.fetch_sub(1, std::memory_order_relaxed);
+        participants[pending.front().participant].pending_buy_value -= pending.front().reserved;
+        pending.pop_front();
+      }
+      if (!pending.empty() && pending.front().request == item.origin.request) pend = &pending.front();
     }
     if (pend) {
       metrics.pending_commands.fetch_sub(1, std::memory_order_relaxed);
@@ -96,7 +101,7 @@ void GatewayCore::Impl::on_results(const ResultBatch& batch) {
     } else {
       process(item, std::span<const Event>(batch.events.data() + item.first_event, item.event_count), pend);
     }
-    if (pit != pending.end()) pending.erase(pit);
+    if (pend) pending.pop_front();
   }
 }
 

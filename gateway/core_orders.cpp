@@ -147,7 +147,8 @@ bool GatewayCore::Impl::submit(SessionId id, const Request& r, matcher::Command 
   p.op = r.op;
   p.req = r.req;
   p.submitted_ns = steady_ns();
-  pending.emplace(request, std::move(p));
+  p.request = request;
+  pending.push_back(std::move(p));
   return true;
 }
 

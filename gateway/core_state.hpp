@@ -40,6 +40,7 @@ struct OrderRecord {
 };
 
 struct Pending {
+  std::uint64_t request = 0;  // Origin::request of the command
   SessionId session = 0;
   Op op = Op::kPing;
   std::string req;
@@ -92,7 +93,10 @@ struct GatewayCore::Impl {
   std::unordered_map<matcher::OrderId, OrderRecord> orders;
   std::deque<matcher::OrderId> finished;  // oldest first, bounded by config.finished_orders_kept
   std::size_t live = 0;
-  std::unordered_map<std::uint64_t, Pending> pending;
+  // Commands submitted, oldest first. Their results come back in the same order (one strand
+  // submits them, the exchange sequences one producer's commands in order), so the oldest is
+  // always the one answered next.
+  std::deque<Pending> pending;
   std::vector<InstrumentBook> books;
   std::vector<TopOfBook> last_top;
   std::vector<Subscribers> subscribers;
