@@ -352,3 +352,49 @@ TEST_CASE("durability with and without a log", "[wal]") {
     REQUIRE_FALSE(std::filesystem::exists(wal_file(dir, 0)));
   }
 }
+
+// With a log, a full map shows in the applier, after the groups were acknowledged: they stay in the
+// log, the journal takes no more, and a journal reopened with room applies them.
+TEST_CASE("a full map with a log keeps every acknowledged group and applies it once there is room",
+          "[wal][full]") {
+  TempDir dir;
+  constexpr std::size_t kMiB = std::size_t{1} << 20;
+  JournalOptions o = options(dir, 4 * kWalMinFileBytes);
+  o.initial_map_bytes = kMiB / 4;
+  o.max_map_bytes = 2 * kMiB;  // some ten thousand commands
+  const JournalMetadata meta = metadata_for(catalogue());
+  // ~13 MB of records: more than both log files hold, so the writer must wait for the applier and
+  // is refused once the applier fails, however fast it writes.
+  const std::vector<matcher::Command> commands = flow(100000);
+  std::uint64_t acknowledged = 0;
+  {
+    Journal j(o, &meta);
+    bool refused = false;
+    try {
+      testing::journal_commands_from(j, catalogue(), commands, 0, commands.size(), 200);
+    } catch (const std::runtime_error&) {
+      refused = true;  // write_group answered something other than kOk
+    }
+    REQUIRE(refused);
+    REQUIRE(j.last_error() == MDB_MAP_FULL);
+    acknowledged = j.last_seq();  // the refused group rewound: every group up to here returned kOk
+    REQUIRE(acknowledged > 2000);
+    REQUIRE(j.applied_seq() < acknowledged);  // LMDB could not take the last of them
+  }
+  JournalOptions ro = options(dir);
+  ro.read_only = true;
+  std::uint64_t in_lmdb = 0;
+  {
+    const Journal auditor(ro, nullptr);
+    in_lmdb = auditor.last_seq();
+    REQUIRE(auditor.unapplied_log_commands() == acknowledged - in_lmdb);
+  }
+  JournalOptions roomy = options(dir, 4 * kWalMinFileBytes);  // the default map limit: room again
+  const Journal j(roomy, nullptr);
+  REQUIRE(j.replayed_from_log() == acknowledged - in_lmdb);
+  REQUIRE(j.last_seq() == acknowledged);
+  const VerifyReport report = verify_journal(j);
+  INFO(report.first_bad);
+  REQUIRE(report.ok);
+  REQUIRE(recover(j, catalogue()).engine->snapshot() == testing::replay_from_scratch(j, catalogue()).state);
+}
