@@ -80,8 +80,11 @@ void GatewayCore::Impl::on_results(const ResultBatch& batch) {
       // Results come in submission order; an older entry still waiting would be a command whose
       // result never came (none does today): it is dropped rather than block the others.
       while (!pending.empty() && pending.front().request < item.origin.request) {
+        const Pending& lost = pending.front();
         metrics.pending_commands.fetch_sub(1, std::memory_order_relaxed);
-        participants[pending.front().participant].pending_buy_value -= pending.front().reserved;
+        auto& ps = participants[lost.participant];
+        ps.pending_buy_value -= lost.reserved;
+        if (lost.cl_ord_slot && *lost.cl_ord_slot == 0) ps.cl_ord_ids.erase(lost.cl_ord_id);  // free the id again
         pending.pop_front();
       }
       if (!pending.empty() && pending.front().request == item.origin.request) pend = &pending.front();
