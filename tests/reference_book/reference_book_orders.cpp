@@ -1,12 +1,13 @@
-// docs/order-types.md and docs/quality-matching.md, written out as plainly as possible. Every
-// section of the specs has one function here; nothing is optimised: matching gathers every
-// eligible resting order, sorts them and takes the first one it may trade with, again and again.
-// When this file and the specs disagree, the specs win.
+// The reference book's commands, docs/order-types.md and docs/quality-matching.md written out as
+// plainly as possible: sequencing, halt and resume, expiry, a new order's checks and entry, cancel,
+// amend and mass cancel. When this file and the specs disagree, the specs win.
 #include "tests/reference_book/reference_book.hpp"
 
 #include <algorithm>
-#include <tuple>
 #include <utility>
+#include <vector>
+
+#include "tests/reference_book/reference_book_internal.hpp"
 
 namespace rex::testing {
 
@@ -21,22 +22,14 @@ using matcher::RejectCode;
 using matcher::SelfTradePrevention;
 using matcher::Side;
 using matcher::TimeInForce;
-using matcher::TradeId;
 using refdata::AttributeId;
 using refdata::kAnyInstrument;
 using refdata::kAnyParticipant;
 using refdata::Price;
 using refdata::Quantity;
+using namespace reference_book_internal;
 
 namespace {
-
-Event base_event(const Command& command, EventType type) {
-  Event e;
-  e.type = type;
-  e.seq = command.seq;
-  e.timestamp = command.timestamp;
-  return e;
-}
 
 Event reject_event(const Command& command, RejectCode code, AttributeId attribute = 0) {
   Event e = base_event(command, EventType::kRejected);
@@ -51,12 +44,6 @@ Event reject_event(const Command& command, RejectCode code, AttributeId attribut
 
 bool is_immediate(TimeInForce tif) {
   return tif == TimeInForce::kImmediateOrCancel || tif == TimeInForce::kFillOrKill;
-}
-
-std::uint64_t bit(std::uint32_t index) { return index < 64 ? std::uint64_t{1} << index : 0; }
-
-bool in_band(const InstrumentSpec& spec, Price price) {
-  return price >= spec.price_floor && price <= spec.price_ceiling;
 }
 
 // Terms well formed: at most kMaxQualityTerms, ascending attributes without repeats, min <= max,
@@ -78,151 +65,6 @@ struct Verdict {
 };
 
 }  // namespace
-
-// ---------------------------------------------------------------------------------------------
-// Construction and queries
-
-ReferenceBook::ReferenceBook(std::vector<InstrumentSpec> instruments, std::uint32_t reference_data)
-    : specs_(std::move(instruments)), reference_data_(reference_data) {
-  for (const InstrumentSpec& s : specs_) {
-    Book book;
-    book.spec = s;
-    state_.books.emplace(s.id, std::move(book));
-  }
-}
-
-namespace {
-
-OrderView view_of(InstrumentId, matcher::OrderId id, refdata::ParticipantId participant, Side side,
-                  TimeInForce tif, bool aon, Price price, Quantity open, Quantity visible, Quantity display,
-                  refdata::Timestamp expiry) {
-  OrderView v;
-  v.id = id;
-  v.participant = participant;
-  v.side = side;
-  v.time_in_force = tif;
-  v.all_or_none = aon;
-  v.price = price;
-  v.open = open;
-  v.visible = visible;
-  v.display = display;
-  v.expiry = expiry;
-  return v;
-}
-
-}  // namespace
-
-std::vector<OrderView> ReferenceBook::orders(InstrumentId instrument, Side side) const {
-  std::vector<OrderView> views;
-  auto it = state_.books.find(instrument);
-  if (it == state_.books.end()) return views;
-  for (const Order* o : all_in_priority_order(state_)) {
-    if (o->quality_bid || o->instrument != instrument || o->side != side) continue;
-    views.push_back(view_of(o->instrument, o->id, o->participant, o->side, o->time_in_force, o->all_or_none,
-                            o->price, o->open, o->visible, o->display, o->expiry));
-  }
-  return views;
-}
-
-std::vector<OrderView> ReferenceBook::quality_bids(std::uint32_t commodity) const {
-  std::vector<OrderView> views;
-  for (const Order* o : all_in_priority_order(state_)) {
-    if (!o->quality_bid || spec(o->instrument).commodity != commodity) continue;
-    views.push_back(view_of(o->instrument, o->id, o->participant, o->side, o->time_in_force, o->all_or_none,
-                            o->price, o->open, o->visible, o->display, o->expiry));
-  }
-  return views;
-}
-
-std::size_t ReferenceBook::open_orders() const { return all_in_priority_order(state_).size(); }
-
-std::vector<const ReferenceBook::Order*> ReferenceBook::all_in_priority_order(const State& state) {
-  std::vector<const Order*> result;
-  for (const auto& [id, book] : state.books) {
-    for (auto level = book.bids.rbegin(); level != book.bids.rend(); ++level) {
-      for (const Order& o : level->second) result.push_back(&o);
-    }
-    for (const auto& [price, queue] : book.asks) {
-      for (const Order& o : queue) result.push_back(&o);
-    }
-  }
-  for (const auto& [commodity, ladder] : state.quality) {
-    for (auto level = ladder.rbegin(); level != ladder.rend(); ++level) {
-      for (const Order& o : level->second) result.push_back(&o);
-    }
-  }
-  return result;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Where orders rest
-
-Price ReferenceBook::ladder_key(const State& state, const Order& order) {
-  if (!order.quality_bid) return order.price;
-  return order.price - state.books.at(order.instrument).spec.differential;
-}
-
-ReferenceBook::Ladder& ReferenceBook::ladder_of(State& state, const Order& order) {
-  Book& book = state.books.at(order.instrument);
-  if (order.quality_bid) return state.quality[book.spec.commodity];
-  return book.side(order.side);
-}
-
-void ReferenceBook::place(State& state, Order order) {
-  order.placed = state.next_placement++;
-  const Price key = ladder_key(state, order);
-  ladder_of(state, order)[key].push_back(order);
-}
-
-void ReferenceBook::remove(State& state, const Order& order) {
-  const OrderId id = order.id;  // `order` may live in the queue it is removed from
-  const Price key = ladder_key(state, order);
-  Ladder& ladder = ladder_of(state, order);
-  auto level = ladder.find(key);
-  if (level == ladder.end()) return;
-  level->second.remove_if([id](const Order& o) { return o.id == id; });
-  if (level->second.empty()) ladder.erase(level);
-}
-
-ReferenceBook::Order* ReferenceBook::find(State& state, OrderId id) {
-  auto in = [id](Ladder& ladder) -> Order* {
-    for (auto& [price, queue] : ladder) {
-      for (Order& o : queue) {
-        if (o.id == id) return &o;
-      }
-    }
-    return nullptr;
-  };
-  for (auto& [instrument, book] : state.books) {
-    if (Order* o = in(book.bids)) return o;
-    if (Order* o = in(book.asks)) return o;
-  }
-  for (auto& [commodity, ladder] : state.quality) {
-    if (Order* o = in(ladder)) return o;
-  }
-  return nullptr;
-}
-
-bool ReferenceBook::accepts(const Order& bid, InstrumentId lot_instrument) const {
-  if (!bid.quality_bid) return lot_instrument == bid.instrument;
-  const InstrumentSpec& lot = spec(lot_instrument);
-  return lot.commodity == spec(bid.instrument).commodity && (bid.accepted_grades & bit(lot.grade)) != 0 &&
-         (bid.accepted_hubs & bit(lot.hub)) != 0;
-}
-
-bool ReferenceBook::bounds_accept(const QualityTerms& bounds, const QualityTerms& assay) {
-  for (std::size_t i = 0; i < bounds.count; ++i) {
-    const auto& bound = bounds.terms[i];
-    bool measured = false;
-    for (std::size_t j = 0; j < assay.count; ++j) {
-      if (assay.terms[j].attribute != bound.attribute) continue;
-      measured = true;
-      if (!bound.contains(assay.terms[j].min)) return false;
-    }
-    if (!measured) return false;  // quality unknown: not acceptable
-  }
-  return true;
-}
 
 // ---------------------------------------------------------------------------------------------
 // One command
@@ -262,21 +104,6 @@ void ReferenceBook::run(const Command& command, std::vector<Event>& out) {
   }
   out.push_back(reject_event(command, RejectCode::kInvalidCommandType));
 }
-
-namespace {
-
-Event order_event(const Command& command, EventType type, InstrumentId instrument, refdata::ParticipantId participant,
-                  OrderId id, Side side, Price price) {
-  Event e = base_event(command, type);
-  e.instrument = instrument;
-  e.participant = participant;
-  e.order_id = id;
-  e.side = side;
-  e.price = price;
-  return e;
-}
-
-}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Halt and resume
@@ -446,35 +273,6 @@ RejectCode ReferenceBook::check_quality(const Command& c) const {
   return RejectCode::kAcceptanceInvalid;
 }
 
-bool ReferenceBook::marketable_in_own_book(const Order& order) const {
-  const Book& book = state_.books.at(order.instrument);
-  if (order.side == Side::kBuy) return !book.asks.empty() && order.price >= book.asks.begin()->first;
-  return !book.bids.empty() && order.price <= book.bids.rbegin()->first;
-}
-
-// docs/quality-matching.md, Post-only: a plain order is refused when marketable in its own book
-// (all-or-none lots included) or when it would trade with quality bids; a quality bid when it would
-// trade at all.
-bool ReferenceBook::post_only_would_trade(const Order& order) const {
-  if (!order.quality_bid && marketable_in_own_book(order)) return true;
-  if (!order.quality_bid && order.side == Side::kBuy) return false;  // quality bids are bids
-  Command probe;
-  return dry_run_traded(order, probe) > 0;
-}
-
-Quantity ReferenceBook::dry_run_traded(const Order& incoming, const Command& command) const {
-  State copy = state_;
-  Order probe = incoming;
-  std::vector<Event> scratch;
-  TradeId scratch_trade_id = next_trade_id_;
-  match(copy, probe, command, scratch, scratch_trade_id);
-  Quantity traded = 0;
-  for (const Event& e : scratch) {
-    if (e.type == EventType::kTrade) traded += e.quantity;
-  }
-  return traded;
-}
-
 void ReferenceBook::new_order(const Command& c, std::vector<Event>& out) {
   RejectCode code = check_new_order(c);
   if (code == RejectCode::kNone) code = check_quality(c);
@@ -560,157 +358,6 @@ void ReferenceBook::new_order(const Command& c, std::vector<Event>& out) {
   }
   in.visible = in.display > 0 ? std::min(in.display, in.open) : in.open;
   place(state_, in);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Matching
-
-void ReferenceBook::match(State& state, Order& in, const Command& c, std::vector<Event>& out,
-                          TradeId& next_trade_id) const {
-  const InstrumentSpec& named = spec(in.instrument);
-
-  auto cancelled = [&](const Order& o, Quantity quantity, Quantity leaves) {
-    Event e = order_event(c, EventType::kCancelled, o.instrument, o.participant, o.id, o.side, o.price);
-    e.cancel_reason = CancelReason::kSelfTradePrevention;
-    e.quantity = quantity;
-    e.leaves = leaves;
-    out.push_back(e);
-  };
-
-  // An eligible resting order within the incoming order's limit.
-  struct Candidate {
-    Order* order = nullptr;
-    Price rank = 0;            // the adjusted price it is compared by
-    InstrumentId lot = 0;      // the instrument the trade is on
-    Price trade_price = 0;     // the resting order's price in the lot's terms
-  };
-
-  while (in.open > 0) {
-    std::vector<Candidate> candidates;
-    if (in.side == Side::kSell) {
-      // Bids in the lot's terms: plain bids on it, and the quality bids that accept it.
-      const InstrumentId lot = in.instrument;
-      const Price limit = in.market ? named.price_floor : in.price;
-      for (auto& [price, queue] : state.books.at(lot).bids) {
-        if (price < limit) continue;
-        for (Order& o : queue) candidates.push_back({&o, price, lot, price});
-      }
-      auto ladder = state.quality.find(named.commodity);
-      if (ladder != state.quality.end()) {
-        for (auto& [base, queue] : ladder->second) {
-          const Price in_lot_terms = base + named.differential;
-          if (in_lot_terms < limit || !in_band(named, in_lot_terms)) continue;
-          for (Order& o : queue) {
-            if (accepts(o, lot) && bounds_accept(o.quality, in.quality)) {
-              candidates.push_back({&o, in_lot_terms, lot, in_lot_terms});
-            }
-          }
-        }
-      }
-      std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-        return std::tie(b.rank, a.order->placed) < std::tie(a.rank, b.order->placed);
-      });
-    } else {
-      // Asks by base-equivalent price, on every instrument the bid accepts (a plain bid: its own).
-      const Price base_limit = (in.market ? named.price_ceiling : in.price) - named.differential;
-      for (auto& [lot, book] : state.books) {
-        if (!accepts(in, lot) || (lot != in.instrument && halted_.contains(lot))) continue;
-        // A limit quality bid reaches J only while its price in J's terms is inside J's band; a
-        // market bid has no price of its own (it trades at asks, which are inside their bands).
-        if (in.quality_bid && !in.market && !in_band(book.spec, base_limit + book.spec.differential)) continue;
-        for (auto& [price, queue] : book.asks) {
-          const Price base = price - book.spec.differential;
-          if (base > base_limit) continue;
-          for (Order& o : queue) {
-            if (in.quality_bid && !bounds_accept(in.quality, o.quality)) continue;
-            candidates.push_back({&o, base, lot, price});
-          }
-        }
-      }
-      std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-        return std::tie(a.rank, a.order->placed) < std::tie(b.rank, b.order->placed);
-      });
-    }
-
-    // The first one it may trade with: all-or-none lots too big or too small are passed by.
-    const Candidate* target = nullptr;
-    Quantity x = 0;
-    for (const Candidate& candidate : candidates) {
-      const Order& o = *candidate.order;
-      const Quantity tradable = o.display > 0 ? o.visible : o.open;
-      const Quantity size = std::min(in.open, tradable);
-      if (o.all_or_none && size < o.open) continue;
-      if (in.all_or_none && size < in.open) continue;
-      target = &candidate;
-      x = size;
-      break;
-    }
-    if (target == nullptr) return;
-    Order& rest = *target->order;
-
-    // After `rest` lost x (trade or decrement): gone, refilled to the back, or shrunk in place.
-    auto after_reduction = [&]() {
-      if (rest.open == 0) {
-        remove(state, rest);
-      } else if (rest.display == 0) {
-        rest.visible = rest.open;
-      } else if (rest.visible == 0) {
-        Order refilled = rest;
-        refilled.visible = std::min(refilled.display, refilled.open);
-        remove(state, rest);
-        place(state, refilled);
-      }
-    };
-
-    if (rest.participant == in.participant && in.self_trade != SelfTradePrevention::kNone) {
-      switch (in.self_trade) {
-        case SelfTradePrevention::kCancelResting:
-          cancelled(rest, rest.open, 0);
-          remove(state, rest);
-          continue;
-        case SelfTradePrevention::kCancelIncoming:
-          cancelled(in, in.open, 0);
-          in.open = 0;
-          return;
-        case SelfTradePrevention::kCancelBoth:
-          cancelled(rest, rest.open, 0);
-          remove(state, rest);
-          cancelled(in, in.open, 0);
-          in.open = 0;
-          return;
-        case SelfTradePrevention::kDecrement:
-          rest.open -= x;
-          if (rest.display > 0) rest.visible -= x;
-          in.open -= x;
-          cancelled(rest, x, rest.open);
-          cancelled(in, x, in.open);
-          after_reduction();
-          continue;
-        case SelfTradePrevention::kNone:
-          break;
-      }
-    }
-
-    rest.open -= x;
-    if (rest.display > 0) rest.visible -= x;
-    in.open -= x;
-    Event trade = base_event(c, EventType::kTrade);
-    trade.instrument = target->lot;
-    trade.side = in.side;
-    trade.trade_id = next_trade_id++;
-    trade.order_id = rest.id;
-    trade.taker_order_id = in.id;
-    trade.participant = rest.participant;
-    trade.taker_participant = in.participant;
-    trade.price = target->trade_price;
-    trade.base_price = target->trade_price - spec(target->lot).differential;
-    trade.reference_data = reference_data_;
-    trade.quantity = x;
-    trade.leaves = rest.open;
-    trade.taker_leaves = in.open;
-    out.push_back(trade);
-    after_reduction();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -854,92 +501,6 @@ void ReferenceBook::mass_cancel(const Command& c, std::vector<Event>& out) {
     e.leaves = 0;
     out.push_back(e);
     remove(state_, o);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Market data
-
-ReferenceBook::LevelSnapshot ReferenceBook::snapshot_levels() const {
-  LevelSnapshot levels;
-  for (const auto& [instrument, book] : state_.books) {
-    for (int s = 0; s < 2; ++s) {
-      for (const auto& [price, queue] : book.side(s == 0 ? Side::kBuy : Side::kSell)) {
-        Level level{instrument, s, price, 0, 0};
-        for (const Order& o : queue) {
-          level.visible += o.visible;
-          level.count += 1;
-        }
-        levels.push_back(level);
-      }
-    }
-  }
-  return levels;
-}
-
-ReferenceBook::TopSnapshot ReferenceBook::snapshot_tops() const {
-  TopSnapshot tops;
-  for (const InstrumentSpec& s : specs_) tops[s.commodity];
-  for (const Order* o : all_in_priority_order(state_)) {
-    const InstrumentSpec& s = spec(o->instrument);
-    const Price base = o->price - s.differential;
-    Top& top = tops[s.commodity];
-    if (o->side == Side::kBuy) {
-      if (!top.has_bid || base > top.bid) top.bid = base;
-      top.has_bid = true;
-    } else {
-      if (!top.has_ask || base < top.ask) top.ask = base;
-      top.has_ask = true;
-    }
-  }
-  return tops;
-}
-
-void ReferenceBook::emit_market_data(const LevelSnapshot& before, const TopSnapshot& tops_before,
-                                     const Command& c, std::vector<Event>& out) const {
-  // Levels that differ, by merging the two sorted snapshots; a level missing on one side is 0/0.
-  const LevelSnapshot after = snapshot_levels();
-  auto key = [](const Level& l) { return std::tie(l.instrument, l.side, l.price); };
-  std::vector<Level> changed;
-  std::size_t i = 0;
-  std::size_t j = 0;
-  while (i < before.size() || j < after.size()) {
-    if (j == after.size() || (i < before.size() && key(before[i]) < key(after[j]))) {
-      changed.push_back(Level{before[i].instrument, before[i].side, before[i].price, 0, 0});
-      ++i;
-    } else if (i == before.size() || key(after[j]) < key(before[i])) {
-      changed.push_back(after[j]);
-      ++j;
-    } else {
-      if (before[i].visible != after[j].visible || before[i].count != after[j].count) changed.push_back(after[j]);
-      ++i;
-      ++j;
-    }
-  }
-  // Instrument, then the buy side highest price first, then the sell side lowest price first.
-  std::stable_sort(changed.begin(), changed.end(), [](const Level& a, const Level& b) {
-    if (a.instrument != b.instrument) return a.instrument < b.instrument;
-    if (a.side != b.side) return a.side < b.side;
-    return a.side == 0 ? a.price > b.price : a.price < b.price;
-  });
-  for (const Level& level : changed) {
-    Event e = base_event(c, EventType::kBookLevel);
-    e.instrument = level.instrument;
-    e.side = level.side == 0 ? Side::kBuy : Side::kSell;
-    e.price = level.price;
-    e.quantity = level.visible;
-    e.order_count = level.count;
-    out.push_back(e);
-  }
-  for (const auto& [commodity, top] : snapshot_tops()) {
-    if (tops_before.at(commodity) == top) continue;
-    Event e = base_event(c, EventType::kCommodityTop);
-    e.commodity = static_cast<std::uint16_t>(commodity);
-    e.has_bid = top.has_bid;
-    e.price = top.bid;
-    e.has_ask = top.has_ask;
-    e.ask = top.ask;
-    out.push_back(e);
   }
 }
 
