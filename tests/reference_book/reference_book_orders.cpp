@@ -59,11 +59,6 @@ bool terms_valid(const QualityTerms& q, bool sell) {
   return true;
 }
 
-struct Verdict {
-  RejectCode code = RejectCode::kNone;
-  AttributeId attribute = 0;
-};
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
