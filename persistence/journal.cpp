@@ -258,16 +258,20 @@ void Journal::Appender::reference_data(const matcher::Command& c, const exchange
   }
   command(c, o, &hash);
   if (error_ != 0) return;
-  char k[kKeyBytes];
-  encode_key(c.seq, k);
-  MDB_val key{kKeyBytes, k};
-  const std::string record = encode_reference_data_record(catalogue, hash);
+  put(Table::kReferenceData, c.seq, encode_reference_data_record(catalogue, hash));
+}
+
+// Into the group's write-ahead log record, or straight into its LMDB transaction.
+void Journal::Appender::put(Table t, std::uint64_t key, std::string_view value) {
   if (journal_.wal_) {
-    journal_.wal_record_.put(static_cast<std::uint8_t>(Table::kReferenceData), c.seq, record);
+    journal_.wal_record_.put(static_cast<std::uint8_t>(t), key, value);
     return;
   }
-  MDB_val value = as_val(record);
-  error_ = mdb_put(journal_.write_txn_, journal_.dbi_reference_data_, &key, &value, MDB_APPEND);
+  char k[kKeyBytes];
+  encode_key(key, k);
+  MDB_val mk{kKeyBytes, k};
+  MDB_val mv = as_val(value);
+  error_ = mdb_put(journal_.write_txn_, journal_.dbi(t), &mk, &mv, MDB_APPEND);
 }
 
 void Journal::Appender::command(const matcher::Command& c, const exchange::Origin& o, const Hash* reference) {
@@ -278,15 +282,7 @@ void Journal::Appender::command(const matcher::Command& c, const exchange::Origi
     return;
   }
   const Hash h = encode_command_record(j.sha_, j.tail_command_hash_, c.seq, c, o, j.scratch_, reference);
-  char k[kKeyBytes];
-  encode_key(c.seq, k);
-  MDB_val key{kKeyBytes, k};
-  MDB_val value = as_val(j.scratch_);
-  if (j.wal_) {
-    j.wal_record_.put(static_cast<std::uint8_t>(Table::kCommands), c.seq, j.scratch_);
-  } else {
-    error_ = mdb_put(j.write_txn_, j.dbi_commands_, &key, &value, MDB_APPEND);
-  }
+  put(Table::kCommands, c.seq, j.scratch_);
   if (error_ == 0) {
     j.tail_seq_ = c.seq;
     j.tail_command_hash_ = h;
@@ -301,15 +297,7 @@ void Journal::Appender::trade(const matcher::Event& t) {
     return;
   }
   const Hash h = encode_trade_record(j.sha_, j.tail_trade_hash_, t, j.scratch_);
-  char k[kKeyBytes];
-  encode_key(t.trade_id, k);
-  MDB_val key{kKeyBytes, k};
-  MDB_val value = as_val(j.scratch_);
-  if (j.wal_) {
-    j.wal_record_.put(static_cast<std::uint8_t>(Table::kTrades), t.trade_id, j.scratch_);
-  } else {
-    error_ = mdb_put(j.write_txn_, j.dbi_trades_, &key, &value, MDB_APPEND);
-  }
+  put(Table::kTrades, t.trade_id, j.scratch_);
   if (error_ == 0) {
     j.tail_trade_ = t.trade_id;
     j.tail_trade_hash_ = h;

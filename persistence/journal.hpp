@@ -102,6 +102,7 @@ class Journal {
     friend class Journal;
     explicit Appender(Journal& j) : journal_(j) {}
     void command(const matcher::Command& c, const exchange::Origin& o, const Hash* reference);
+    void put(Table t, std::uint64_t key, std::string_view value);
     Journal& journal_;
     int error_ = 0;
   };

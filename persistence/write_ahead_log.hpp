@@ -30,7 +30,6 @@ class WalRecordBuilder {
   // Fills in the seq range, length and checksum; the record is then bytes().
   void finish(std::uint64_t first_seq, std::uint64_t last_seq);
   std::string_view bytes() const { return bytes_; }
-  bool empty() const { return bytes_.size() <= kWalHeaderBytes + 16; }
 
  private:
   std::string bytes_;

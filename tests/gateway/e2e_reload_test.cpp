@@ -1,5 +1,6 @@
 // End to end: reload_reference_data over a real WebSocket, on the real exchange and journal.
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "e2e_support.hpp"
@@ -28,12 +29,18 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 constexpr std::string_view kReload = R"({"op":"reload_reference_data","req":"r"})";
 
-// rexd on a copy of the bundled catalogue that a test may rewrite before it reloads.
+// rexd on a copy of the bundled catalogue that a test may rewrite before it reloads; `adjust`
+// changes the rest of the configuration (files.path() is the test's to use).
 struct ReloadableServer {
-  static rex::gateway::ServerConfig config_for(const std::filesystem::path& catalogue_file, const std::string& text) {
-    write_file(catalogue_file, text);
+  using Adjust = std::function<void(rex::gateway::ServerConfig&, const std::filesystem::path& files)>;
+
+  explicit ReloadableServer(const Adjust& adjust = {}) : server(data.path(), config_for(adjust)) {}
+
+  rex::gateway::ServerConfig config_for(const Adjust& adjust) {
+    write_file(catalogue_file, original);
     auto config = test_config();
     config.core.catalogue_file = catalogue_file;
+    if (adjust) adjust(config, files.path());
     return config;
   }
 
@@ -41,7 +48,7 @@ struct ReloadableServer {
   TempDir files;
   std::filesystem::path catalogue_file = files.path() / "catalogue.json";
   std::string original = read_file(bundled_catalogue());
-  TestServer server{data.path(), config_for(catalogue_file, original)};
+  TestServer server;
 };
 
 }  // namespace
@@ -133,22 +140,20 @@ TEST_CASE("operator: a reload the engine refuses (a resting quality bid would le
 }
 
 TEST_CASE("operator: a participant added by a reload logs in with its key at once", "[gateway][e2e]") {
-  TempDir data;
-  TempDir files;
-  const auto catalogue_file = files.path() / "catalogue.json";
-  const auto key_file = files.path() / "keys.json";
-  const std::string original = read_file(bundled_catalogue());
-  auto config = ReloadableServer::config_for(catalogue_file, original);
   const bool with_key_file = GENERATE(false, true);
   INFO((with_key_file ? "key file" : "demo keys"));
-  if (with_key_file) {  // as rexd with auth.key_file: the file is read again against the new catalogue
-    config.core.key_file = key_file;
-    write_file(key_file, R"({"format":"rex-api-keys","keys":[{"participant":"NYSCRAP","sha256":")" +
-                             rex::refdata::sha256_hex("demo-nyscrap") + R"("}]})");
-  } else {
-    config.core.demo_keys = true;  // as rexd in demo mode: a new participant gets its demo key
-  }
-  TestServer server(data.path(), config);
+  ReloadableServer reloadable([&](rex::gateway::ServerConfig& config, const std::filesystem::path& files) {
+    if (with_key_file) {  // as rexd with auth.key_file: the file is read again against the new catalogue
+      config.core.key_file = files / "keys.json";
+      write_file(config.core.key_file, R"({"format":"rex-api-keys","keys":[{"participant":"NYSCRAP","sha256":")" +
+                                           rex::refdata::sha256_hex("demo-nyscrap") + R"("}]})");
+    } else {
+      config.core.demo_keys = true;  // as rexd in demo mode: a new participant gets its demo key
+    }
+  });
+  TestServer& server = reloadable.server;
+  const std::string& original = reloadable.original;
+  const auto& catalogue_file = reloadable.catalogue_file;
   WsClient ops(server.port());
   ops.login("demo-rexops");
   WsClient newcomer(server.port());
