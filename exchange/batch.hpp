@@ -1,5 +1,5 @@
 // A batch: commands the sequencer ran back to back, with their origins and events, on their way
-// to the journal writer and then the publisher. Batches are pooled and reused (no allocation per
+// to the journal writer, which publishes them once durable. Batches are pooled and reused (no allocation per
 // command once their vectors have grown).
 #pragma once
 
@@ -12,7 +12,7 @@
 namespace rex::exchange {
 
 struct Batch {
-  // Command i as stamped, with its origin; the publisher fills in its events and status.
+  // Command i as stamped, with its origin; publish() fills in its events and status.
   std::vector<CommandResult> results;
   std::vector<std::uint32_t> event_end;  // events of command i: [event_end[i-1], event_end[i])
   matcher::EventBuffer events;

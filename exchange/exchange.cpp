@@ -1,8 +1,11 @@
 // The pipeline, wired in one place (see exchange.hpp for its shape):
 //
 //   submit() -> inbound MpscQueue -> sequencer thread (stamp, Engine::process, batch, snapshot)
-//            -> to_writer ring -> writer thread (group commit to the LMDB journal, fsync)
-//            -> to_publisher ring -> publisher thread (listeners) -> free ring -> sequencer
+//            -> to_writer ring -> writer thread (group commit to the journal; once a group is
+//               durable, its results to the listeners) -> free ring -> sequencer
+//
+// The writer publishes itself: a thread of its own for the listeners cost every group one more
+// wake-up and, on two shared cores, one more runnable thread (measured in bench/RESULTS.md).
 //
 // Hand-offs: each thread sleeps on its own WakeSignal (a futex) when it has nothing to do, and
 // whoever gives it work wakes it; a busy pipeline makes no system call for it (wake.hpp).
@@ -85,8 +88,7 @@ struct Exchange::State {
         journal(journal_options(config), &create_metadata, catalogue.source()),
         inbound(config.inbound_capacity),
         free_batches(kBatchPool),
-        to_writer(kBatchPool),
-        to_publisher(kBatchPool) {
+        to_writer(kBatchPool) {
     persistence::Recovered r = persistence::recover(journal, catalogue);
     persistence::check_in_force(r, catalogue);  // after a reload, the reloaded catalogue
     engine = std::move(r.engine);
@@ -116,7 +118,7 @@ struct Exchange::State {
   SubmitStatus push(Inbound&& item);  // submit()'s queueing
   void run_sequencer();
   void run_writer();
-  void run_publisher();
+  void publish(Batch& b);
   void sequence(Inbound& item, Batch& batch);
   void forward_durable(std::vector<Batch*>& group, std::uint64_t started_ns);
   void forward_rejected(std::vector<Batch*>& group);
@@ -136,26 +138,22 @@ struct Exchange::State {
 
   MpscQueue<Inbound> inbound;
   std::vector<std::unique_ptr<Batch>> pool;
-  SpscRing<Batch> free_batches;  // publisher -> sequencer
+  SpscRing<Batch> free_batches;  // writer -> sequencer, once published
   SpscRing<Batch> to_writer;     // sequencer -> writer
-  SpscRing<Batch> to_publisher;  // writer -> publisher
   std::vector<ExchangeListener*> listeners;
   WakeSignal sequencer_wake;  // inbound push, stop, a batch back in the pool, room in to_writer
-  // What the sequencer waits for besides commands, set before it sleeps: the writer and the
-  // publisher wake it only for these (else each batch would cost it two spurious wake-ups).
+  // What the sequencer waits for besides commands, set before it sleeps: the writer wakes it only
+  // for these (else each batch would cost it spurious wake-ups).
   std::atomic<bool> sequencer_wants_batch{false};
   std::atomic<bool> sequencer_wants_room{false};
-  WakeSignal writer_wake;     // a batch in to_writer, sequencer done
-  WakeSignal publisher_wake;  // a batch in to_publisher, writer done
+  WakeSignal writer_wake;  // a batch in to_writer, sequencer done
   std::thread sequencer_thread;
   std::thread writer_thread;
-  std::thread publisher_thread;
 
   std::atomic<bool> started{false};
   std::atomic<bool> stopping{false};
   std::atomic<bool> journal_full{false};
   std::atomic<bool> sequencer_done{false};
-  std::atomic<bool> writer_done{false};
   std::atomic<int> submitters{0};  // submit() calls between their stop check and their push
 
   // Sequencer thread only.
@@ -262,23 +260,23 @@ void Exchange::State::forward_durable(std::vector<Batch*>& group, std::uint64_t 
   bump(commit_buckets[bucket_of(elapsed)], 1);
   for (Batch* b : group) {
     commands_journaled.fetch_add(b->size(), std::memory_order_relaxed);
-    to_publisher.try_push(b);  // cannot fail: the ring holds the whole pool
+    publish(*b);
   }
   group.clear();
-  publisher_wake.notify();
 }
 
 void Exchange::State::forward_rejected(std::vector<Batch*>& group) {
   for (Batch* b : group) {
     b->rejected = true;
     b->snapshot.reset();
-    to_publisher.try_push(b);
+    publish(*b);
   }
   group.clear();
-  publisher_wake.notify();
 }
 
 void Exchange::State::run_writer() {
+  for (ExchangeListener* l : listeners) l->on_recovered(recovered);
+  recovered = matcher::EngineSnapshot{};
   std::vector<Batch*> group;
   std::vector<Batch*> pending;  // committed; durable once the next commit or a sync returns
   std::uint64_t pending_started = 0;
@@ -403,49 +401,37 @@ void Exchange::State::run_writer() {
     if (journal.durable_on_write()) forward_durable(pending, pending_started);
   }
   make_pending_durable();
-  writer_done.store(true, std::memory_order_release);
-  publisher_wake.notify();
 }
 
-// ---- publisher ----
+// ---- publication (on the writer's thread) ----
 
-void Exchange::State::run_publisher() {
-  for (ExchangeListener* l : listeners) l->on_recovered(recovered);
-  recovered = matcher::EngineSnapshot{};
-  auto ready = [&] { return !to_publisher.empty() || writer_done.load(std::memory_order_acquire); };
-  for (;;) {
-    Batch* b = to_publisher.try_pop();
-    if (b == nullptr) {
-      if (writer_done.load(std::memory_order_acquire) && to_publisher.empty()) break;
-      publisher_wake.wait(ready);
-      continue;
+// Hands a batch's results to the listeners and returns the batch to the pool.
+void Exchange::State::publish(Batch& b) {
+  std::uint32_t first = 0;
+  std::uint64_t trade_count = 0;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    CommandResult& r = b.results[i];
+    if (b.rejected) {
+      r.command.seq = 0;
+      r.command.timestamp = 0;
+      r.status = SubmitStatus::kJournalFull;
+    } else {
+      r.events = std::span<const matcher::Event>(b.events.data() + first, b.event_end[i] - first);
     }
-    std::uint32_t first = 0;
-    std::uint64_t trade_count = 0;
-    for (std::size_t i = 0; i < b->size(); ++i) {
-      CommandResult& r = b->results[i];
-      if (b->rejected) {
-        r.command.seq = 0;
-        r.command.timestamp = 0;
-        r.status = SubmitStatus::kJournalFull;
-      } else {
-        r.events = std::span<const matcher::Event>(b->events.data() + first, b->event_end[i] - first);
-      }
-      first = b->event_end[i];
-    }
-    if (!b->rejected) {
-      for (const matcher::Event& e : b->events) trade_count += e.type == matcher::EventType::kTrade ? 1 : 0;
-    }
-    for (ExchangeListener* l : listeners) l->on_results(b->results);
-    if (!b->rejected) {
-      events_published.fetch_add(b->events.size(), std::memory_order_relaxed);
-      trades.fetch_add(trade_count, std::memory_order_relaxed);
-      published_seq.store(b->results.back().command.seq, std::memory_order_release);
-    }
-    b->clear();
-    free_batches.try_push(b);  // cannot fail: the ring holds the whole pool
-    wake_sequencer_for(sequencer_wants_batch);
+    first = b.event_end[i];
   }
+  if (!b.rejected) {
+    for (const matcher::Event& e : b.events) trade_count += e.type == matcher::EventType::kTrade ? 1 : 0;
+  }
+  for (ExchangeListener* l : listeners) l->on_results(b.results);
+  if (!b.rejected) {
+    events_published.fetch_add(b.events.size(), std::memory_order_relaxed);
+    trades.fetch_add(trade_count, std::memory_order_relaxed);
+    published_seq.store(b.results.back().command.seq, std::memory_order_release);
+  }
+  b.clear();
+  free_batches.try_push(&b);  // cannot fail: the ring holds the whole pool
+  wake_sequencer_for(sequencer_wants_batch);
 }
 
 // ---- the public face ----
@@ -462,10 +448,6 @@ void Exchange::add_listener(ExchangeListener* listener) {
 void Exchange::start() {
   State& s = *state_;
   if (s.started.exchange(true)) return;
-  s.publisher_thread = std::thread([&s] {
-    ::pthread_setname_np(::pthread_self(), "rex-publisher");
-    s.run_publisher();
-  });
   s.writer_thread = std::thread([&s] {
     ::pthread_setname_np(::pthread_self(), "rex-journal");
     s.run_writer();
@@ -483,7 +465,6 @@ void Exchange::stop() {
   s.sequencer_wake.notify();
   if (s.sequencer_thread.joinable()) s.sequencer_thread.join();
   if (s.writer_thread.joinable()) s.writer_thread.join();
-  if (s.publisher_thread.joinable()) s.publisher_thread.join();
 }
 
 SubmitStatus Exchange::submit(const matcher::Command& command, const Origin& origin) {

@@ -1,7 +1,7 @@
 // The exchange core: the one place that wires the pipeline (DESIGN.md).
 //
-//   gateways --submit()--> inbound queue --> sequencer+matcher thread --> journal writer (LMDB,
-//   group commit) --> publisher thread --> ExchangeListener::on_results() --> gateways
+//   gateways --submit()--> inbound queue --> sequencer+matcher thread --> journal writer thread
+//   (group commit; then, on the same thread) --> ExchangeListener::on_results() --> gateways
 //
 // Gateways never touch the engine. A command's events reach listeners only after the command is
 // durable in the journal. CONTRACT for the gateway and journal work: the implementation lives in
@@ -100,12 +100,13 @@ struct CommandResult {
   std::shared_ptr<const refdata::Catalogue> reference_data;
 };
 
-// Receives results in sequence order on the exchange's publisher thread, after they are durable.
-// Called once per batch (never per event): implementations must be quick and must not block.
+// Receives results in sequence order on the exchange's journal writer thread, after they are
+// durable. Called once per batch (never per event): implementations must be quick and must not
+// block (the next group commit waits for them).
 class ExchangeListener {
  public:
   virtual ~ExchangeListener() = default;
-  // Once, on the publisher thread, before any results: the recovered engine state (resting orders,
+  // Once, on the writer thread, before any results: the recovered engine state (resting orders,
   // halted instruments), from which a gateway builds its books, open-order tables and market data.
   virtual void on_recovered(const matcher::EngineSnapshot& state) = 0;
   virtual void on_results(std::span<const CommandResult> batch) = 0;

@@ -98,7 +98,7 @@ struct CoreConfig {
   bool demo_keys = false;
 };
 
-// A copy of one exchange batch, so it can cross from the publisher thread to the core strand.
+// A copy of one exchange batch, so it can cross from the exchange's journal writer thread to the core strand.
 struct ResultBatch {
   struct Item {
     matcher::Command command;
@@ -110,7 +110,7 @@ struct ResultBatch {
   };
   std::vector<Item> items;
   std::vector<matcher::Event> events;
-  std::uint64_t received_ns = 0;  // steady clock, when the publisher handed it over
+  std::uint64_t received_ns = 0;  // steady clock, when the exchange handed it over
 
   static ResultBatch copy(std::span<const exchange::CommandResult> batch);
 };

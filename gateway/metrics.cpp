@@ -151,7 +151,7 @@ std::string render_prometheus(const GatewayMetrics& m, const exchange::ExchangeS
                                  "From the sequencer's time stamp to the results reaching the gateway (matching, "
                                  "journal commit, publication)");
   m.result_handover.write(out, "rex_gateway_result_handover_seconds",
-                          "Per result batch: from the exchange's publisher handing it over to the gateway's I/O "
+                          "Per result batch: from the exchange handing it over to the gateway's I/O "
                           "thread handling it (wake-up and backlog of that thread)");
   return out;
 }

@@ -51,7 +51,7 @@ struct GatewayMetrics {
   std::atomic<std::uint64_t> pending_commands{0};  // submitted, results not yet back
   LatencyHistogram submit_to_result;   // gateway submit() -> its results back (sequencing + journal + publish)
   LatencyHistogram sequenced_to_published;  // sequencer's stamp -> results reach the gateway
-  // Per batch: the publisher's handover (asio::post to the core strand, which wakes the I/O thread's
+  // Per batch: the exchange's handover (asio::post to the core strand, which wakes the I/O thread's
   // epoll through asio's eventfd) -> the core handling it. The I/O thread's wake-up and backlog.
   LatencyHistogram result_handover;
 

@@ -78,7 +78,7 @@ struct Server::State : std::enable_shared_from_this<Server::State>, Outbox {
   std::atomic<std::uint16_t> bound_port{0};
   std::atomic<bool> recovered{false};  // the exchange has handed over its recovered state
   std::unordered_map<SessionId, std::weak_ptr<WsSession>> registry;  // core strand only
-  // Result batches from the publisher thread wait here for the core strand. One drain takes every
+  // Result batches from the exchange's writer thread wait here for the core strand. One drain takes every
   // batch that arrived meanwhile, so under load each session gets one write for many batches.
   std::mutex results_mutex;
   std::vector<ResultBatch> results_waiting;  // under results_mutex

@@ -37,7 +37,7 @@ struct Ack {
   std::uint64_t request;
 };
 
-// Writes one Ack per durable command to the pipe, from the publisher thread.
+// Writes one Ack per durable command to the pipe, from the exchange's writer thread.
 class AckPipe : public exchange::ExchangeListener {
  public:
   explicit AckPipe(int fd) : fd_(fd) {}

@@ -81,7 +81,7 @@ TEST_CASE("commands from several gateway threads are stamped, run, journaled, th
     } else {
       REQUIRE(live.last_seq == kThreads * kPerThread);
     }
-    ex.stop();  // joins the publisher: published_seq() is final (it moves after the listeners return)
+    ex.stop();  // joins the writer: published_seq() is final (it moves after the listeners return)
     REQUIRE(ex.published_seq() == kThreads * kPerThread);
     const exchange::ExchangeStats stats = ex.stats();
     REQUIRE(stats.commands_submitted == kThreads * kPerThread);
