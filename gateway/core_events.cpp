@@ -45,7 +45,7 @@ void GatewayCore::Impl::restore_client_order_ids(const matcher::EngineSnapshot& 
     OrderRecord* rec = find_order(seqs[i]);
     if (!rec) continue;
     rec->cl_ord_id = cl_ord_id;
-    participants[rec->participant].cl_ord_ids[rec->cl_ord_id] = rec->id;
+    cl_ord_ids.set(rec->participant, rec->cl_ord_id, rec->id);
   }
 }
 
@@ -84,7 +84,7 @@ void GatewayCore::Impl::on_results(const ResultBatch& batch) {
         metrics.pending_commands.fetch_sub(1, std::memory_order_relaxed);
         auto& ps = participants[lost.participant];
         ps.pending_buy_value -= lost.reserved;
-        if (lost.cl_ord_slot && *lost.cl_ord_slot == 0) ps.cl_ord_ids.erase(lost.cl_ord_id);  // free the id again
+        if (lost.cl_ord_slot) cl_ord_ids.release(lost.participant, lost.cl_ord_id, 0);  // free the id again
         pending.pop_front();
       }
       if (!pending.empty() && pending.front().request == item.origin.request) pend = &pending.front();
@@ -113,11 +113,7 @@ void GatewayCore::Impl::journal_full(const Pending& p) {
   const auto code = static_cast<std::uint16_t>(GatewayReject::kJournalFull);
   metrics.count_reject(code);
   send(p.session, reject_message(p.req, op_name(p.op), code, {}, p.cl_ord_id));
-  if (!p.cl_ord_id.empty()) {
-    auto& ids = participants[p.participant].cl_ord_ids;
-    auto it = ids.find(p.cl_ord_id);
-    if (it != ids.end() && it->second == 0) ids.erase(it);
-  }
+  if (!p.cl_ord_id.empty()) cl_ord_ids.release(p.participant, p.cl_ord_id, 0);
 }
 
 void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const Event> events, Pending* pend) {
@@ -150,7 +146,7 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
           if (pend->cl_ord_slot) {
             *pend->cl_ord_slot = rec.id;
           } else if (!rec.cl_ord_id.empty()) {
-            participants[rec.participant].cl_ord_ids[rec.cl_ord_id] = rec.id;
+            cl_ord_ids.set(rec.participant, rec.cl_ord_id, rec.id);
           }
         }
         set_open(rec, e.quantity);
@@ -176,11 +172,7 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
             m += "\"}";
           }
           send(requester, std::move(m));
-          if (!pend->cl_ord_id.empty()) {
-            auto& ids = participants[pend->participant].cl_ord_ids;
-            auto it = ids.find(pend->cl_ord_id);
-            if (it != ids.end() && it->second == 0) ids.erase(it);
-          }
+          if (!pend->cl_ord_id.empty()) cl_ord_ids.release(pend->participant, pend->cl_ord_id, 0);
         }
         break;
       case EventType::kTrade:

@@ -70,11 +70,7 @@ void GatewayCore::Impl::finish(OrderRecord& o, OrderStatus status) {
     auto it = orders.find(finished.front());
     finished.pop_front();
     if (it == orders.end()) continue;
-    if (!it->second.cl_ord_id.empty()) {
-      auto& ids = participants[it->second.participant].cl_ord_ids;
-      auto c = ids.find(it->second.cl_ord_id);
-      if (c != ids.end() && c->second == it->first) ids.erase(c);
-    }
+    if (!it->second.cl_ord_id.empty()) cl_ord_ids.release(it->second.participant, it->second.cl_ord_id, it->first);
     orders.erase(it);
   }
 }
@@ -184,15 +180,15 @@ void GatewayCore::Impl::new_order(SessionId id, SessionState& s, const Request& 
   if (!side_ok) return reject(id, r, GatewayReject::kSideNotPermitted, side_name(r.side));
   auto& ps = participants[p.id];
   // The id is taken now (0: in flight) and given back if the order goes no further: one lookup in
-  // the participant's id table instead of a check now and an insert later.
-  const auto [slot, fresh] = ps.cl_ord_ids.try_emplace(r.cl_ord_id, 0);
-  if (!fresh) return reject(id, r, GatewayReject::kDuplicateClientOrderId);
-  if (!enter_order(id, r, p, spec, ps, slot->second)) ps.cl_ord_ids.erase(slot);
+  // the id table instead of a check now and an insert later.
+  OrderId* slot = cl_ord_ids.claim(p.id, r.cl_ord_id);
+  if (slot == nullptr) return reject(id, r, GatewayReject::kDuplicateClientOrderId);
+  if (!enter_order(id, r, p, spec, ps, slot)) cl_ord_ids.release(p.id, r.cl_ord_id, 0);
 }
 
 // new_order past its permission and id checks: limits, then the exchange. True once submitted.
 bool GatewayCore::Impl::enter_order(SessionId id, const Request& r, const refdata::Participant& p,
-                                    const refdata::InstrumentSpec& spec, ParticipantState& ps, OrderId& cl_ord_slot) {
+                                    const refdata::InstrumentSpec& spec, ParticipantState& ps, OrderId* cl_ord_slot) {
   const bool buy = r.side == Side::kBuy;
   if (r.quantity > p.max_order_quantity) {
     reject(id, r, GatewayReject::kOrderQuantityLimit);
@@ -208,7 +204,7 @@ bool GatewayCore::Impl::enter_order(SessionId id, const Request& r, const refdat
   Pending pend;
   pend.participant = p.id;
   pend.cl_ord_id = r.cl_ord_id;
-  pend.cl_ord_slot = &cl_ord_slot;
+  pend.cl_ord_slot = cl_ord_slot;
   if (buy) {
     pend.value_price = limit ? r.price : spec.price_ceiling;
     pend.reserved = buy_value(pend.value_price, r.quantity);
@@ -244,13 +240,9 @@ bool GatewayCore::Impl::enter_order(SessionId id, const Request& r, const refdat
 // The order a cancel, amend or status names; 0 (and a reject sent) when it cannot be resolved.
 OrderId GatewayCore::Impl::resolve_target(SessionId id, const SessionState& s, const Request& r) {
   if (r.has_order_id) return r.order_id;
-  auto& ids = participants[s.participant->id].cl_ord_ids;
-  auto it = ids.find(r.orig_cl_ord_id);
-  if (it == ids.end() || it->second == 0) {
-    reject(id, r, GatewayReject::kUnknownClientOrderId, r.orig_cl_ord_id);
-    return 0;
-  }
-  return it->second;
+  const OrderId order = cl_ord_ids.find(s.participant->id, r.orig_cl_ord_id);
+  if (order == 0) reject(id, r, GatewayReject::kUnknownClientOrderId, r.orig_cl_ord_id);
+  return order;
 }
 
 void GatewayCore::Impl::cancel(SessionId id, SessionState& s, const Request& r) {

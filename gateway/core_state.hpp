@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "gateway/client_order_ids.hpp"
 #include "gateway/core.hpp"
 #include "gateway/json_out.hpp"
 #include "gateway/reject.hpp"
@@ -45,8 +46,8 @@ struct Pending {
   Op op = Op::kPing;
   std::string req;
   std::string cl_ord_id;
-  // new_order: the entry of cl_ord_id in its participant's id table (node-based, so the pointer
-  // stays valid), set to the order id at its ack without a second lookup.
+  // new_order: the slot of cl_ord_id in the client order id table, set to the order id at its ack
+  // without a second lookup.
   matcher::OrderId* cl_ord_slot = nullptr;
   matcher::ParticipantId participant = 0;
   std::int64_t reserved = 0;  // open buy value held for the command until its results arrive
@@ -57,7 +58,6 @@ struct Pending {
 struct ParticipantState {
   std::int64_t open_buy_value = 0;
   std::int64_t pending_buy_value = 0;
-  std::unordered_map<std::string, matcher::OrderId> cl_ord_ids;  // 0 while the order is in flight
   std::vector<SessionId> sessions;
   bool cancel_on_disconnect = true;
 };
@@ -76,6 +76,8 @@ struct Subscribers {
 };
 
 struct GatewayCore::Impl {
+  static constexpr std::size_t kOpenOrdersExpected = 65'536;
+
   std::shared_ptr<const refdata::Catalogue> catalogue;  // in force; replaced by a reload
   // Every catalogue ever in force: sessions' participant pointers and parsers point into them.
   std::vector<std::shared_ptr<const refdata::Catalogue>> catalogues;
@@ -90,7 +92,10 @@ struct GatewayCore::Impl {
   std::uint64_t next_request = 0;
   std::unordered_map<SessionId, SessionState> sessions;
   std::unordered_map<matcher::ParticipantId, ParticipantState> participants;
+  // Both sized at start for the finished orders kept and as many open ones (kOpenOrdersExpected):
+  // a table that doubles while the market runs stops the I/O thread for milliseconds.
   std::unordered_map<matcher::OrderId, OrderRecord> orders;
+  ClientOrderIds cl_ord_ids;
   std::deque<matcher::OrderId> finished;  // oldest first, bounded by config.finished_orders_kept
   std::size_t live = 0;
   // Commands submitted, oldest first. Their results come back in the same order (one strand
@@ -110,7 +115,8 @@ struct GatewayCore::Impl {
 
   Impl(const refdata::Catalogue& c, const KeyStore& k, CoreConfig cfg, ExchangePort& x, Outbox& o, GatewayMetrics& m)
       : catalogue(&c, [](const refdata::Catalogue*) {}), catalogues{catalogue}, keys(k), config(cfg), exchange(x),
-        outbox(o), metrics(m) {
+        outbox(o), metrics(m), cl_ord_ids(config.finished_orders_kept + kOpenOrdersExpected) {
+    orders.reserve(config.finished_orders_kept + kOpenOrdersExpected);
     const std::size_t n = catalogue->instruments().size();
     books.resize(n);
     last_top.resize(n);
@@ -170,7 +176,7 @@ struct GatewayCore::Impl {
   std::uint16_t price_check(const refdata::InstrumentSpec& spec, matcher::InstrumentId ins, matcher::Price price) const;
   void new_order(SessionId id, SessionState& s, const Request& r);
   bool enter_order(SessionId id, const Request& r, const refdata::Participant& p, const refdata::InstrumentSpec& spec,
-                   ParticipantState& ps, matcher::OrderId& cl_ord_slot);
+                   ParticipantState& ps, matcher::OrderId* cl_ord_slot);
   matcher::OrderId resolve_target(SessionId id, const SessionState& s, const Request& r);
   void cancel(SessionId id, SessionState& s, const Request& r);
   void amend(SessionId id, SessionState& s, const Request& r);

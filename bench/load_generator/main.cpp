@@ -470,6 +470,11 @@ int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
   asio::io_context ioc;
   Stats stats;
+  if (o.rate > 0) {  // room for every sample up front: a vector doubling mid-run would stall the generator
+    const auto samples = static_cast<std::size_t>(static_cast<double>(o.rate) * (o.seconds + 1.0));
+    stats.ack_ns.reserve(samples);
+    stats.ack_at_ms.reserve(samples);
+  }
   stats.ack_ns.reserve(1 << 22);
   stats.ack_at_ms.reserve(1 << 22);
   bool measuring = false;
