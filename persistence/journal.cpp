@@ -1,5 +1,7 @@
 #include "persistence/journal.hpp"
 
+#include "persistence/writer_lock.hpp"
+
 #include <lmdb.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -30,6 +32,7 @@ void check(int rc, const std::string& what) {
 
 Journal::Journal(JournalOptions options, const JournalMetadata* create_with, std::string_view create_catalogue)
     : options_(std::move(options)) {
+  if (!options_.read_only) writer_lock_ = std::make_unique<JournalWriterLock>(options_.directory);
   const auto data_file = options_.directory / "data.mdb";
   std::error_code ec;
   if (!std::filesystem::exists(data_file, ec)) {
@@ -51,9 +54,18 @@ Journal::Journal(JournalOptions options, const JournalMetadata* create_with, std
     load_metadata();
     load_tail();
     if (options_.read_only) {
+      // What a writable open would do with the log: apply its groups past LMDB's tail, or refuse
+      // at a gap. While a writer runs, the files and LMDB move under this reader: only a
+      // moment's count then, and a "gap" may be the writer overwriting applied groups.
+      writer_live_ = JournalWriterLock::held_in(options_.directory);
       std::uint64_t next = tail_seq_ + 1;
       for (const WalRecord& r : WriteAheadLog::read_existing(options_.directory)) {
-        if (r.first_seq == next) next = r.last_seq + 1;
+        if (r.last_seq < next) continue;
+        if (r.first_seq != next) {
+          if (!writer_live_) log_gap_ = wal_gap_text(next - 1, r.first_seq);
+          break;
+        }
+        next = r.last_seq + 1;
       }
       unapplied_log_commands_ = next - 1 - tail_seq_;
     }

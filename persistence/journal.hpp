@@ -28,6 +28,8 @@ struct MDB_txn;
 
 namespace rex::persistence {
 
+class JournalWriterLock;
+
 // A journal that cannot be opened or fails a check; the message names the file or record.
 class JournalError : public std::runtime_error {
  public:
@@ -126,6 +128,11 @@ class Journal {
   // stopped before applying them, e.g. a crash). They are not visible to this reader; opening the
   // journal with its log (starting rexd) applies them.
   std::uint64_t unapplied_log_commands() const { return unapplied_log_commands_; }
+  // Read-only opens: whether a writer (rexd) had the journal open, and, when none had, why a
+  // writable open would refuse the write-ahead log (a gap between LMDB and the log's groups;
+  // empty when it would not). Counts and checks of a journal being written are a moment's view.
+  bool writer_live() const { return writer_live_; }
+  const std::string& log_gap() const { return log_gap_; }
   // The errno or LMDB code of the last failed write, and its text.
   int last_error() const { return last_error_; }
   std::string last_error_text() const;
@@ -171,6 +178,7 @@ class Journal {
   // journal_wal.cpp: the write-ahead log's side of the journal.
   WriteStatus write_group_logged(const std::function<void(Appender&)>& fill);
   void recover_from_wal();
+  static std::string wal_gap_text(std::uint64_t journal_end, std::uint64_t next_logged);
   int apply_logged(const std::vector<std::string_view>& bodies, std::vector<WalPut>& puts);
   void run_applier();
   void stop_applier();
@@ -220,6 +228,9 @@ class Journal {
   std::thread applier_;
   std::uint64_t replayed_from_log_ = 0;
   std::uint64_t unapplied_log_commands_ = 0;
+  bool writer_live_ = false;
+  std::string log_gap_;
+  std::unique_ptr<JournalWriterLock> writer_lock_;  // writable opens: held while open
 };
 
 // How many snapshots the journal keeps: the newest, and older ones in case it is damaged.

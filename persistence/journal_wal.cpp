@@ -95,6 +95,11 @@ int Journal::apply_logged(const std::vector<std::string_view>& bodies, std::vect
 // At open: the groups the log holds beyond LMDB's last command go into LMDB, in order. They must
 // follow on from it without a gap: a missing group means a damaged log, and the journal refuses
 // to open rather than lose what was acknowledged after it.
+std::string Journal::wal_gap_text(std::uint64_t journal_end, std::uint64_t next_logged) {
+  return "the journal ends at seq " + std::to_string(journal_end) + " but the next logged group starts at seq " +
+         std::to_string(next_logged);
+}
+
 void Journal::recover_from_wal() {
   const std::vector<WalRecord> records = wal_->read_all();
   std::vector<std::string_view> bodies;
@@ -102,9 +107,7 @@ void Journal::recover_from_wal() {
   for (const WalRecord& r : records) {
     if (r.last_seq < next) continue;  // applied before the restart
     if (r.first_seq != next) {
-      throw JournalError("write-ahead log in " + options_.directory.string() + ": the journal ends at seq " +
-                         std::to_string(next - 1) + " but the next logged group starts at seq " +
-                         std::to_string(r.first_seq));
+      throw JournalError("write-ahead log in " + options_.directory.string() + ": " + wal_gap_text(next - 1, r.first_seq));
     }
     bodies.push_back(r.body);
     next = r.last_seq + 1;

@@ -141,19 +141,21 @@ TEST_CASE("a restarted exchange recovers the same books and continues the sequen
   matcher::Timestamp last_time = 0;
   for (int run = 0; run < 3; ++run) {
     testing::Recorder recorder;
-    exchange::Exchange ex(config(dir), catalogue());
-    ex.add_listener(&recorder);
-    ex.start();
-    REQUIRE(ex.published_seq() == static_cast<std::uint64_t>(run) * 1200);
-    for (int i = 0; i < 1200; ++i) {
-      REQUIRE(testing::submit_patiently(ex, flow.next(), {}) == SubmitStatus::kQueued);
+    {  // the journal's one writer: closed before the next exchange opens it
+      exchange::Exchange ex(config(dir), catalogue());
+      ex.add_listener(&recorder);
+      ex.start();
+      REQUIRE(ex.published_seq() == static_cast<std::uint64_t>(run) * 1200);
+      for (int i = 0; i < 1200; ++i) {
+        REQUIRE(testing::submit_patiently(ex, flow.next(), {}) == SubmitStatus::kQueued);
+      }
+      REQUIRE(recorder.wait_for(1200));
+      ex.stop();
+      REQUIRE(ex.submit(flow.next(), {}) == SubmitStatus::kStopped);
+      // Matching latency counts this run's commands, not the recovery replay's.
+      const auto& buckets = ex.stats().matching_buckets;
+      REQUIRE(std::accumulate(buckets.begin(), buckets.end(), std::uint64_t{0}) == 1200);
     }
-    REQUIRE(recorder.wait_for(1200));
-    ex.stop();
-    REQUIRE(ex.submit(flow.next(), {}) == SubmitStatus::kStopped);
-    // Matching latency counts this run's commands, not the recovery replay's.
-    const auto& buckets = ex.stats().matching_buckets;
-    REQUIRE(std::accumulate(buckets.begin(), buckets.end(), std::uint64_t{0}) == 1200);
     const auto results = recorder.results();
     REQUIRE(results.front().command.seq == static_cast<std::uint64_t>(run) * 1200 + 1);
     REQUIRE(results.front().command.timestamp >= last_time);

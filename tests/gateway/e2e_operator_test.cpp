@@ -149,8 +149,15 @@ class RexdProcess {
     for (int i = 0; i < 500 && port_ == 0; ++i) {
       std::ifstream in(port_file);
       int p = 0;
-      if (in >> p) port_ = static_cast<std::uint16_t>(p);
-      else std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (in >> p) {
+        port_ = static_cast<std::uint16_t>(p);
+      } else if (int status = 0; ::waitpid(pid_, &status, WNOHANG) == pid_) {  // it refused to start
+        pid_ = -1;
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return;
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
     }
   }
   ~RexdProcess() {
@@ -160,6 +167,8 @@ class RexdProcess {
     }
   }
   std::uint16_t port() const { return port_; }
+  // The exit code of a rexd that stopped before it listened; -1 while it runs.
+  int exit_code() const { return exit_code_; }
   // SIGTERM, then the exit status (or -1 if it did not exit within the grace time).
   int terminate() {
     ::kill(pid_, SIGTERM);
@@ -177,7 +186,13 @@ class RexdProcess {
  private:
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  int exit_code_ = -1;
 };
+
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
 
 }  // namespace
 
@@ -195,8 +210,7 @@ TEST_CASE("rexd: SIGTERM drains and exits cleanly, and a restart recovers the ma
     id = expect_ack(c, order_json("keep", "sell", "77000", "1000")).str("order_id");
     CHECK(rexd.terminate() == 0);
   }
-  std::ifstream in(log);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = read_text(log);
   INFO(text);
   CHECK(text.find("received SIGTERM") != std::string::npos);
   CHECK(text.find("stopped") != std::string::npos);
@@ -207,5 +221,36 @@ TEST_CASE("rexd: SIGTERM drains and exits cleanly, and a restart recovers the ma
   c.login("demo-zytrade");
   Json st = c.request(R"({"op":"order_status","order_id":")" + id + "\"}", {"order_status", "reject"});
   CHECK(st.str("status") == "open");
+  CHECK(again.terminate() == 0);
+}
+
+TEST_CASE("rexd: a second rexd on the same data directory refuses to start and the first goes on", "[gateway][e2e]") {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  RexdProcess first(data, dir.path() / "port1", dir.path() / "rexd1.log");
+  REQUIRE(first.port() != 0);
+  WsClient c(first.port());
+  c.login("demo-zytrade");
+  const std::string before = expect_ack(c, order_json("before", "sell", "77000", "1000")).str("order_id");
+
+  RexdProcess second(data, dir.path() / "port2", dir.path() / "rexd2.log");
+  CHECK(second.port() == 0);
+  CHECK(second.exit_code() == 1);
+  const std::string refusal = read_text(dir.path() / "rexd2.log");
+  INFO(refusal);
+  CHECK(refusal.find("open for writing already") != std::string::npos);
+  CHECK(refusal.find("one writer at a time") != std::string::npos);
+
+  // The first was not disturbed: it takes orders, and a restart has both.
+  const std::string after = expect_ack(c, order_json("after", "sell", "77100", "1000")).str("order_id");
+  CHECK(first.terminate() == 0);
+  RexdProcess again(data, dir.path() / "port3", dir.path() / "rexd3.log");
+  REQUIRE(again.port() != 0);
+  WsClient d(again.port());
+  d.login("demo-zytrade");
+  for (const std::string& id : {before, after}) {
+    Json st = d.request(R"({"op":"order_status","order_id":")" + id + "\"}", {"order_status", "reject"});
+    CHECK(st.str("status") == "open");
+  }
   CHECK(again.terminate() == 0);
 }

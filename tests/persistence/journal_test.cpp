@@ -234,8 +234,10 @@ TEST_CASE("recovery uses the newest valid snapshot and reaches the same state", 
     return r.snapshot_seq;
   };
   SECTION("only the newest kSnapshotsKept are kept") {
-    Journal j(options(dir), nullptr);
-    REQUIRE(j.reader().keys_descending(Table::kSnapshots) == std::vector<std::uint64_t>{1200, 900, 600});
+    {
+      Journal j(options(dir), nullptr);
+      REQUIRE(j.reader().keys_descending(Table::kSnapshots) == std::vector<std::uint64_t>{1200, 900, 600});
+    }
     REQUIRE(recovered_from() == 1200);
   }
   SECTION("newest missing") {

@@ -259,23 +259,30 @@ TEST_CASE("a log that does not follow on from LMDB is refused, one already appli
     }
     return "";
   };
-  auto require_untouched = [&] {  // read-only: a writable open would try the log again
+  // Read-only (a writable open would try the log again): LMDB as it was, and what an auditor is
+  // told about the log: the same gap the writable open refused, and the commands up to it.
+  auto require_untouched = [&](const std::string& gap, std::uint64_t unapplied) {
     JournalOptions o = options(dir);
     o.read_only = true;
     const Journal j(o, nullptr);
     REQUIRE(j.last_seq() == 100);
     REQUIRE(verify_journal(j).ok);
+    CHECK_FALSE(j.writer_live());
+    CHECK(j.log_gap() == gap);
+    CHECK(j.unapplied_log_commands() == unapplied);
   };
 
   SECTION("a gap after LMDB's last command") {
     log({{104, 104}});
-    REQUIRE_THAT(open_error(), Catch::Contains("ends at seq 100") && Catch::Contains("starts at seq 104"));
-    require_untouched();
+    const std::string error = open_error();
+    REQUIRE_THAT(error, Catch::Contains("ends at seq 100") && Catch::Contains("starts at seq 104"));
+    require_untouched("the journal ends at seq 100 but the next logged group starts at seq 104", 0);
+    CHECK_THAT(error, Catch::EndsWith("the journal ends at seq 100 but the next logged group starts at seq 104"));
   }
   SECTION("a gap between logged groups: nothing is applied") {
     log({{101, 102}, {104, 110}});
     REQUIRE_THAT(open_error(), Catch::Contains("ends at seq 102") && Catch::Contains("starts at seq 104"));
-    require_untouched();
+    require_untouched("the journal ends at seq 102 but the next logged group starts at seq 104", 2);
   }
   SECTION("groups LMDB already has") {
     log({{50, 60}, {61, 100}});
