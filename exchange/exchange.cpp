@@ -90,7 +90,12 @@ struct Exchange::State {
         free_batches(kBatchPool),
         to_writer(kBatchPool) {
     persistence::Recovered r = persistence::recover(journal, catalogue);
-    persistence::check_in_force(r, catalogue);  // after a reload, the reloaded catalogue
+    // After a reload, the reloaded catalogue; the journal stores it, so an exchange may run with it.
+    if (std::string mismatch = persistence::in_force_mismatch(r, catalogue); !mismatch.empty()) {
+      if (!config.run_catalogue_in_force) throw persistence::JournalError(mismatch);
+      catalogue_note = std::move(mismatch);
+      catalogue = *r.catalogue;
+    }
     engine = std::move(r.engine);
     last_seq = r.last_seq;
     last_timestamp = r.last_timestamp;
@@ -131,6 +136,7 @@ struct Exchange::State {
 
   ExchangeConfig config;
   refdata::Catalogue catalogue;
+  std::string catalogue_note;  // why `catalogue` is not the one given (run_catalogue_in_force)
   persistence::JournalMetadata create_metadata;  // used only if the journal is new
   persistence::Journal journal;
   std::unique_ptr<matcher::Engine> engine;
@@ -506,6 +512,7 @@ SubmitStatus Exchange::State::push(Inbound&& item) {
 }
 
 const refdata::Catalogue& Exchange::catalogue() const { return state_->catalogue; }
+const std::string& Exchange::catalogue_note() const { return state_->catalogue_note; }
 
 const persistence::Journal& Exchange::journal() const { return state_->journal; }
 

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "matcher/command.hpp"
@@ -73,6 +74,11 @@ struct ExchangeConfig {
   // one hand-off of results to the gateways each), at up to this much more latency; at low rates
   // (small groups) nothing waits. 0: a group starts as soon as the previous commit returns.
   std::uint32_t group_linger_us = 0;
+  // A catalogue given that is not the one in force at the journal's end (its file edited, or a
+  // reload of it the engine refused): false, the exchange refuses to start (persistence::JournalError);
+  // true, it runs with the one in force, which the journal stores, and says so (catalogue_note()).
+  // Either way nothing unjournaled changes the reference data.
+  bool run_catalogue_in_force = false;
 };
 
 inline constexpr std::size_t kLingerAfterGroupOf = 16;
@@ -176,6 +182,8 @@ class Exchange {
   // The catalogue the exchange started with (the one in force at the journal's end then); a reload
   // reaches listeners through CommandResult::reference_data instead.
   const refdata::Catalogue& catalogue() const;
+  // Empty, or (run_catalogue_in_force) why catalogue() is not the catalogue the exchange was given.
+  const std::string& catalogue_note() const;
   // Highest sequence number that is durable and published.
   std::uint64_t published_seq() const;
   ExchangeStats stats() const;

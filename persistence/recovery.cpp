@@ -62,13 +62,16 @@ matcher::EngineOptions engine_options_for(const refdata::Catalogue& catalogue) {
   return options;
 }
 
-void check_in_force(const Recovered& recovered, const refdata::Catalogue& catalogue) {
+std::string in_force_mismatch(const Recovered& recovered, const refdata::Catalogue& catalogue) {
   const refdata::Catalogue& in_force = *recovered.catalogue;
-  if (in_force.content_hash() != catalogue.content_hash()) {
-    throw JournalError("reference data differs from the journal's: the catalogue in force at the journal's end is SHA-256 " +
-                       in_force.content_hash() + " (version " + in_force.version() + "), this catalogue is " +
-                       catalogue.content_hash() + " (version " + catalogue.version() + ")");
-  }
+  if (in_force.content_hash() == catalogue.content_hash()) return {};
+  return "reference data differs from the journal's: the catalogue in force at the journal's end is SHA-256 " +
+         in_force.content_hash() + " (version " + in_force.version() + "), this catalogue is " + catalogue.content_hash() +
+         " (version " + catalogue.version() + ")";
+}
+
+void check_in_force(const Recovered& recovered, const refdata::Catalogue& catalogue) {
+  if (std::string problem = in_force_mismatch(recovered, catalogue); !problem.empty()) throw JournalError(problem);
 }
 
 void check_reference_data(const JournalMetadata& metadata, const refdata::Catalogue& catalogue) {

@@ -45,5 +45,7 @@ Recovered recover(const Journal& journal, const refdata::Catalogue& catalogue);
 // Throws JournalError unless `catalogue` is the reference data in force at the journal's end
 // (what a restarting exchange must be given: after a reload, the reloaded catalogue).
 void check_in_force(const Recovered& recovered, const refdata::Catalogue& catalogue);
+// Empty when `catalogue` is the one in force, else what differs (check_in_force's message).
+std::string in_force_mismatch(const Recovered& recovered, const refdata::Catalogue& catalogue);
 
 }  // namespace rex::persistence

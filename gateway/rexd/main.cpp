@@ -153,15 +153,6 @@ int run(int argc, char** argv) {
                        " instruments, sha256 " + catalogue.content_hash().substr(0, 16) + "...) from " +
                        config.catalogue.string());
 
-  KeyStore keys;
-  if (!config.key_file.empty()) keys = KeyStore::load_file(config.key_file, catalogue, config.cancel_on_disconnect);
-  if (config.demo) {
-    KeyStore demo = KeyStore::demo(catalogue, config.cancel_on_disconnect);
-    if (keys.size() == 0) keys = std::move(demo);
-    else log_warn("rexd", "demo mode with a key file: the key file wins, no demo keys");
-  }
-  if (keys.size() == 0) throw std::runtime_error("no API keys: give --key-file (or auth.key_file), or run with --demo");
-
   std::filesystem::create_directories(config.data_directory);
   exchange::ExchangeConfig xc;
   xc.data_directory = config.data_directory;
@@ -171,7 +162,27 @@ int run(int argc, char** argv) {
   xc.snapshot_every_commands = config.snapshot_every_commands;
   xc.journal_write_ahead_log_bytes = config.write_ahead_log_mb << 20;
   xc.group_linger_us = config.group_linger_us;
+  // A file that is not the catalogue in force (edited, or its reload refused) does not stop a
+  // restart: the journal holds the one in force, and only a journaled reload changes it.
+  xc.run_catalogue_in_force = true;
   exchange::Exchange exchange(xc, catalogue);
+  if (!exchange.catalogue_note().empty()) {
+    log_warn("rexd", exchange.catalogue_note() + ": running with the catalogue in force (version " +
+                         exchange.catalogue().version() + "); " + config.catalogue.string() +
+                         " takes effect only through reload_reference_data");
+  }
+
+  // Keys name participants of the catalogue in force.
+  KeyStore keys;
+  if (!config.key_file.empty()) {
+    keys = KeyStore::load_file(config.key_file, exchange.catalogue(), config.cancel_on_disconnect);
+  }
+  if (config.demo) {
+    KeyStore demo = KeyStore::demo(exchange.catalogue(), config.cancel_on_disconnect);
+    if (keys.size() == 0) keys = std::move(demo);
+    else log_warn("rexd", "demo mode with a key file: the key file wins, no demo keys");
+  }
+  if (keys.size() == 0) throw std::runtime_error("no API keys: give --key-file (or auth.key_file), or run with --demo");
   const std::vector<matcher::Event> recent = load_recent_trades(exchange.journal(), kTradesReadBack);
   log_info("rexd", "journal " + config.data_directory.string() + " open, recovered up to seq " +
                        std::to_string(exchange.published_seq()) + (config.sync_commits ? "" : " (SYNC OFF: not durable)"));

@@ -182,6 +182,33 @@ TEST_CASE("a restart after a reload runs on the reloaded catalogue, with or with
   CHECK(trades[0].reference_data == persistence::engine_options_for(*next).reference_data);
 }
 
+TEST_CASE("an exchange told to run the catalogue in force runs the reloaded one, whatever it was given", "[reload]") {
+  TempDir dir;
+  const auto next = berry_closer();
+  run_reload(dir, 0, next);
+  exchange::ExchangeConfig c = config(dir, 0);
+  c.run_catalogue_in_force = true;
+  testing::Recorder recorder;
+  {
+    exchange::Exchange ex(c, catalogue());  // the file as it was before the reload
+    CHECK(ex.catalogue().content_hash() == next->content_hash());
+    CHECK_THAT(ex.catalogue_note(), Catch::Contains("in force") && Catch::Contains(next->content_hash()) &&
+                                        Catch::Contains(catalogue().content_hash()));
+    ex.add_listener(&recorder);
+    ex.start();
+    REQUIRE(ex.submit(berry_lot(), {1, 2, 3}) == SubmitStatus::kQueued);
+    REQUIRE(recorder.wait_for(1));
+  }
+  const auto trades = trades_of(recorder.results());
+  REQUIRE(trades.size() == 1);
+  CHECK(trades[0].price == 7'560'000);  // in the reloaded catalogue's terms
+  CHECK(trades[0].reference_data == persistence::engine_options_for(*next).reference_data);
+
+  // Given the one in force, nothing to say.
+  exchange::Exchange same(c, *next);
+  CHECK(same.catalogue_note().empty());
+}
+
 TEST_CASE("verify names a reload whose stored catalogue was edited", "[reload]") {
   TempDir dir;
   run_reload(dir, 0, berry_closer());

@@ -133,7 +133,7 @@ namespace {
 class RexdProcess {
  public:
   RexdProcess(const std::filesystem::path& data, const std::filesystem::path& port_file,
-              const std::filesystem::path& log) {
+              const std::filesystem::path& log, const std::filesystem::path& catalogue = {}) {
     std::filesystem::remove(port_file);
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -142,8 +142,9 @@ class RexdProcess {
       std::FILE* out = std::freopen(log.c_str(), "w", stderr);
       (void)out;
       ::chdir(REX_SOURCE_DIR);
+      const std::string catalogue_s = catalogue.empty() ? "reference-data/catalogue/rex-catalogue.json" : catalogue.string();
       ::execl(REXD_PATH, "rexd", "--port", "0", "--port-file", port_s.c_str(), "--data-dir", data_s.c_str(),
-              "--no-seed", "--clock-interval-ms", "100", static_cast<char*>(nullptr));
+              "--catalogue", catalogue_s.c_str(), "--no-seed", "--clock-interval-ms", "100", static_cast<char*>(nullptr));
       std::_Exit(127);
     }
     for (int i = 0; i < 500 && port_ == 0; ++i) {
@@ -252,5 +253,41 @@ TEST_CASE("rexd: a second rexd on the same data directory refuses to start and t
     Json st = d.request(R"({"op":"order_status","order_id":")" + id + "\"}", {"order_status", "reject"});
     CHECK(st.str("status") == "open");
   }
+  CHECK(again.terminate() == 0);
+}
+
+TEST_CASE("rexd: a catalogue file that is not the one in force does not stop a restart", "[gateway][e2e]") {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  const auto file = dir.path() / "catalogue.json";
+  std::filesystem::copy_file(bundled_catalogue(), file);
+  std::string id;
+  {
+    RexdProcess rexd(data, dir.path() / "port1", dir.path() / "rexd1.log", file);
+    REQUIRE(rexd.port() != 0);
+    WsClient c(rexd.port());
+    c.login("demo-zytrade");
+    id = expect_ack(c, order_json("kept", "sell", "77000", "1000")).str("order_id");
+    CHECK(rexd.terminate() == 0);
+  }
+  // Edited while rexd was down (or edited for a reload the engine refused): not in force.
+  std::string text = read_text(file);
+  const auto at = text.find("\"version\": \"2026.05.1\"");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 22, "\"version\": \"2026.05.9\"");
+  std::ofstream(file, std::ios::trunc) << text;
+
+  RexdProcess again(data, dir.path() / "port2", dir.path() / "rexd2.log", file);
+  REQUIRE(again.port() != 0);
+  const std::string log = read_text(dir.path() / "rexd2.log");
+  INFO(log);
+  CHECK(log.find("running with the catalogue in force (version 2026.05.1)") != std::string::npos);
+  const auto [status, health] = http_get(again.port(), "/health");
+  CHECK(status == 200);
+  CHECK(health.find("\"catalogue_version\":\"2026.05.1\"") != std::string::npos);
+  WsClient c(again.port());
+  c.login("demo-zytrade");
+  Json st = c.request(R"({"op":"order_status","order_id":")" + id + "\"}", {"order_status", "reject"});
+  CHECK(st.str("status") == "open");
   CHECK(again.terminate() == 0);
 }
