@@ -1,0 +1,117 @@
+// rex-audit as an auditor runs it: the real binary on real journals (LMDB and write-ahead log
+// files), checked by what it prints and its exit status (docs/audit-guide.md: 0 pass, 1 a check
+// failed, 2 could not run).
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/persistence/support.hpp"
+#include "tests/persistence/wal_test_support.hpp"
+
+using namespace rex;
+using namespace rex::persistence;
+using namespace rex::testing::wal;
+using rex::testing::TempDir;
+
+namespace {
+
+struct AuditRun {
+  int status = -1;
+  std::string output;  // stdout and stderr
+};
+
+AuditRun rex_audit(const std::vector<std::string>& args) {
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(pipe_fds[1], STDOUT_FILENO);
+    ::dup2(pipe_fds[1], STDERR_FILENO);
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    std::vector<char*> argv{const_cast<char*>("rex-audit")};
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(REX_AUDIT_PATH, argv.data());
+    std::_Exit(127);
+  }
+  ::close(pipe_fds[1]);
+  AuditRun run;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(pipe_fds[0], buf, sizeof buf)) > 0;) run.output.append(buf, static_cast<std::size_t>(n));
+  ::close(pipe_fds[0]);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return run;
+}
+
+const std::string kCatalogueFile = std::string(REX_SOURCE_DIR) + "/reference-data/catalogue/rex-catalogue.json";
+
+}  // namespace
+
+TEST_CASE("rex-audit passes a sound journal: verify and replay", "[audit][cli]") {
+  TempDir dir;
+  make_journal(dir, metadata_for(catalogue()), flow(300), 300);
+  const AuditRun verified = rex_audit({"verify", dir.path().string()});
+  INFO(verified.output);
+  CHECK(verified.status == 0);
+  CHECK_THAT(verified.output, Catch::Contains("300 commands (last seq 300)") && Catch::EndsWith("OK\n"));
+  const AuditRun replayed = rex_audit({"replay", dir.path().string(), kCatalogueFile});
+  INFO(replayed.output);
+  CHECK(replayed.status == 0);
+  CHECK_THAT(replayed.output, Catch::Contains("300 commands replayed") && Catch::Contains("OK every trade matches"));
+}
+
+TEST_CASE("rex-audit verify fails on a write-ahead log that does not follow on from data.mdb", "[audit][cli][wal]") {
+  TempDir dir;
+  make_journal(dir, metadata_for(catalogue()), flow(100), 100);
+  {
+    WriteAheadLog wal(dir.path(), kWalMinFileBytes);
+    REQUIRE(wal.append(single_record(104, 90), 104, 0) == 0);  // groups 101-103 are nowhere
+  }
+  const AuditRun run = rex_audit({"verify", dir.path().string()});
+  INFO(run.output);
+  CHECK(run.status == 1);
+  CHECK_THAT(run.output, Catch::Contains("FAIL write-ahead log: the journal ends at seq 100 but the next logged group "
+                                         "starts at seq 104"));
+  CHECK_THAT(run.output, !Catch::Contains("OK\n"));
+}
+
+TEST_CASE("rex-audit counts what a crashed writer left in its log only, and passes what data.mdb holds",
+          "[audit][cli][wal]") {
+  TempDir dir;
+  const std::vector<matcher::Command> commands = flow(600);
+  constexpr std::size_t kWalBytes = kWalMinFileBytes * 4;
+  const JournalMetadata meta = metadata_for(catalogue());
+  { const Journal created(options(dir, kWalBytes), &meta); }
+  REQUIRE(crash_with_unapplied(dir, kWalBytes, commands, 0, 200, 600) == 0);
+  const AuditRun run = rex_audit({"verify", dir.path().string()});
+  INFO(run.output);
+  CHECK(run.status == 0);
+  CHECK_THAT(run.output, Catch::Contains("WARNING the write-ahead log holds 400 more commands (seq 201 on)"));
+  CHECK_THAT(run.output, Catch::Contains("200 commands (last seq 200)") && Catch::EndsWith("OK\n"));
+}
+
+TEST_CASE("rex-audit on a journal that is being written says so", "[audit][cli]") {
+  TempDir dir;
+  make_journal(dir, metadata_for(catalogue()), flow(100), 100);
+  const Journal writer(options(dir), nullptr);  // holds writer.lock, as rexd would
+  const AuditRun run = rex_audit({"verify", dir.path().string()});
+  INFO(run.output);
+  CHECK(run.status == 0);
+  CHECK_THAT(run.output, Catch::Contains("NOTE rexd has this journal open for writing"));
+}
+
+TEST_CASE("rex-audit cannot run without a journal, and says so", "[audit][cli]") {
+  TempDir dir;
+  const AuditRun run = rex_audit({"verify", (dir.path() / "nothing").string()});
+  INFO(run.output);
+  CHECK(run.status == 2);
+  CHECK_THAT(run.output, Catch::Contains("data.mdb missing"));
+}
