@@ -7,6 +7,7 @@
 #include <limits>
 #include <sstream>
 
+#include "gateway/cpu_list.hpp"
 #include "gateway/session_clock.hpp"
 
 namespace rex::gateway {
@@ -75,7 +76,7 @@ void apply_config_json(std::string_view json, RexdConfig& c) {
     throw ConfigError(std::string("not valid JSON: ") + simdjson::error_message(e));
   }
   object top = as_object(root, "",
-                         {"listen", "io_threads", "log_level", "catalogue", "journal", "auth", "demo", "sessions",
+                         {"listen", "io_threads", "io_cpus", "log_level", "catalogue", "journal", "auth", "demo", "sessions",
                           "risk", "market_data", "orders", "clock_interval_ms", "session"});
   element e;
   if (section(top, "listen", e)) {
@@ -84,6 +85,15 @@ void apply_config_json(std::string_view json, RexdConfig& c) {
     read_uint(o, "listen", "port", c.server.port);
   }
   read_uint(top, "", "io_threads", c.server.io_threads, 1, 64);
+  std::string cpus;
+  read_string(top, "", "io_cpus", cpus);
+  if (!cpus.empty()) {
+    try {
+      c.server.io_cpus = parse_cpu_list(cpus);
+    } catch (const std::invalid_argument& bad) {
+      fail("io_cpus", bad.what());
+    }
+  }
   std::string level;
   read_string(top, "", "log_level", level);
   if (!level.empty() && !parse_log_level(level, c.log_level)) fail("log_level", "expected debug, info, warn, error or off");

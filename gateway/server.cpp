@@ -9,9 +9,11 @@
 #include <future>
 #include <mutex>
 #include <optional>
+#include <cstring>
 #include <thread>
 #include <unordered_map>
 
+#include "gateway/cpu_list.hpp"
 #include "gateway/json_out.hpp"
 #include "gateway/log.hpp"
 #include "gateway/protocol.hpp"
@@ -510,7 +512,17 @@ void Server::start() {
   s.work.emplace(asio::make_work_guard(s.ioc));
   s.accept();
   const std::size_t n = std::max<std::size_t>(1, s.config.io_threads);
-  for (std::size_t i = 0; i < n; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
+  for (std::size_t i = 0; i < n; ++i) {
+    s.threads.emplace_back([&s] {
+      ::pthread_setname_np(::pthread_self(), "rex-io");
+      if (!s.config.io_cpus.empty()) {
+        if (const int e = pin_this_thread(s.config.io_cpus); e != 0) {
+          log_warn("gateway", std::string("I/O thread not pinned to its CPUs: ") + std::strerror(e));
+        }
+      }
+      s.ioc.run();
+    });
+  }
 }
 
 void Server::load_trades(std::span<const matcher::Event> trades) { state_->core->load_trades(trades); }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "exchange/exchange.hpp"
 #include "gateway/auth.hpp"
@@ -20,6 +21,7 @@ struct ServerConfig {
   std::string address = "127.0.0.1";  // loopback unless an operator opens it up
   std::uint16_t port = 8080;          // 0 picks a free port (tests); port() tells which
   std::size_t io_threads = 1;         // one is enough for loopback load on 2 cores (bench/RESULTS.md)
+  std::vector<unsigned> io_cpus;      // the I/O threads run on these CPUs only; empty: anywhere
   std::size_t max_frame_bytes = 16 * 1024;        // a new_order is ~300 bytes; 16 KiB leaves room
   std::size_t max_message_bytes = 1024 * 1024;    // beyond this the connection is closed (1009)
   std::size_t max_send_queue_messages = 65'536;   // per session; more is a slow consumer, cut off

@@ -10,7 +10,8 @@
 // the connections, --burst at a time (default 1), and each connection writes what it was given in
 // one system call. Latency is measured from just before that write to the arrival of the order's
 // "ack" (or "reject"), on one clock, in this process.
-// One thread runs every connection (the generator must leave the machine's cores to rexd).
+// One thread runs every connection (the generator must leave the machine's cores to rexd); --cpus
+// keeps it to the given CPUs (rexd's io_cpus can then give the gateway's I/O thread another).
 // Boost 1.74 asio needs <utility> (std::exchange) before it under C++20.
 #include <utility>
 
@@ -32,6 +33,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/cpu_list.hpp"
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
@@ -47,6 +50,7 @@ struct Options {
   std::uint64_t rate = 0;  // orders per second, all connections together; 0 = closed loop
   int window = 64;         // requests in flight per connection at most
   int burst = 1;           // orders one connection sends back to back (one write) when its turn comes
+  std::vector<unsigned> cpus;  // the generator runs on these CPUs only; empty: anywhere
   double seconds = 10;     // measured time
   double warmup = 2;       // not measured
   int mix_new = 60, mix_cancel = 30, mix_aggressive = 10;
@@ -403,7 +407,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::fprintf(stderr,
                "rex-load: %s\nusage: rex-load [--host H] [--port N] [--connections N] [--rate ORDERS_PER_S | 0]\n"
                "  [--window N] [--burst N] [--seconds S] [--warmup S] [--mix NEW,CANCEL,AGGRESSIVE] [--live-cap N]\n"
-               "  [--participants zytrade,dzmetal] [--instruments A,B] [--seed N] [--no-batch] [--json] [--timeline]\n",
+               "  [--participants zytrade,dzmetal] [--instruments A,B] [--seed N] [--no-batch] [--json] [--timeline]\n"
+               "  [--cpus LIST]\n",
                what.c_str());
   std::exit(2);
 }
@@ -443,6 +448,13 @@ Options parse(int argc, char** argv) {
     else if (flag == "--json") o.json = true;
     else if (flag == "--timeline") o.timeline = true;
     else if (flag == "--no-batch") o.batch = false;
+    else if (flag == "--cpus") {
+      try {
+        o.cpus = rex::gateway::parse_cpu_list(value());
+      } catch (const std::invalid_argument& e) {
+        usage(std::string("--cpus ") + e.what());
+      }
+    }
     else if (flag == "--mix") {
       auto parts = split(value());
       if (parts.size() != 3) usage("--mix takes NEW,CANCEL,AGGRESSIVE percentages");
@@ -468,6 +480,12 @@ double percentile(const std::vector<std::uint32_t>& sorted, double p) {
 
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
+  if (!o.cpus.empty()) {
+    if (const int e = rex::gateway::pin_this_thread(o.cpus); e != 0) {
+      std::fprintf(stderr, "rex-load: cannot pin to --cpus: %s\n", std::strerror(e));
+      return 2;
+    }
+  }
   asio::io_context ioc;
   Stats stats;
   if (o.rate > 0) {  // room for every sample up front: a vector doubling mid-run would stall the generator

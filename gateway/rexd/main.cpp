@@ -15,6 +15,7 @@
 #include "exchange/exchange.hpp"
 #include "gateway/auth.hpp"
 #include "gateway/config.hpp"
+#include "gateway/cpu_list.hpp"
 #include "gateway/journal_trades.hpp"
 #include "gateway/log.hpp"
 #include "gateway/seeder.hpp"
@@ -46,6 +47,7 @@ constexpr const char* kUsage = R"(usage: rexd [options]
   --wal-mb N             write-ahead log files of N MiB (default 64; 0: commit every group to LMDB)
   --group-linger-us N    under load, start a group no sooner than N us after the last (default 500)
   --io-threads N         network threads (default 1)
+  --io-cpus LIST         run the network threads on these CPUs only (e.g. 0, or 0-1; default any)
   --rate-limit N         messages per second per session (0: unlimited)
   --clock-interval-ms N  CLOCK command period for GTD expiry (default 1000; 0: none)
   --session-end HH:MM[:SS]  END_OF_DAY at this exchange time (UTC+8) each day (default 15:00)
@@ -99,6 +101,13 @@ RexdConfig parse_arguments(int argc, char** argv, std::string& port_file) {
     else if (flag == "--wal-mb") config.write_ahead_log_mb = number(flag, value(), std::size_t{1} << 14);
     else if (flag == "--group-linger-us") config.group_linger_us = static_cast<std::uint32_t>(number(flag, value(), 100'000));
     else if (flag == "--io-threads") config.server.io_threads = number(flag, value(), 64);
+    else if (flag == "--io-cpus") {
+      try {
+        config.server.io_cpus = parse_cpu_list(value());
+      } catch (const std::invalid_argument& e) {
+        usage_error("--io-cpus " + std::string(e.what()));
+      }
+    }
     else if (flag == "--timer-slack-ns") number(flag, value(), 1'000'000'000);  // applied at start-up
     else if (flag == "--clock-interval-ms") config.clock_interval_ms = static_cast<std::uint32_t>(number(flag, value(), 3'600'000));
     else if (flag == "--session-end") {

@@ -20,6 +20,7 @@ void same(const RexdConfig& a, const RexdConfig& b) {
   CHECK(a.server.address == b.server.address);
   CHECK(a.server.port == b.server.port);
   CHECK(a.server.io_threads == b.server.io_threads);
+  CHECK(a.server.io_cpus == b.server.io_cpus);
   CHECK(a.server.max_frame_bytes == b.server.max_frame_bytes);
   CHECK(a.server.max_message_bytes == b.server.max_message_bytes);
   CHECK(a.server.max_send_queue_messages == b.server.max_send_queue_messages);
@@ -86,12 +87,13 @@ TEST_CASE("ops/rexd-production.json turns the demo off and names a key file", "[
 TEST_CASE("config keys override, errors name the key", "[gateway][config]") {
   RexdConfig c;
   apply_config_json(R"({"listen":{"port":9000},"sessions":{"rate_limit_per_second":5},"demo":{"enabled":false},
-                        "risk":{"price_collar_bp":300},"log_level":"warn"})", c);
+                        "risk":{"price_collar_bp":300},"log_level":"warn","io_cpus":"0"})", c);
   CHECK(c.server.port == 9000);
   CHECK(c.server.rate_limit_per_second == 5);
   CHECK_FALSE(c.demo);
   CHECK(c.server.core.price_collar_bp == 300);
   CHECK(c.log_level == LogLevel::kWarn);
+  CHECK(c.server.io_cpus == std::vector<unsigned>{0});
   auto error = [](std::string_view json) {
     RexdConfig x;
     try {
@@ -107,6 +109,8 @@ TEST_CASE("config keys override, errors name the key", "[gateway][config]") {
   CHECK(error(R"({"journal":{"sync_commits":1}})") == "journal.sync_commits: expected true or false");
   CHECK(error(R"({"log_level":"loud"})") == "log_level: expected debug, info, warn, error or off");
   CHECK(error(R"({"x":1})") == "x: unknown key");
+  CHECK(error(R"({"io_cpus":"0-"})") == "io_cpus: '0-' is not a CPU list (e.g. 1, 0,2 or 0-3)");
+  CHECK(error(R"({"io_cpus":"1000"})").find("io_cpus: '1000': CPU 1000 is not one this process may run on") == 0);
   CHECK(error("[").find("not valid JSON") == 0);
 }
 

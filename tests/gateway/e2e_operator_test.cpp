@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sys/wait.h>
 #include <thread>
+#include <sched.h>
 #include <unistd.h>
 
 #include "e2e_support.hpp"
@@ -133,7 +134,7 @@ namespace {
 class RexdProcess {
  public:
   RexdProcess(const std::filesystem::path& data, const std::filesystem::path& port_file,
-              const std::filesystem::path& log, const std::filesystem::path& catalogue = {}) {
+              const std::filesystem::path& log, const std::vector<std::string>& extra = {}) {
     std::filesystem::remove(port_file);
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -142,9 +143,13 @@ class RexdProcess {
       std::FILE* out = std::freopen(log.c_str(), "w", stderr);
       (void)out;
       ::chdir(REX_SOURCE_DIR);
-      const std::string catalogue_s = catalogue.empty() ? "reference-data/catalogue/rex-catalogue.json" : catalogue.string();
-      ::execl(REXD_PATH, "rexd", "--port", "0", "--port-file", port_s.c_str(), "--data-dir", data_s.c_str(),
-              "--catalogue", catalogue_s.c_str(), "--no-seed", "--clock-interval-ms", "100", static_cast<char*>(nullptr));
+      std::vector<std::string> args{"rexd", "--port", "0", "--port-file", port_s, "--data-dir", data_s,
+                                    "--no-seed", "--clock-interval-ms", "100"};
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(REXD_PATH, argv.data());
       std::_Exit(127);
     }
     for (int i = 0; i < 500 && port_ == 0; ++i) {
@@ -183,6 +188,8 @@ class RexdProcess {
     }
     return -1;
   }
+
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
@@ -263,7 +270,7 @@ TEST_CASE("rexd: a catalogue file that is not the one in force does not stop a r
   std::filesystem::copy_file(bundled_catalogue(), file);
   std::string id;
   {
-    RexdProcess rexd(data, dir.path() / "port1", dir.path() / "rexd1.log", file);
+    RexdProcess rexd(data, dir.path() / "port1", dir.path() / "rexd1.log", {"--catalogue", file.string()});
     REQUIRE(rexd.port() != 0);
     WsClient c(rexd.port());
     c.login("demo-zytrade");
@@ -277,7 +284,7 @@ TEST_CASE("rexd: a catalogue file that is not the one in force does not stop a r
   text.replace(at, 22, "\"version\": \"2026.05.9\"");
   std::ofstream(file, std::ios::trunc) << text;
 
-  RexdProcess again(data, dir.path() / "port2", dir.path() / "rexd2.log", file);
+  RexdProcess again(data, dir.path() / "port2", dir.path() / "rexd2.log", {"--catalogue", file.string()});
   REQUIRE(again.port() != 0);
   const std::string log = read_text(dir.path() / "rexd2.log");
   INFO(log);
@@ -290,4 +297,23 @@ TEST_CASE("rexd: a catalogue file that is not the one in force does not stop a r
   Json st = c.request(R"({"op":"order_status","order_id":")" + id + "\"}", {"order_status", "reject"});
   CHECK(st.str("status") == "open");
   CHECK(again.terminate() == 0);
+}
+
+TEST_CASE("rexd: io_cpus keeps its network threads on the CPUs given", "[gateway][e2e]") {
+  TempDir dir;
+  const std::string cpu = std::to_string(::sched_getcpu());  // one this process may run on
+  RexdProcess rexd(dir.path() / "data", dir.path() / "port", dir.path() / "rexd.log", {"--io-cpus", cpu});
+  REQUIRE(rexd.port() != 0);
+  WsClient c(rexd.port());  // it serves
+  c.login("demo-zytrade");
+  int io_threads = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(rexd.pid()) + "/task")) {
+    if (read_text(task.path() / "comm") != "rex-io\n") continue;
+    ++io_threads;
+    const std::string status = read_text(task.path() / "status");
+    INFO(status);
+    CHECK(status.find("Cpus_allowed_list:\t" + cpu + "\n") != std::string::npos);
+  }
+  CHECK(io_threads == 1);
+  CHECK(rexd.terminate() == 0);
 }
