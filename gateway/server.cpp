@@ -5,11 +5,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <cstring>
 #include <deque>
 #include <future>
 #include <mutex>
 #include <optional>
-#include <cstring>
 #include <thread>
 #include <unordered_map>
 

@@ -1,7 +1,5 @@
 #include "persistence/journal.hpp"
 
-#include "persistence/writer_lock.hpp"
-
 #include <lmdb.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+
+#include "persistence/writer_lock.hpp"
 
 namespace rex::persistence {
 namespace {
@@ -58,16 +58,10 @@ Journal::Journal(JournalOptions options, const JournalMetadata* create_with, std
       // at a gap. While a writer runs, the files and LMDB move under this reader: only a
       // moment's count then, and a "gap" may be the writer overwriting applied groups.
       writer_live_ = JournalWriterLock::held_in(options_.directory);
-      std::uint64_t next = tail_seq_ + 1;
-      for (const WalRecord& r : WriteAheadLog::read_existing(options_.directory)) {
-        if (r.last_seq < next) continue;
-        if (r.first_seq != next) {
-          if (!writer_live_) log_gap_ = wal_gap_text(next - 1, r.first_seq);
-          break;
-        }
-        next = r.last_seq + 1;
-      }
-      unapplied_log_commands_ = next - 1 - tail_seq_;
+      const std::vector<WalRecord> records = WriteAheadLog::read_existing(options_.directory);
+      const LogTail tail = follow_log(records, tail_seq_);
+      unapplied_log_commands_ = tail.last_seq - tail_seq_;
+      if (!writer_live_) log_gap_ = tail.gap;
     }
     if (logged()) {
       wal_ = std::make_unique<WriteAheadLog>(options_.directory, options_.write_ahead_log_bytes, options_.durable);

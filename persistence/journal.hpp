@@ -178,7 +178,14 @@ class Journal {
   // journal_wal.cpp: the write-ahead log's side of the journal.
   WriteStatus write_group_logged(const std::function<void(Appender&)>& fill);
   void recover_from_wal();
-  static std::string wal_gap_text(std::uint64_t journal_end, std::uint64_t next_logged);
+  // The log's groups that follow on from LMDB's last command (journal_end), in order, up to the end
+  // of the log or a gap (described in `gap`).
+  struct LogTail {
+    std::vector<std::string_view> bodies;  // into the records given
+    std::uint64_t last_seq = 0;
+    std::string gap;
+  };
+  static LogTail follow_log(const std::vector<WalRecord>& records, std::uint64_t journal_end);
   int apply_logged(const std::vector<std::string_view>& bodies, std::vector<WalPut>& puts);
   void run_applier();
   void stop_applier();

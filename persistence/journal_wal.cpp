@@ -92,28 +92,32 @@ int Journal::apply_logged(const std::vector<std::string_view>& bodies, std::vect
   }
 }
 
+Journal::LogTail Journal::follow_log(const std::vector<WalRecord>& records, std::uint64_t journal_end) {
+  LogTail out;
+  out.last_seq = journal_end;
+  for (const WalRecord& r : records) {
+    if (r.last_seq <= out.last_seq) continue;  // applied before the restart
+    if (r.first_seq != out.last_seq + 1) {
+      out.gap = "the journal ends at seq " + std::to_string(out.last_seq) + " but the next logged group starts at seq " +
+                std::to_string(r.first_seq);
+      break;
+    }
+    out.bodies.push_back(r.body);
+    out.last_seq = r.last_seq;
+  }
+  return out;
+}
+
 // At open: the groups the log holds beyond LMDB's last command go into LMDB, in order. They must
 // follow on from it without a gap: a missing group means a damaged log, and the journal refuses
 // to open rather than lose what was acknowledged after it.
-std::string Journal::wal_gap_text(std::uint64_t journal_end, std::uint64_t next_logged) {
-  return "the journal ends at seq " + std::to_string(journal_end) + " but the next logged group starts at seq " +
-         std::to_string(next_logged);
-}
-
 void Journal::recover_from_wal() {
   const std::vector<WalRecord> records = wal_->read_all();
-  std::vector<std::string_view> bodies;
-  std::uint64_t next = tail_seq_ + 1;
-  for (const WalRecord& r : records) {
-    if (r.last_seq < next) continue;  // applied before the restart
-    if (r.first_seq != next) {
-      throw JournalError("write-ahead log in " + options_.directory.string() + ": " + wal_gap_text(next - 1, r.first_seq));
-    }
-    bodies.push_back(r.body);
-    next = r.last_seq + 1;
-  }
+  const LogTail tail = follow_log(records, tail_seq_);
+  if (!tail.gap.empty()) throw JournalError("write-ahead log in " + options_.directory.string() + ": " + tail.gap);
+  const std::vector<std::string_view>& bodies = tail.bodies;
   if (!bodies.empty()) {
-    replayed_from_log_ = next - 1 - tail_seq_;
+    replayed_from_log_ = tail.last_seq - tail_seq_;
     std::vector<WalPut> puts;
     if (const int rc = apply_logged(bodies, puts); rc != MDB_SUCCESS) {
       throw JournalError("cannot apply the write-ahead log to the journal in " + options_.directory.string() + ": " +
