@@ -23,16 +23,25 @@ std::uint64_t wall_ns() {
 
 ResultBatch ResultBatch::copy(std::span<const exchange::CommandResult> batch) {
   ResultBatch out;
-  out.received_ns = steady_ns();
-  out.items.reserve(batch.size());
-  std::size_t total = 0;
-  for (const auto& r : batch) total += r.events.size();
-  out.events.reserve(total);
-  for (const auto& r : batch) {
-    out.items.push_back({r.command, r.origin, out.events.size(), r.events.size(), r.status, r.reference_data});
-    out.events.insert(out.events.end(), r.events.begin(), r.events.end());
-  }
+  out.assign(batch);
   return out;
+}
+
+void ResultBatch::assign(std::span<const exchange::CommandResult> batch) {
+  received_ns = steady_ns();
+  items.resize(batch.size());
+  events.clear();
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const exchange::CommandResult& r = batch[i];
+    Item& item = items[i];
+    item.command = r.command;
+    item.origin = r.origin;
+    item.first_event = events.size();
+    item.event_count = r.events.size();
+    item.status = r.status;
+    item.reference_data = r.reference_data;
+    events.insert(events.end(), r.events.begin(), r.events.end());
+  }
 }
 
 std::string GatewayCore::reject_message(std::string_view req, std::string_view op, std::uint16_t code,

@@ -113,6 +113,8 @@ struct ResultBatch {
   std::uint64_t received_ns = 0;  // steady clock, when the exchange handed it over
 
   static ResultBatch copy(std::span<const exchange::CommandResult> batch);
+  // The same into this batch, reusing what its vectors (and its items' commands) already hold.
+  void assign(std::span<const exchange::CommandResult> batch);
 };
 
 std::uint64_t steady_ns();

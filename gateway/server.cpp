@@ -86,6 +86,10 @@ struct Server::State : std::enable_shared_from_this<Server::State>, Outbox {
   std::vector<ResultBatch> results_waiting;  // under results_mutex
   bool results_drain_posted = false;         // under results_mutex
   std::vector<ResultBatch> results_draining;  // core strand only
+  // Drained batches kept for their capacity (under results_mutex): once warm, handing results
+  // over allocates nothing on the exchange's writer thread.
+  std::vector<ResultBatch> results_spare;
+  static constexpr std::size_t kSpareResultBatches = 256;
 
   State(ServerConfig c, const refdata::Catalogue& cat, const KeyStore& k, ExchangePort& x)
       : config(std::move(c)), catalogue(cat), keys(k), exchange(x), core_strand(asio::make_strand(ioc)), acceptor(asio::make_strand(ioc)) {
@@ -580,11 +584,26 @@ void Server::State::drain_results() {
     results_drain_posted = false;
   }
   core->on_results(results_draining);
+  {
+    std::lock_guard lock(results_mutex);
+    for (ResultBatch& b : results_draining) {
+      if (results_spare.size() == kSpareResultBatches) break;
+      results_spare.push_back(std::move(b));
+    }
+  }
   results_draining.clear();
 }
 
 void Server::on_results(std::span<const exchange::CommandResult> batch) {
-  ResultBatch copy = ResultBatch::copy(batch);
+  ResultBatch copy;
+  {
+    std::lock_guard lock(state_->results_mutex);
+    if (!state_->results_spare.empty()) {
+      copy = std::move(state_->results_spare.back());
+      state_->results_spare.pop_back();
+    }
+  }
+  copy.assign(batch);
   bool post = false;
   {
     std::lock_guard lock(state_->results_mutex);
