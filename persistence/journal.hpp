@@ -227,6 +227,10 @@ class Journal {
   std::condition_variable apply_wanted_;  // the applier waits for groups
   std::condition_variable applied_;       // the writer waits for room in the log
   std::vector<LoggedGroup> apply_queue_;  // under apply_mutex_
+  // Records the applier is done with, kept for their storage (under apply_mutex_): the writer
+  // builds its next groups in them, so logging a group allocates nothing once warm.
+  std::vector<std::string> spare_records_;
+  static constexpr std::size_t kSpareRecords = 64;
   std::size_t apply_queue_bytes_ = 0;     // under apply_mutex_
   bool apply_stop_ = false;               // under apply_mutex_
   bool writer_waiting_ = false;           // under apply_mutex_: the log is full, apply now

@@ -57,8 +57,13 @@ WriteStatus Journal::write_group_logged(const std::function<void(Appender&)>& fi
   bool wake = false;
   {
     std::lock_guard lock(apply_mutex_);
-    apply_queue_.push_back({std::string(wal_record_.bytes()), tail_seq_, nullptr});
     apply_queue_bytes_ += wal_record_.bytes().size();
+    std::string spare;  // a record the applier is done with: its storage builds the next group's
+    if (!spare_records_.empty()) {
+      spare = std::move(spare_records_.back());
+      spare_records_.pop_back();
+    }
+    apply_queue_.push_back({wal_record_.release(std::move(spare)), tail_seq_, nullptr});
     wake = apply_queue_bytes_ >= kApplyBytes;
   }
   if (wake) apply_wanted_.notify_one();
@@ -171,6 +176,13 @@ void Journal::run_applier() {
       std::fprintf(stderr, "rex journal: applying the write-ahead log to LMDB failed (%s): no more groups accepted\n",
                    mdb_strerror(rc));
       apply_error_.store(rc, std::memory_order_release);
+    }
+    {
+      std::lock_guard lock(apply_mutex_);
+      for (LoggedGroup& g : items) {
+        if (g.record.empty() || spare_records_.size() == kSpareRecords) continue;
+        spare_records_.push_back(std::move(g.record));
+      }
     }
     items.clear();
     applied_.notify_all();

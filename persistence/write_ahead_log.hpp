@@ -30,6 +30,12 @@ class WalRecordBuilder {
   // Fills in the seq range, length and checksum; the record is then bytes().
   void finish(std::uint64_t first_seq, std::uint64_t last_seq);
   std::string_view bytes() const { return bytes_; }
+  // Hands the finished record over without copying it; `spare`'s storage becomes the next one's.
+  std::string release(std::string&& spare) {
+    std::string out = std::move(bytes_);
+    bytes_ = std::move(spare);
+    return out;
+  }
 
  private:
   std::string bytes_;
