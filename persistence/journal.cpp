@@ -1,6 +1,7 @@
 #include "persistence/journal.hpp"
 
 #include <lmdb.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,7 +68,10 @@ Journal::Journal(JournalOptions options, const JournalMetadata* create_with, std
       wal_ = std::make_unique<WriteAheadLog>(options_.directory, options_.write_ahead_log_bytes, options_.durable);
       recover_from_wal();
       applied_seq_.store(tail_seq_);
-      applier_ = std::thread([this] { run_applier(); });
+      applier_ = std::thread([this] {
+        ::pthread_setname_np(::pthread_self(), "rex-applier");
+        run_applier();
+      });
     } else if (!options_.read_only && WriteAheadLog::exists_in(options_.directory)) {
       // A log left by a run with one (a crash, and the setting turned off since): its groups go
       // into LMDB, durably, and then the files go, so that no later open can replay them onto
