@@ -4,7 +4,7 @@
 # Usage: bench/load_generator/run.sh [--no-sync] [--report] [rex-load options]
 #   bench/load_generator/run.sh --connections 32 --rate 100000 --seconds 10
 #   bench/load_generator/run.sh --no-sync --connections 32 --rate 100000 --seconds 10
-# --report: afterwards, the CPU time of each rexd thread and of rex-load, and the means of rexd's
+# --report: afterwards, the CPU time of each rexd thread and of rex-load, and the mean, p50 and p99 of rexd's
 # own latency histograms (where an acknowledgement's time went; bench/RESULTS.md).
 # REXD_ARGS adds rexd options: REXD_ARGS="--io-cpus 0" bench/load_generator/run.sh --cpus 1 ...
 set -euo pipefail
@@ -44,11 +44,26 @@ if $report; then
   awk 'NR == 2 { printf "  %-14s %s user, %s system\n", "rex-load", $1, $2 }' "$work/times"
   exec 3<>"/dev/tcp/127.0.0.1/$(cat "$work/port")"
   printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
-  echo "rexd's histograms (mean over the run):"
+  echo "rexd's histograms over the run: mean, and the bucket bounds under which 50 % and 99 % fall (us):"
   awk '
     /^rex_[a-z_]*_seconds_sum / { name = $1; sub(/_sum$/, "", name); sum[name] = $2 }
     /^rex_[a-z_]*_seconds_count / { name = $1; sub(/_count$/, "", name); count[name] = $2 }
-    END { for (n in sum) if (count[n] > 0) printf "  %-44s %10.1f us  (n=%d)\n", n, sum[n] / count[n] * 1e6, count[n] }
+    /^rex_[a-z_]*_seconds_bucket\{le="[0-9.e+-]+"\} / {
+      name = $1; sub(/_bucket.*/, "", name)
+      le = $1; sub(/.*le="/, "", le); sub(/".*/, "", le)
+      n[name]++; bound[name, n[name]] = le * 1e6; cum[name, n[name]] = $2
+    }
+    END {
+      for (h in sum) {
+        if (count[h] == 0) continue
+        p50 = "-"; p99 = "-"
+        for (i = 1; i <= n[h]; i++) {
+          if (p50 == "-" && cum[h, i] >= 0.50 * count[h]) p50 = bound[h, i]
+          if (p99 == "-" && cum[h, i] >= 0.99 * count[h]) p99 = bound[h, i]
+        }
+        printf "  %-40s mean %9.1f  p50 <= %-7s p99 <= %-7s (n=%d)\n", h, sum[h] / count[h] * 1e6, p50, p99, count[h]
+      }
+    }
   ' <&3 | sort
   exec 3<&-
 fi
