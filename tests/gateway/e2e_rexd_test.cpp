@@ -91,11 +91,10 @@ class RexdProcess {
   int exit_code_ = -1;
 };
 
-// The status of order `id` as its owner (demo-zytrade, which the tests enter orders as) sees it on a
-// fresh session: "open", "filled", …, or "" when the reply is a reject.
-std::string status_of(std::uint16_t port, const std::string& id) {
-  WsClient c(port);
-  c.login("demo-zytrade");
+// The status of order `id` as session `c` sees it: "open", "filled", …, or "" when the reply is a
+// reject. (One session per check would not do: closing a participant's last session cancels its
+// orders.)
+std::string status_of(WsClient& c, const std::string& id) {
   return c.request(R"({"op":"order_status","order_id":")" + id + "\"}", {"order_status", "reject"}).str("status");
 }
 
@@ -127,7 +126,9 @@ TEST_CASE("rexd: SIGTERM drains and exits cleanly, and a restart recovers the ma
 
   RexdProcess again(data, port_file, dir.path() / "rexd2.log");
   REQUIRE(again.port() != 0);
-  CHECK(status_of(again.port(), id) == "open");
+  WsClient c(again.port());
+  c.login("demo-zytrade");
+  CHECK(status_of(c, id) == "open");
   CHECK(again.terminate() == 0);
 }
 
@@ -153,7 +154,9 @@ TEST_CASE("rexd: a second rexd on the same data directory refuses to start and t
   CHECK(first.terminate() == 0);
   RexdProcess again(data, dir.path() / "port3", dir.path() / "rexd3.log");
   REQUIRE(again.port() != 0);
-  for (const std::string& id : {before, after}) CHECK(status_of(again.port(), id) == "open");
+  WsClient d(again.port());
+  d.login("demo-zytrade");
+  for (const std::string& id : {before, after}) CHECK(status_of(d, id) == "open");
   CHECK(again.terminate() == 0);
 }
 
@@ -186,7 +189,9 @@ TEST_CASE("rexd: a catalogue file that is not the one in force does not stop a r
   const auto [status, health] = http_get(again.port(), "/health");
   CHECK(status == 200);
   CHECK(health.find("\"catalogue_version\":\"2026.05.1\"") != std::string::npos);
-  CHECK(status_of(again.port(), id) == "open");
+  WsClient c(again.port());
+  c.login("demo-zytrade");
+  CHECK(status_of(c, id) == "open");
   CHECK(again.terminate() == 0);
 }
 
