@@ -1,43 +1,34 @@
 #include "persistence/hash.hpp"
 
-#include <openssl/evp.h>
+// The one-shot SHA256_* functions are deprecated in OpenSSL 3 in favour of EVP, but EVP 3.0
+// allocates a new digest context on every initialisation (measured: one malloc per journal
+// record on the writer thread), and these run the same assembly without the provider dispatch.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 #include <cstring>
-#include <stdexcept>
+#include <new>
 
 namespace rex::persistence {
 namespace {
 
-// Fetched once: an implicit fetch per digest (EVP_sha256()) costs more than hashing a record.
-const EVP_MD* sha256_md() {
-  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  if (md == nullptr) throw std::runtime_error("OpenSSL has no SHA-256");
-  return md;
-}
+SHA256_CTX* state(unsigned char* bytes) { return std::launder(reinterpret_cast<SHA256_CTX*>(bytes)); }
+static_assert(sizeof(SHA256_CTX) <= 112 && alignof(SHA256_CTX) <= 8, "Sha256::state_ too small for SHA256_CTX");
 
 }  // namespace
 
-Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
-  if (context_ == nullptr) throw std::runtime_error("EVP_MD_CTX_new failed");
+Sha256::Sha256() {
+  ::new (static_cast<void*>(state_)) SHA256_CTX;
   reset();
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(context_)); }
+void Sha256::reset() { SHA256_Init(state(state_)); }
 
-void Sha256::reset() {
-  if (EVP_DigestInit_ex2(static_cast<EVP_MD_CTX*>(context_), sha256_md(), nullptr) != 1) {
-    throw std::runtime_error("EVP_DigestInit_ex2 failed");
-  }
-}
-
-void Sha256::update(std::string_view bytes) {
-  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(context_), bytes.data(), bytes.size());
-}
+void Sha256::update(std::string_view bytes) { SHA256_Update(state(state_), bytes.data(), bytes.size()); }
 
 Hash Sha256::finish() {
   Hash h{};
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(context_), h.data(), &length);
+  SHA256_Final(h.data(), state(state_));
   reset();
   return h;
 }

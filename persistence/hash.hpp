@@ -1,4 +1,5 @@
-// SHA-256 for the journal's hash chains (OpenSSL libcrypto, one reusable context per hasher).
+// SHA-256 for the journal's hash chains (OpenSSL libcrypto). A hasher holds its state inline and
+// allocates nothing: the journal writer hashes every record it writes.
 #pragma once
 
 #include <array>
@@ -13,7 +14,6 @@ using Hash = std::array<std::uint8_t, 32>;
 class Sha256 {
  public:
   Sha256();
-  ~Sha256();
   Sha256(const Sha256&) = delete;
   Sha256& operator=(const Sha256&) = delete;
 
@@ -23,7 +23,8 @@ class Sha256 {
   Hash finish();
 
  private:
-  void* context_;  // EVP_MD_CTX
+  // OpenSSL's SHA256_CTX (112 bytes), kept here so this header does not include OpenSSL's.
+  alignas(8) unsigned char state_[112];
 };
 
 Hash sha256(std::string_view bytes);
