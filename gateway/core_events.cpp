@@ -63,7 +63,7 @@ void GatewayCore::Impl::on_recovered(const matcher::EngineSnapshot& state) {
     rec.value_price = o.price;
     rec.quantity = o.open;
     set_open(rec, o.open);
-    orders.emplace(rec.id, std::move(rec));
+    orders.put(std::move(rec));
     ++live;
   }
   restore_client_order_ids(state);
@@ -151,8 +151,8 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
         }
         set_open(rec, e.quantity);
         ++live;
-        auto [it, inserted] = orders.insert_or_assign(rec.id, std::move(rec));
-        if (requester) send(requester, ack_message(it->second, e, pend->req));
+        const OrderRecord& stored = orders.put(std::move(rec));
+        if (requester) send(requester, ack_message(stored, e, pend->req));
         break;
       }
       case EventType::kRejected:

@@ -67,17 +67,16 @@ void GatewayCore::Impl::finish(OrderRecord& o, OrderStatus status) {
   --live;
   finished.push_back(o.id);
   while (finished.size() > config.finished_orders_kept) {
-    auto it = orders.find(finished.front());
+    const OrderRecord* old = orders.find(finished.front());
     finished.pop_front();
-    if (it == orders.end()) continue;
-    if (!it->second.cl_ord_id.empty()) cl_ord_ids.release(it->second.participant, it->second.cl_ord_id, it->first);
-    orders.erase(it);
+    if (old == nullptr) continue;
+    if (!old->cl_ord_id.empty()) cl_ord_ids.release(old->participant, old->cl_ord_id, old->id);
+    orders.erase(*old);
   }
 }
 
 OrderRecord* GatewayCore::Impl::find_order(OrderId id) {
-  auto it = orders.find(id);
-  return it == orders.end() ? nullptr : &it->second;
+  return orders.find(id);
 }
 
 void GatewayCore::Impl::order_fields(JsonOut& j, const OrderRecord& o) {

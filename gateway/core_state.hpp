@@ -16,29 +16,10 @@
 #include "gateway/client_order_ids.hpp"
 #include "gateway/core.hpp"
 #include "gateway/json_out.hpp"
+#include "gateway/order_table.hpp"
 #include "gateway/reject.hpp"
 
 namespace rex::gateway {
-
-enum class OrderStatus : std::uint8_t { kOpen, kFilled, kCancelled, kExpired };
-
-struct OrderRecord {
-  matcher::OrderId id = 0;
-  matcher::ParticipantId participant = 0;
-  matcher::InstrumentId instrument = 0;
-  matcher::Side side = matcher::Side::kBuy;
-  matcher::OrderType type = matcher::OrderType::kLimit;
-  matcher::TimeInForce tif = matcher::TimeInForce::kGoodTillCancel;
-  matcher::Price price = 0;
-  matcher::Price value_price = 0;  // what a buy's open value is counted at: its limit, or the band ceiling
-  matcher::Quantity quantity = 0;
-  matcher::Quantity open = 0;
-  matcher::Quantity filled = 0;
-  std::int64_t value = 0;  // counted in the participant's open buy value now
-  SessionId session = 0;   // 0: entered elsewhere or before a restart
-  std::string cl_ord_id;
-  OrderStatus status = OrderStatus::kOpen;
-};
 
 struct Pending {
   std::uint64_t request = 0;  // Origin::request of the command
@@ -94,7 +75,7 @@ struct GatewayCore::Impl {
   std::unordered_map<matcher::ParticipantId, ParticipantState> participants;
   // Both sized at start for the finished orders kept and as many open ones (kOpenOrdersExpected):
   // a table that doubles while the market runs stops the I/O thread for milliseconds.
-  std::unordered_map<matcher::OrderId, OrderRecord> orders;
+  OrderTable orders;
   ClientOrderIds cl_ord_ids;
   std::deque<matcher::OrderId> finished;  // oldest first, bounded by config.finished_orders_kept
   std::size_t live = 0;
@@ -115,8 +96,8 @@ struct GatewayCore::Impl {
 
   Impl(const refdata::Catalogue& c, const KeyStore& k, CoreConfig cfg, ExchangePort& x, Outbox& o, GatewayMetrics& m)
       : catalogue(&c, [](const refdata::Catalogue*) {}), catalogues{catalogue}, keys(k), config(cfg), exchange(x),
-        outbox(o), metrics(m), cl_ord_ids(config.finished_orders_kept + kOpenOrdersExpected) {
-    orders.reserve(config.finished_orders_kept + kOpenOrdersExpected);
+        outbox(o), metrics(m), orders(config.finished_orders_kept + kOpenOrdersExpected),
+        cl_ord_ids(config.finished_orders_kept + kOpenOrdersExpected) {
     const std::size_t n = catalogue->instruments().size();
     books.resize(n);
     last_top.resize(n);
