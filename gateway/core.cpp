@@ -46,8 +46,7 @@ void ResultBatch::assign(std::span<const exchange::CommandResult> batch) {
 
 std::string GatewayCore::reject_message(std::string_view req, std::string_view op, std::uint16_t code,
                                         std::string_view detail, std::string_view cl_ord_id) {
-  std::string s;
-  s.reserve(160);
+  std::string s = message_text();
   JsonOut j(s);
   j.begin_object().field("type", "reject");
   if (!req.empty()) j.key("req").raw(req);

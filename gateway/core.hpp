@@ -19,13 +19,13 @@
 #include "gateway/auth.hpp"
 #include "gateway/journal_trades.hpp"
 #include "gateway/market_data.hpp"
+#include "gateway/message.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/protocol.hpp"
 
 namespace rex::gateway {
 
 using SessionId = std::uint64_t;
-using Message = std::shared_ptr<const std::string>;
 
 // The exchange's `Origin::gateway` value of this gateway's commands.
 inline constexpr std::uint32_t kWebSocketGateway = 1;

@@ -87,6 +87,8 @@ void GatewayCore::Impl::on_results(const ResultBatch& batch) {
         if (lost.cl_ord_slot) cl_ord_ids.release(lost.participant, lost.cl_ord_id, 0);  // free the id again
         pending.pop_front();
       }
+      // Held through process(): nothing is submitted while results are processed, so `pending`
+      // does not grow (and move) under it.
       if (!pending.empty() && pending.front().request == item.origin.request) pend = &pending.front();
     }
     if (pend) {
@@ -184,7 +186,7 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
           if (o->side == Side::kBuy) o->value_price = e.price;
           o->quantity = o->filled + e.quantity;
           set_open(*o, e.quantity);
-          std::string m;
+          std::string m = message_text();
           JsonOut j(m);
           j.begin_object().field("type", "amended");
           if (pend && pend->op == Op::kAmend) {
@@ -197,7 +199,7 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
               .field_id("seq", e.seq)
               .field_id("ts", e.timestamp)
               .end_object();
-          auto msg = std::make_shared<const std::string>(std::move(m));
+          auto msg = make_message(std::move(m));
           for_route(*o, requester, [&](SessionId s) { send(s, msg); });
         }
         break;
@@ -206,7 +208,7 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
         if (OrderRecord* o = find_order(e.order_id)) {
           set_open(*o, e.leaves);
           if (e.leaves == 0) finish(*o, OrderStatus::kCancelled);
-          std::string m;
+          std::string m = message_text();
           JsonOut j(m);
           j.begin_object().field("type", "cancelled");
           if (pend && pend->op == Op::kCancel && !pend->req.empty()) j.key("req").raw(pend->req);
@@ -217,7 +219,7 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
               .field_id("seq", e.seq)
               .field_id("ts", e.timestamp)
               .end_object();
-          auto msg = std::make_shared<const std::string>(std::move(m));
+          auto msg = make_message(std::move(m));
           const bool tell_requester = pend && (pend->op == Op::kCancel || pend->op == Op::kNewOrder);
           for_route(*o, tell_requester ? requester : 0, [&](SessionId s) { send(s, msg); });
         }
@@ -226,7 +228,7 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
         ++expiries;
         if (OrderRecord* o = find_order(e.order_id)) {
           finish(*o, OrderStatus::kExpired);
-          std::string m;
+          std::string m = message_text();
           JsonOut j(m);
           j.begin_object().field("type", "expired");
           order_fields(j, *o);
@@ -235,7 +237,7 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
               .field_id("seq", e.seq)
               .field_id("ts", e.timestamp)
               .end_object();
-          auto msg = std::make_shared<const std::string>(std::move(m));
+          auto msg = make_message(std::move(m));
           for_route(*o, 0, [&](SessionId s) { send(s, msg); });
         }
         break;
@@ -254,7 +256,7 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
         ++status_changes;
         if (e.instrument < books.size()) {
           books[e.instrument].halted = e.halted;
-          std::string m;
+          std::string m = message_text();
           JsonOut j(m);
           j.begin_object()
               .field("type", "trading_status")
@@ -263,7 +265,7 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
               .field_id("seq", e.seq)
               .field_id("ts", e.timestamp)
               .end_object();
-          auto msg = std::make_shared<const std::string>(std::move(m));
+          auto msg = make_message(std::move(m));
           send_all(instruments_subscribers, msg);
           send_all(subscribers[e.instrument].top, msg);
           send_all(subscribers[e.instrument].depth, msg);
@@ -274,7 +276,7 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
   }
   publish_levels();
   if (pend && !rejected && pend->op == Op::kReloadReferenceData) {
-    std::string m;
+    std::string m = message_text();
     JsonOut j(m);
     j.begin_object().field("type", "operator_ack");
     if (!pend->req.empty()) j.key("req").raw(pend->req);
@@ -297,7 +299,7 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
       default: break;
     }
     if (type) {
-      std::string m;
+      std::string m = message_text();
       JsonOut j(m);
       j.begin_object().field("type", type);
       if (!pend->req.empty()) j.key("req").raw(pend->req);
@@ -318,8 +320,7 @@ void GatewayCore::Impl::fill(OrderRecord& o, const Event& e, Quantity leaves, bo
   o.filled += e.quantity;
   set_open(o, leaves);
   if (leaves == 0) finish(o, OrderStatus::kFilled);
-  std::string m;
-  m.reserve(300);
+  std::string m = message_text();
   JsonOut j(m);
   j.begin_object().field("type", "fill");
   order_fields(j, o);
@@ -332,7 +333,7 @@ void GatewayCore::Impl::fill(OrderRecord& o, const Event& e, Quantity leaves, bo
       .field_id("seq", e.seq)
       .field_id("ts", e.timestamp)
       .end_object();
-  auto msg = std::make_shared<const std::string>(std::move(m));
+  auto msg = make_message(std::move(m));
   for_route(o, 0, [&](SessionId s) { send(s, msg); });
 }
 
@@ -345,7 +346,7 @@ void GatewayCore::Impl::trade(const Event& e) {
   books[e.instrument].record_trade(t, config.recent_trades);
   const auto& subs = subscribers[e.instrument].trades;
   if (subs.empty() && all_trades_subscribers.empty()) return;
-  std::string m;
+  std::string m = message_text();
   JsonOut j(m);
   j.begin_object()
       .field("type", "trade")
@@ -358,7 +359,7 @@ void GatewayCore::Impl::trade(const Event& e) {
       .field_id("seq", e.seq)
       .field_id("ts", e.timestamp)
       .end_object();
-  auto msg = std::make_shared<const std::string>(std::move(m));
+  auto msg = make_message(std::move(m));
   send_all(subs, msg);
   send_all(all_trades_subscribers, msg);
 }

@@ -32,7 +32,7 @@ void write_level(JsonOut& j, const Level& l) {
 }  // namespace
 
 void GatewayCore::Impl::subscribed(SessionId id, const Request& r, std::string_view type) {
-  std::string m;
+  std::string m = message_text();
   JsonOut j(m);
   j.begin_object().field("type", type);
   if (!r.req.empty()) j.key("req").raw(r.req);
@@ -72,7 +72,7 @@ void GatewayCore::Impl::subscribe(SessionId id, SessionState& s, const Request& 
 // A commodity's best base-equivalent bid and offer across all its instruments and quality bids.
 Message GatewayCore::Impl::commodity_top_message(std::uint32_t commodity) const {
   const Event& e = commodity_tops[commodity];
-  std::string m;
+  std::string m = message_text();
   JsonOut j(m);
   j.begin_object().field("type", "commodity_top").field("commodity", catalogue->commodities()[commodity].code);
   j.key("bid");
@@ -81,7 +81,7 @@ Message GatewayCore::Impl::commodity_top_message(std::uint32_t commodity) const 
   e.has_ask ? void(j.price(e.ask)) : void(j.null());
   if (e.seq != 0) j.field_id("seq", e.seq);
   j.end_object();
-  return std::make_shared<const std::string>(std::move(m));
+  return make_message(std::move(m));
 }
 
 void GatewayCore::Impl::remove_subscription(SessionId id, Channel channel, InstrumentId ins) {
@@ -146,7 +146,7 @@ void GatewayCore::Impl::instrument_json(JsonOut& j, const refdata::InstrumentSpe
 }
 
 std::string GatewayCore::Impl::instruments_json() const {
-  std::string m;
+  std::string m = message_text();
   JsonOut j(m);
   j.begin_object()
       .field("catalogue_version", catalogue->version())
@@ -162,11 +162,11 @@ Message GatewayCore::Impl::instruments_message() const {
   std::string m = R"({"type":"instruments",)";
   std::string body = instruments_json();
   m.append(body, 1, std::string::npos);
-  return std::make_shared<const std::string>(std::move(m));
+  return make_message(std::move(m));
 }
 
 Message GatewayCore::Impl::top_message(InstrumentId ins) const {
-  std::string m;
+  std::string m = message_text();
   JsonOut j(m);
   const InstrumentBook& b = books[ins];
   const TopOfBook t = b.top();
@@ -176,11 +176,11 @@ Message GatewayCore::Impl::top_message(InstrumentId ins) const {
   j.key("ask");
   t.ask ? write_level(j, *t.ask) : void(j.null());
   j.field_bool("halted", b.halted).end_object();
-  return std::make_shared<const std::string>(std::move(m));
+  return make_message(std::move(m));
 }
 
 std::string GatewayCore::Impl::book_json(InstrumentId ins, std::string_view type) const {
-  std::string m;
+  std::string m = message_text();
   JsonOut j(m);
   const InstrumentBook& b = books[ins];
   j.begin_object();
@@ -195,7 +195,7 @@ std::string GatewayCore::Impl::book_json(InstrumentId ins, std::string_view type
 }
 
 Message GatewayCore::Impl::depth_snapshot(InstrumentId ins) const {
-  return std::make_shared<const std::string>(book_json(ins, "depth_snapshot"));
+  return make_message(book_json(ins, "depth_snapshot"));
 }
 
 void GatewayCore::Impl::trade_json(JsonOut& j, InstrumentId ins, const TradePrint& t) const {
@@ -210,7 +210,7 @@ void GatewayCore::Impl::trade_json(JsonOut& j, InstrumentId ins, const TradePrin
 }
 
 std::string GatewayCore::Impl::trades_json(InstrumentId ins, std::string_view type) const {
-  std::string m;
+  std::string m = message_text();
   JsonOut j(m);
   j.begin_object();
   if (!type.empty()) j.field("type", type);
@@ -221,7 +221,7 @@ std::string GatewayCore::Impl::trades_json(InstrumentId ins, std::string_view ty
 }
 
 Message GatewayCore::Impl::trades_snapshot(InstrumentId ins) const {
-  return std::make_shared<const std::string>(trades_json(ins, "trades_snapshot"));
+  return make_message(trades_json(ins, "trades_snapshot"));
 }
 
 // BOOK_LEVELs of one command come ordered by instrument: one depth update (and perhaps one top
@@ -243,7 +243,7 @@ void GatewayCore::Impl::publish_levels() {
       const std::uint64_t seq = book.next_sequence();
       const auto& depth = subscribers[ins].depth;
       if (!depth.empty()) {
-        std::string m;
+        std::string m = message_text();
         JsonOut j(m);
         j.begin_object().field("type", "depth_update").field("instrument", instrument_code(ins)).field_uint("book_seq", seq);
         j.key("changes").begin_array();
@@ -257,7 +257,7 @@ void GatewayCore::Impl::publish_levels() {
               .end_object();
         }
         j.end_array().end_object();
-        send_all(depth, std::make_shared<const std::string>(std::move(m)));
+        send_all(depth, make_message(std::move(m)));
       }
       const TopOfBook top = book.top();
       if (!(top == last_top[ins])) {

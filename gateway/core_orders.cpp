@@ -86,8 +86,7 @@ void GatewayCore::Impl::order_fields(JsonOut& j, const OrderRecord& o) {
 }
 
 std::string GatewayCore::Impl::ack_message(const OrderRecord& o, const Event& e, std::string_view req) {
-  std::string s;
-  s.reserve(256);
+  std::string s = message_text();
   JsonOut j(s);
   j.begin_object().field("type", "ack");
   if (!req.empty()) j.key("req").raw(req);
@@ -99,7 +98,7 @@ std::string GatewayCore::Impl::ack_message(const OrderRecord& o, const Event& e,
 }
 
 std::string GatewayCore::Impl::order_status_message(const OrderRecord& o, std::string_view req) {
-  std::string s;
+  std::string s = message_text();
   JsonOut j(s);
   j.begin_object().field("type", "order_status");
   if (!req.empty()) j.key("req").raw(req);

@@ -23,7 +23,7 @@ void GatewayCore::Impl::send(SessionId session, Message m) {
 }
 
 void GatewayCore::Impl::send(SessionId session, std::string text) {
-  send(session, std::make_shared<const std::string>(std::move(text)));
+  send(session, make_message(std::move(text)));
 }
 
 void GatewayCore::Impl::send_all(const std::vector<SessionId>& to, const Message& m) {
@@ -59,7 +59,7 @@ void GatewayCore::Impl::handle(SessionId id, const Request& r) {
   if (sit == sessions.end()) return;  // closed while the message was in flight
   SessionState& s = sit->second;
   if (r.op == Op::kPing) {
-    std::string m;
+    std::string m = message_text();
     JsonOut j(m);
     j.begin_object().field("type", "pong");
     if (!r.req.empty()) j.key("req").raw(r.req);
@@ -99,7 +99,7 @@ void GatewayCore::Impl::login(SessionId id, SessionState& s, const Request& r) {
   ps.sessions.push_back(id);
   ps.cancel_on_disconnect = key->cancel_on_disconnect;
 
-  std::string m;
+  std::string m = message_text();
   JsonOut j(m);
   j.begin_object().field("type", "login_ack");
   if (!r.req.empty()) j.key("req").raw(r.req);

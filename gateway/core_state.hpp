@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <span>
 #include <string>
@@ -15,6 +14,7 @@
 
 #include "gateway/client_order_ids.hpp"
 #include "gateway/core.hpp"
+#include "gateway/fifo_ring.hpp"
 #include "gateway/json_out.hpp"
 #include "gateway/order_table.hpp"
 #include "gateway/reject.hpp"
@@ -77,12 +77,12 @@ struct GatewayCore::Impl {
   // a table that doubles while the market runs stops the I/O thread for milliseconds.
   OrderTable orders;
   ClientOrderIds cl_ord_ids;
-  std::deque<matcher::OrderId> finished;  // oldest first, bounded by config.finished_orders_kept
+  FifoRing<matcher::OrderId> finished;  // oldest first, bounded by config.finished_orders_kept
   std::size_t live = 0;
   // Commands submitted, oldest first. Their results come back in the same order (one strand
   // submits them, the exchange sequences one producer's commands in order), so the oldest is
   // always the one answered next.
-  std::deque<Pending> pending;
+  FifoRing<Pending> pending{4096};
   std::vector<InstrumentBook> books;
   std::vector<TopOfBook> last_top;
   std::vector<Subscribers> subscribers;
@@ -97,7 +97,8 @@ struct GatewayCore::Impl {
   Impl(const refdata::Catalogue& c, const KeyStore& k, CoreConfig cfg, ExchangePort& x, Outbox& o, GatewayMetrics& m)
       : catalogue(&c, [](const refdata::Catalogue*) {}), catalogues{catalogue}, keys(k), config(cfg), exchange(x),
         outbox(o), metrics(m), orders(config.finished_orders_kept + kOpenOrdersExpected),
-        cl_ord_ids(config.finished_orders_kept + kOpenOrdersExpected) {
+        cl_ord_ids(config.finished_orders_kept + kOpenOrdersExpected),
+        finished(config.finished_orders_kept + 1) {
     const std::size_t n = catalogue->instruments().size();
     books.resize(n);
     last_top.resize(n);

@@ -211,7 +211,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   void local_reject(std::string_view req, std::string_view op, std::uint16_t code, std::string_view detail) {
     state_.metrics.count_reject(code);
-    std::vector<Message> one{std::make_shared<const std::string>(GatewayCore::reject_message(req, op, code, detail))};
+    std::vector<Message> one{make_message(GatewayCore::reject_message(req, op, code, detail))};
     state_.metrics.messages_out.fetch_add(1, std::memory_order_relaxed);
     enqueue(one);
   }
@@ -385,7 +385,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       // On the core strand: the catalogue in force is the core's (a reload replaces it).
       return from_core(
           [ok, &state = state_](GatewayCore& core) {
-            std::string body;
+            std::string body = message_text();
             JsonOut j(body);
             j.begin_object()
                 .field("status", ok ? "ok" : "stopping")
