@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "gateway/cpu_list.hpp"
+#include "gateway/handler_memory.hpp"
 #include "gateway/json_out.hpp"
 #include "gateway/log.hpp"
 #include "gateway/protocol.hpp"
@@ -170,7 +171,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   }
 
   void read() {
-    ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+    ws_.async_read(buffer_, WithMemory(memory_, beast::bind_front_handler(&WsSession::on_read, shared_from_this())));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -222,7 +223,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     writing_ = true;
     if (!batch_ || queue_.size() == 1) {
       in_flight_ = 1;
-      ws_.async_write(asio::buffer(*queue_.front()), beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+      ws_.async_write(asio::buffer(*queue_.front()),
+                      WithMemory(memory_, beast::bind_front_handler(&WsSession::on_write, shared_from_this())));
       return;
     }
     batch_buffer_.clear();
@@ -235,7 +237,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       ++in_flight_;
     }
     batch_buffer_ += ']';
-    ws_.async_write(asio::buffer(batch_buffer_), beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+    ws_.async_write(asio::buffer(batch_buffer_),
+                    WithMemory(memory_, beast::bind_front_handler(&WsSession::on_write, shared_from_this())));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -289,6 +292,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
  private:
   // A plain socket: the WebSocket layer keeps its own handshake and idle timers, and
   // beast::tcp_stream's per-operation timeout bookkeeping costs on every read and write.
+  HandlerMemory memory_;  // before ws_: the stream's operations are destroyed before their memory
   websocket::stream<tcp::socket> ws_;
   Server::State& state_;
   beast::flat_buffer buffer_;
