@@ -2,6 +2,8 @@
 // own strand, messages built on one thread and dropped on another. Four clients send crossing
 // orders at once, each from its own thread without waiting for answers; every order is
 // acknowledged once to the session that sent it, and every trade is reported once to each side.
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <set>
 #include <string>
@@ -30,7 +32,9 @@ struct ClientRun {
 
 constexpr int kOrdersPerClient = 200;
 
-void run_client(std::uint16_t port, ClientRun& run) {
+// `done` counts the clients that have all their acks: an order's fills go out with the ack of the
+// order that traded with it, so once every client has its acks every fill is on its way.
+void run_client(std::uint16_t port, ClientRun& run, std::atomic<int>& done, int clients) {
   WsClient c(port);
   c.login(run.key);
   for (int i = 0; i < kOrdersPerClient; ++i) {
@@ -57,13 +61,20 @@ void run_client(std::uint16_t port, ClientRun& run) {
     auto m = c.next(std::chrono::seconds(10));
     if (!m) {
       run.problems.push_back("no answer for " + std::to_string(kOrdersPerClient - run.acked.size()) + " orders");
+      done.fetch_add(1);  // the others need not wait for this one
       return;
     }
     take(*m);
   }
-  // Fills of orders acknowledged last may still be on their way; the session stays open (closing
-  // it would cancel the participant's orders only if it were the last, but wait anyway).
-  for (const Json& m : c.drain(std::chrono::milliseconds(500))) take(m);
+  // Stay open (and connected) until every client is there: fills for this client's resting orders
+  // come with other clients' acks.
+  done.fetch_add(1);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (done.load() < clients && std::chrono::steady_clock::now() < deadline) {
+    if (auto m = c.next(std::chrono::milliseconds(10))) take(*m);
+  }
+  if (done.load() < clients) run.problems.push_back("another client never got all its acks");
+  for (const Json& m : c.drain(std::chrono::milliseconds(300))) take(m);
 }
 
 TEST_CASE("several network threads: concurrent sessions get their own answers, trades reach both sides",
@@ -79,7 +90,10 @@ TEST_CASE("several network threads: concurrent sessions get their own answers, t
   runs[3].name = "dz2", runs[3].key = "demo-dzmetal";
   {
     std::vector<std::thread> threads;
-    for (ClientRun& r : runs) threads.emplace_back([&server, &r] { run_client(server.port(), r); });
+    std::atomic<int> done{0};
+    for (ClientRun& r : runs) {
+      threads.emplace_back([&server, &r, &done, n = static_cast<int>(runs.size())] { run_client(server.port(), r, done, n); });
+    }
     for (auto& t : threads) t.join();
   }
   std::map<std::string, std::vector<std::pair<bool, Fill>>> by_trade;  // trade id -> (buy side?, fill)
