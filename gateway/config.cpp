@@ -45,6 +45,16 @@ void read_uint(object o, const std::string& parent, std::string_view key, T& out
   out = static_cast<T>(v);
 }
 
+template <class T>
+void read_uint(object o, const std::string& parent, std::string_view key, std::optional<T>& out, std::uint64_t min = 0,
+               std::uint64_t max = std::numeric_limits<T>::max()) {
+  element e;
+  if (o[key].get(e)) return;
+  T v{};
+  read_uint(o, parent, key, v, min, max);
+  out = v;
+}
+
 void read_bool(object o, const std::string& parent, std::string_view key, bool& out) {
   element e;
   if (o[key].get(e)) return;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -27,8 +28,14 @@ struct RexdConfig {
   std::uint64_t snapshot_every_commands = exchange::ExchangeConfig{}.snapshot_every_commands;
   // rexd logs ahead by default (the exchange library does not): 2 files of 64 MiB beside data.mdb.
   std::size_t write_ahead_log_mb = 64;
-  // rexd lets groups linger under load (the exchange library does not): bench/RESULTS.md.
-  std::uint32_t group_linger_us = 500;
+  // rexd lets synced groups linger under load (the exchange library does not): fewer fsyncs and
+  // hand-offs. Unsynced, nothing is saved by waiting: unset, 500 µs with sync_commits and 0
+  // without (bench/RESULTS.md).
+  std::optional<std::uint32_t> group_linger_us;
+  std::uint32_t group_linger_or_default() const {
+    return group_linger_us.value_or(sync_commits ? kSyncedGroupLingerUs : 0);
+  }
+  static constexpr std::uint32_t kSyncedGroupLingerUs = 500;
 
   // auth
   std::filesystem::path key_file;  // empty: no key file

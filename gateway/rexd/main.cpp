@@ -45,7 +45,7 @@ constexpr const char* kUsage = R"(usage: rexd [options]
   --no-seed              demo keys, but do not seed the sample day
   --sync | --no-sync     fsync every group commit (default on; off only for benchmarks)
   --wal-mb N             write-ahead log files of N MiB (default 64; 0: commit every group to LMDB)
-  --group-linger-us N    under load, start a group no sooner than N us after the last (default 500)
+  --group-linger-us N    under load, start a group no sooner than N us after the last (default 500 with --sync, 0 without)
   --io-threads N         network threads (default 1)
   --io-cpus LIST         run the network threads on these CPUs only (e.g. 0, or 0-1; default any)
   --rate-limit N         messages per second per session (0: unlimited)
@@ -170,7 +170,7 @@ int run(int argc, char** argv) {
   xc.max_group_commands = config.max_group_commands;
   xc.snapshot_every_commands = config.snapshot_every_commands;
   xc.journal_write_ahead_log_bytes = config.write_ahead_log_mb << 20;
-  xc.group_linger_us = config.group_linger_us;
+  xc.group_linger_us = config.group_linger_or_default();
   // A file that is not the catalogue in force (edited, or its reload refused) does not stop a
   // restart: the journal holds the one in force, and only a journaled reload changes it.
   xc.run_catalogue_in_force = true;

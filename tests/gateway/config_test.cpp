@@ -38,6 +38,8 @@ void same(const RexdConfig& a, const RexdConfig& b) {
   CHECK(a.inbound_capacity == b.inbound_capacity);
   CHECK(a.max_group_commands == b.max_group_commands);
   CHECK(a.snapshot_every_commands == b.snapshot_every_commands);
+  CHECK(a.write_ahead_log_mb == b.write_ahead_log_mb);
+  CHECK(a.group_linger_us == b.group_linger_us);
   CHECK(a.key_file == b.key_file);
   CHECK(a.cancel_on_disconnect == b.cancel_on_disconnect);
   CHECK(a.demo == b.demo);
@@ -82,6 +84,19 @@ TEST_CASE("ops/rexd-production.json turns the demo off and names a key file", "[
   CHECK_FALSE(c.demo);
   CHECK_FALSE(c.key_file.empty());
   CHECK(c.sync_commits);
+}
+TEST_CASE("group linger: 500 us when groups are synced, none when not, unless set", "[gateway][config]") {
+  RexdConfig c;
+  CHECK(c.sync_commits);
+  CHECK(c.group_linger_or_default() == 500);
+  apply_config_json(R"({"journal":{"sync_commits":false}})", c);
+  CHECK(c.group_linger_or_default() == 0);
+  apply_config_json(R"({"journal":{"group_linger_us":200}})", c);
+  CHECK(c.group_linger_or_default() == 200);
+  apply_config_json(R"({"journal":{"sync_commits":true,"group_linger_us":0}})", c);
+  CHECK(c.group_linger_or_default() == 0);
+  CHECK_THROWS_AS(apply_config_json(R"({"journal":{"group_linger_us":100001}})", c), ConfigError);
+  CHECK(c.group_linger_or_default() == 0);
 }
 
 TEST_CASE("config keys override, errors name the key", "[gateway][config]") {

@@ -67,7 +67,7 @@ class TestServer {
     xc.sync_commits = sync;
     xc.journal_initial_map_bytes = std::size_t{8} << 20;  // small tests, small files
     xc.journal_write_ahead_log_bytes = std::size_t{1} << 20;  // as rexd: durable runs log ahead
-    xc.group_linger_us = gateway::RexdConfig{}.group_linger_us;  // and groups linger under load
+    xc.group_linger_us = gateway::RexdConfig::kSyncedGroupLingerUs;  // and groups linger under load, synced or not
     exchange_ = std::make_unique<exchange::Exchange>(xc, test_catalogue());
     const auto recent = gateway::load_recent_trades(exchange_->journal(), 1000);
     port_ = std::make_unique<gateway::ExchangeAdapter<exchange::Exchange>>(*exchange_);
