@@ -220,7 +220,10 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
               .field_id("ts", e.timestamp)
               .end_object();
           auto msg = make_message(std::move(m));
-          const bool tell_requester = pend && (pend->op == Op::kCancel || pend->op == Op::kNewOrder);
+          // The requester hears of the order it cancelled, or of its own new order's cancel (an IOC
+          // remainder, STP on the incoming side); a resting order STP cancelled goes to its owner only.
+          const bool tell_requester =
+              pend && (pend->op == Op::kCancel || (pend->op == Op::kNewOrder && e.order_id == c.seq));
           for_route(*o, tell_requester ? requester : 0, [&](SessionId s) { send(s, msg); });
         }
         break;
@@ -323,7 +326,7 @@ void GatewayCore::Impl::fill(OrderRecord& o, const Event& e, Quantity leaves, bo
   std::string m = message_text();
   JsonOut j(m);
   j.begin_object().field("type", "fill");
-  order_fields(j, o);
+  order_fields(j, o, e.instrument);
   j.field_id("trade_id", e.trade_id)
       .field_price("price", e.price)
       .field_price("base_price", e.base_price)

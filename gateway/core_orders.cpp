@@ -79,10 +79,10 @@ OrderRecord* GatewayCore::Impl::find_order(OrderId id) {
   return orders.find(id);
 }
 
-void GatewayCore::Impl::order_fields(JsonOut& j, const OrderRecord& o) {
+void GatewayCore::Impl::order_fields(JsonOut& j, const OrderRecord& o, matcher::InstrumentId instrument) {
   j.field_id("order_id", o.id);
   if (!o.cl_ord_id.empty()) j.field("cl_ord_id", o.cl_ord_id);
-  j.field("instrument", instrument_code(o.instrument)).field("side", side_name(o.side));
+  j.field("instrument", instrument_code(instrument)).field("side", side_name(o.side));
 }
 
 std::string GatewayCore::Impl::ack_message(const OrderRecord& o, const Event& e, std::string_view req) {

@@ -149,7 +149,9 @@ struct GatewayCore::Impl {
   void set_open(OrderRecord& o, matcher::Quantity open);
   void finish(OrderRecord& o, OrderStatus status);
   OrderRecord* find_order(matcher::OrderId id);
-  void order_fields(JsonOut& j, const OrderRecord& o);
+  void order_fields(JsonOut& j, const OrderRecord& o) { order_fields(j, o, o.instrument); }
+  // `instrument`: what the message is about; a quality bid's fill names the lot's instrument.
+  void order_fields(JsonOut& j, const OrderRecord& o, matcher::InstrumentId instrument);
   std::string ack_message(const OrderRecord& o, const matcher::Event& e, std::string_view req);
   std::string order_status_message(const OrderRecord& o, std::string_view req);
   static Pending participant_pending(const SessionState& s);

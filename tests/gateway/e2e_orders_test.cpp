@@ -239,3 +239,66 @@ TEST_CASE("quality: assays, bounds, accepted grades and hubs reach the engine", 
   REQUIRE(top);
   CHECK(top->str("commodity") == "CU");
 }
+
+TEST_CASE("a quality bid filled on another accepted instrument: its fill names the lot's", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient mill(server.port());
+  WsClient seller(server.port());
+  mill.login("demo-xcrod");
+  seller.login("demo-dzmetal");
+  // Barley basis, Berry accepted (differential -500.00): a Berry lot at 75,400 is 75,900 on the basis.
+  const std::string bid =
+      expect_ack(mill, order_json("qb", "buy", "76000", "2000",
+                                  R"(,"bounds":{"CU_PCT":{"min":"99.5"}},"accepted_grades":["BARLEY","BERRY"],"accepted_hubs":["XUCHANG"])"))
+          .str("order_id");
+  expect_ack(seller, order_json("berry", "sell", "75400", "1000", R"(,"assay":{"CU_PCT":"99.60"})", "CU-BERRY-XUCHANG"));
+  auto mill_fill = mill.until_type("fill");
+  REQUIRE(mill_fill);
+  CHECK(mill_fill->str("order_id") == bid);
+  CHECK(mill_fill->str("instrument") == "CU-BERRY-XUCHANG");
+  CHECK(mill_fill->str("price") == "75500.00");
+  CHECK(mill_fill->str("base_price") == "76000.00");
+  auto seller_fill = seller.until_type("fill");
+  REQUIRE(seller_fill);
+  CHECK(seller_fill->str("instrument") == "CU-BERRY-XUCHANG");
+  CHECK(seller_fill->str("trade_id") == mill_fill->str("trade_id"));
+  // The order itself is still the Barley-basis bid.
+  Json st = mill.request(R"({"op":"order_status","orig_cl_ord_id":"qb"})", {"order_status"});
+  CHECK(st.str("instrument") == "CU-BARLEY-XUCHANG");
+  CHECK(st.str("filled") == "1000");
+}
+
+TEST_CASE("self-trade prevention: a cancelled resting order is reported to its own session only", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient a(server.port());
+  WsClient b(server.port());
+  a.login("demo-zytrade");
+  b.login("demo-zytrade");
+  const std::string resting = expect_ack(b, order_json("rest", "sell", "76000", "1000")).str("order_id");
+  const std::string incoming =
+      expect_ack(a, order_json("in", "buy", "76000", "1000", R"(,"stp":"cancel_resting")")).str("order_id");
+  auto cancelled = b.until_type("cancelled");
+  REQUIRE(cancelled);
+  CHECK(cancelled->str("order_id") == resting);
+  CHECK(cancelled->str("reason") == "self_trade_prevention");
+  for (const Json& m : a.drain()) {
+    INFO(m.text());
+    CHECK_FALSE((m.type() == "cancelled" && m.str("order_id") == resting));
+  }
+  Json st = a.request(R"({"op":"order_status","order_id":")" + incoming + "\"}", {"order_status"});
+  CHECK(st.str("status") == "open");
+  // cancel_both: the incoming order's cancel goes to the session that sent it, the resting one's to its own.
+  const std::string resting2 = expect_ack(b, order_json("rest2", "sell", "77000", "1000")).str("order_id");
+  const std::string incoming2 =
+      expect_ack(a, order_json("in2", "buy", "77000", "1000", R"(,"stp":"cancel_both")")).str("order_id");
+  auto own = a.until([&](const Json& j) { return j.type() == "cancelled" && j.str("order_id") == incoming2; });
+  REQUIRE(own);
+  auto theirs = b.until([&](const Json& j) { return j.type() == "cancelled" && j.str("order_id") == resting2; });
+  REQUIRE(theirs);
+  for (const Json& m : a.drain()) {
+    INFO(m.text());
+    CHECK_FALSE((m.type() == "cancelled" && m.str("order_id") == resting2));
+  }
+}
