@@ -48,6 +48,9 @@ class ExchangePort {
   virtual std::vector<exchange::Origin> command_origins(std::span<const std::uint64_t> seqs) const {
     return std::vector<exchange::Origin>(seqs.size());
   }
+  // Every journaled trade of commands from `first_seq` on, oldest first. At start-up: the fills of
+  // the recovered open orders.
+  virtual void trades_since(std::uint64_t /*first_seq*/, const std::function<void(const matcher::Event&)>& /*visit*/) const {}
 };
 
 template <class Exchange>
@@ -66,6 +69,9 @@ class ExchangeAdapter final : public ExchangePort {
   }
   std::vector<exchange::Origin> command_origins(std::span<const std::uint64_t> seqs) const override {
     return load_command_origins(exchange_.journal(), seqs);
+  }
+  void trades_since(std::uint64_t first_seq, const std::function<void(const matcher::Event&)>& visit) const override {
+    for_each_trade_since(exchange_.journal(), first_seq, visit);
   }
 
  private:

@@ -49,6 +49,21 @@ void GatewayCore::Impl::restore_client_order_ids(const matcher::EngineSnapshot& 
   }
 }
 
+// The engine keeps an order's open quantity only; what it has filled comes from the journal's
+// trades, so order_status reports the same qty and filled as before the restart.
+void GatewayCore::Impl::restore_fills(const matcher::EngineSnapshot& state) {
+  if (state.orders.empty()) return;
+  matcher::OrderId oldest = state.orders.front().id;
+  for (const auto& o : state.orders) oldest = std::min(oldest, o.id);
+  exchange.trades_since(oldest, [&](const Event& t) {
+    if (OrderRecord* maker = find_order(t.order_id)) maker->filled += t.quantity;
+    if (OrderRecord* taker = find_order(t.taker_order_id)) taker->filled += t.quantity;
+  });
+  for (const auto& o : state.orders) {
+    if (OrderRecord* rec = find_order(o.id)) rec->quantity = rec->filled + rec->open;
+  }
+}
+
 void GatewayCore::Impl::on_recovered(const matcher::EngineSnapshot& state) {
   recovered = true;
   load_levels(books, state);
@@ -61,11 +76,11 @@ void GatewayCore::Impl::on_recovered(const matcher::EngineSnapshot& state) {
     rec.tif = o.time_in_force;
     rec.price = o.price;
     rec.value_price = o.price;
-    rec.quantity = o.open;
     set_open(rec, o.open);
     orders.put(std::move(rec));
     ++live;
   }
+  restore_fills(state);
   restore_client_order_ids(state);
   for (std::size_t i = 0; i < books.size(); ++i) last_top[i] = books[i].top();
 }

@@ -191,6 +191,7 @@ struct GatewayCore::Impl {
 
   // core_events.cpp: the recovered state, and each batch of the exchange's results.
   void restore_client_order_ids(const matcher::EngineSnapshot& state);
+  void restore_fills(const matcher::EngineSnapshot& state);
   void on_recovered(const matcher::EngineSnapshot& state);
   void on_results(const ResultBatch& batch);  // the caller flushes
   void journal_full(const Pending& p);

@@ -60,9 +60,18 @@ TEST_CASE("restart with the same journal: open orders and trades are still there
     WsClient other(server.port());
     c.login("demo-zytrade");
     other.login("demo-dzmetal");
+    // a trade before any of the orders that stay open
+    expect_ack(other, order_json("early", "sell", "75000", "1000"));
+    expect_ack(c, order_json("early-buy", "buy", "75000", "1000", R"(,"tif":"ioc")"));
+    REQUIRE(other.until_type("fill"));
     open_id = expect_ack(c, order_json("rest", "buy", "76000", "3000")).str("order_id");
     expect_ack(other, order_json("hit", "sell", "76000", "1000"));
     REQUIRE(other.until_type("fill"));
+    // filled as a taker on entry, then amended: qty is what it filled plus what is open
+    expect_ack(other, order_json("ask", "sell", "77000", "2000", "", "CU-BERRY-XUCHANG"));
+    expect_ack(c, order_json("lift", "buy", "77000", "3000", "", "CU-BERRY-XUCHANG"));
+    REQUIRE(c.until([](const Json& j) { return j.type() == "fill" && j.str("cl_ord_id") == "lift"; }));
+    REQUIRE(c.request(R"({"op":"amend","orig_cl_ord_id":"lift","qty":"500"})", {"amended", "reject"}).str("type") == "amended");
     server.stop();
   }
   TestServer server(dir.path(), test_config(), true);
@@ -71,6 +80,12 @@ TEST_CASE("restart with the same journal: open orders and trades are still there
   Json st = c.request(R"({"op":"order_status","order_id":")" + open_id + "\"}", {"order_status", "reject"});
   CHECK(st.str("status") == "open");
   CHECK(st.str("open") == "2000");
+  CHECK(st.str("filled") == "1000");
+  CHECK(st.str("qty") == "3000");
+  Json lift = c.request(R"({"op":"order_status","orig_cl_ord_id":"lift"})", {"order_status", "reject"});
+  CHECK(lift.str("open") == "500");
+  CHECK(lift.str("filled") == "2000");
+  CHECK(lift.str("qty") == "2500");
   auto [bs, book] = http_get(server.port(), "/api/v1/books/CU-BARLEY-XUCHANG");
   CHECK(book.find(R"({"price":"76000.00","qty":"2000","orders":1})") != std::string::npos);
   auto [ts, trades] = http_get(server.port(), "/api/v1/trades/CU-BARLEY-XUCHANG");
