@@ -116,6 +116,9 @@ std::string render_prometheus(const GatewayMetrics& m, const exchange::ExchangeS
   scalar(out, "rex_gateway_sessions_total", "WebSocket sessions accepted", "counter", load(m.sessions_total));
   scalar(out, "rex_gateway_slow_consumer_disconnects_total", "Sessions cut off because their send queue overflowed",
          "counter", load(m.slow_consumer_disconnects));
+  scalar(out, "rex_gateway_accept_failures_total",
+         "Connections the listener could not accept (out of file descriptors or memory)", "counter",
+         load(m.accept_failures));
   scalar(out, "rex_http_requests_total", "HTTP requests served", "counter", load(m.http_requests));
 
   scalar(out, "rex_exchange_commands_submitted_total", "Commands submitted to the exchange", "counter", x.commands_submitted);

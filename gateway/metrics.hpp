@@ -47,6 +47,7 @@ struct GatewayMetrics {
   std::atomic<std::uint64_t> sessions_open{0};
   std::atomic<std::uint64_t> sessions_total{0};
   std::atomic<std::uint64_t> slow_consumer_disconnects{0};
+  std::atomic<std::uint64_t> accept_failures{0};
   std::atomic<std::uint64_t> http_requests{0};
   std::atomic<std::uint64_t> pending_commands{0};  // submitted, results not yet back
   LatencyHistogram submit_to_result;   // gateway submit() -> its results back (sequencing + journal + publish)

@@ -71,6 +71,8 @@ struct Server::State : std::enable_shared_from_this<Server::State>, Outbox {
   asio::strand<asio::io_context::executor_type> core_strand;
   std::unique_ptr<GatewayCore> core;
   tcp::acceptor acceptor;
+  asio::steady_timer accept_retry{acceptor.get_executor()};  // after a failed accept
+  std::uint64_t accept_failures_in_a_row = 0;  // failures in a row (acceptor's strand)
   std::vector<std::thread> threads;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   // With one I/O thread every strand runs on it, so sessions call the core and the core calls
@@ -102,6 +104,7 @@ struct Server::State : std::enable_shared_from_this<Server::State>, Outbox {
   void deliver(SessionId session, std::vector<Message>& messages) override;
   void drain_results();
   void accept();
+  void accept_later(const beast::error_code& ec);
   void session_opened(const std::shared_ptr<WsSession>& session, SessionId id);
   void session_closed(SessionId id);
 };
@@ -457,13 +460,31 @@ void Server::State::accept() {
     const auto self = weak.lock();
     if (!self) return;
     if (ec) {
-      if (ec != asio::error::operation_aborted) log_warn("gateway", "accept failed: " + ec.message());
       if (!self->acceptor.is_open()) return;
+      if (ec != asio::error::operation_aborted) return self->accept_later(ec);
     } else {
+      self->accept_failures_in_a_row = 0;
       beast::error_code option_ec;  // a connection already reset: its reads will fail and end it
       socket.set_option(tcp::no_delay(true), option_ec);
       std::make_shared<HttpSession>(std::move(socket), *self)->run();
     }
+    self->accept();
+  });
+}
+
+// Out of file descriptors (or memory) the pending connection stays queued and every accept fails
+// at once: accepting again straight away would spin a core and flood the log. Wait, and say so
+// once per episode (then every 1,000th failure).
+void Server::State::accept_later(const beast::error_code& ec) {
+  metrics.accept_failures.fetch_add(1, std::memory_order_relaxed);
+  if (accept_failures_in_a_row++ % 1000 == 0) {
+    log_warn("gateway", "accept failed: " + ec.message() + " (" + std::to_string(accept_failures_in_a_row) +
+                            " in a row); accepting again in 100 ms");
+  }
+  accept_retry.expires_after(std::chrono::milliseconds(100));
+  accept_retry.async_wait([weak = weak_from_this()](beast::error_code wait_ec) {
+    const auto self = weak.lock();
+    if (!self || wait_ec || !self->acceptor.is_open()) return;
     self->accept();
   });
 }
@@ -545,6 +566,7 @@ void Server::stop_intake() {
   asio::post(s.acceptor.get_executor(), [&s] {
     beast::error_code ignored;
     s.acceptor.close(ignored);
+    s.accept_retry.cancel();
   });
 }
 

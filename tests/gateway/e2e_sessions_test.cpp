@@ -1,6 +1,15 @@
 // End to end: bad messages get a specific reject and disturb nothing; oversized frames; rate
-// limits; slow consumers are cut off without slowing anyone else; cancel on disconnect.
+// limits; slow consumers are cut off without slowing anyone else; cancel on disconnect; running
+// out of file descriptors.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "e2e_support.hpp"
 
@@ -170,4 +179,50 @@ TEST_CASE("shutdown: once intake stops, messages are refused with EXCHANGE_STOPP
   expect_reject(c, order_json("after", "buy", "76000", "1000"), 121);
   // and no new connection is accepted
   CHECK_THROWS(WsClient(server.port()));
+}
+
+TEST_CASE("out of file descriptors: accepting backs off, and resumes once there are some again", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient first(server.port());
+  first.login("demo-zytrade");
+  // This process's descriptors run out: clients still connect (the kernel completes the handshake
+  // into the listen backlog) but the server's accept fails with EMFILE.
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  int used = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) used += entry.is_symlink() ? 1 : 0;
+  rlimit low = saved;
+  low.rlim_cur = static_cast<rlim_t>(used + 8);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+  std::vector<int> clients;
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(server.port());
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (int i = 0; i < 16; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) break;
+    clients.push_back(fd);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) break;
+  }
+  std::uint64_t failures = 0;
+  for (int i = 0; i < 100 && failures == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    failures = server.server().metrics().accept_failures.load();
+  }
+  CHECK(failures > 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // A retry every 100 ms: a handful in half a second, not the hundreds of thousands of a spin.
+  const std::uint64_t later = server.server().metrics().accept_failures.load();
+  CHECK(later - failures < 50);
+  for (int fd : clients) ::close(fd);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  // Descriptors free again: new connections are accepted, the first one was never disturbed.
+  WsClient second(server.port());
+  second.login("demo-dzmetal");
+  expect_ack(second, order_json("after", "sell", "76000", "1000"));
+  expect_ack(first, order_json("still", "buy", "75000", "1000"));
+  auto [status, body] = http_get(server.port(), "/metrics");
+  CHECK(body.find("rex_gateway_accept_failures_total ") != std::string::npos);
 }
