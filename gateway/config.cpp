@@ -135,7 +135,8 @@ void apply_config_json(std::string_view json, RexdConfig& c) {
     auto& s = c.server;
     object o = as_object(e, "sessions",
                          {"max_frame_bytes", "max_message_bytes", "max_send_queue_messages", "max_send_queue_bytes",
-                          "rate_limit_per_second", "rate_limit_burst", "handshake_timeout_seconds"});
+                          "rate_limit_per_second", "rate_limit_burst", "handshake_timeout_seconds",
+                          "idle_timeout_seconds"});
     read_uint(o, "sessions", "max_frame_bytes", s.max_frame_bytes, 256, std::size_t{64} << 20);
     read_uint(o, "sessions", "max_message_bytes", s.max_message_bytes, 256, std::size_t{64} << 20);
     read_uint(o, "sessions", "max_send_queue_messages", s.max_send_queue_messages, 1);
@@ -143,6 +144,7 @@ void apply_config_json(std::string_view json, RexdConfig& c) {
     read_uint(o, "sessions", "rate_limit_per_second", s.rate_limit_per_second);
     read_uint(o, "sessions", "rate_limit_burst", s.rate_limit_burst, 1, 1'000'000);
     read_uint(o, "sessions", "handshake_timeout_seconds", s.handshake_timeout_seconds, 1, 3600);
+    read_uint(o, "sessions", "idle_timeout_seconds", s.idle_timeout_seconds, 2, 3600);
     if (s.max_message_bytes < s.max_frame_bytes) fail("sessions.max_message_bytes", "must be at least max_frame_bytes");
   }
   if (section(top, "risk", e)) {

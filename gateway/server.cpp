@@ -129,6 +129,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void run(http::request<Body, http::basic_fields<Allocator>> req) {
     websocket::stream_base::timeout timeout = websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeout.handshake_timeout = std::chrono::seconds(state_.config.handshake_timeout_seconds);
+    // Beast's timer keeps running at half the idle timeout while a session closes (a close frame
+    // sent after a protocol error, then waiting for the peer's): this also bounds that wait.
+    timeout.idle_timeout = std::chrono::seconds(state_.config.idle_timeout_seconds);
+    timeout.keep_alive_pings = true;
     ws_.set_option(timeout);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "rexd"); }));
@@ -331,7 +335,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void read() {
     parser_.emplace();
     parser_->body_limit(state_.config.max_http_body_bytes);
-    stream_.expires_after(std::chrono::seconds(30));  // an idle HTTP client holds nothing for long
+    // A request, the WebSocket upgrade included, arrives whole within the handshake timeout: an idle
+    // or trickling client holds a descriptor for no longer.
+    stream_.expires_after(std::chrono::seconds(state_.config.handshake_timeout_seconds));
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
   }
 

@@ -28,7 +28,12 @@ struct ServerConfig {
   std::size_t max_send_queue_bytes = 32 * 1024 * 1024;
   std::uint32_t rate_limit_per_second = 20'000;   // per session, sustained
   std::uint32_t rate_limit_burst = 5'000;         // per session, momentary
+  // An HTTP request (a WebSocket upgrade included) must arrive complete within this, counted from
+  // the connection or the previous response, and a WebSocket closing handshake finish within it.
   std::uint32_t handshake_timeout_seconds = 10;
+  // A WebSocket session from which nothing arrives for this long (it is pinged after half of it)
+  // is closed: a dead peer's orders are then cancelled on disconnect within it.
+  std::uint32_t idle_timeout_seconds = 30;
   std::size_t max_http_body_bytes = 8 * 1024;     // HTTP is GET only
   CoreConfig core;
 };

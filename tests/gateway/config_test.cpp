@@ -28,6 +28,7 @@ void same(const RexdConfig& a, const RexdConfig& b) {
   CHECK(a.server.rate_limit_per_second == b.server.rate_limit_per_second);
   CHECK(a.server.rate_limit_burst == b.server.rate_limit_burst);
   CHECK(a.server.handshake_timeout_seconds == b.server.handshake_timeout_seconds);
+  CHECK(a.server.idle_timeout_seconds == b.server.idle_timeout_seconds);
   CHECK(a.server.core.price_collar_bp == b.server.core.price_collar_bp);
   CHECK(a.server.core.recent_trades == b.server.core.recent_trades);
   CHECK(a.server.core.finished_orders_kept == b.server.core.finished_orders_kept);

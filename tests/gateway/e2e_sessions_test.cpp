@@ -3,6 +3,7 @@
 // out of file descriptors.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,6 +15,66 @@
 #include "e2e_support.hpp"
 
 using namespace rex::testing;
+
+namespace {
+
+// A plain TCP connection to the server, for what a well-behaved WebSocket client never does.
+class RawConnection {
+ public:
+  explicit RawConnection(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd_, reinterpret_cast<const sockaddr*>(&to), sizeof to) == 0);
+  }
+  ~RawConnection() { ::close(fd_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  void send(std::string_view bytes) { REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size())); }
+  // What arrives within `wait` (stops early once `enough` bytes are in); `closed` once the peer closed.
+  std::string receive(std::chrono::milliseconds wait, std::size_t enough = 1 << 20) {
+    std::string out;
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (!closed && out.size() < enough) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+      char buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) closed = true;
+      else out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out;
+  }
+  // The WebSocket upgrade, then the server's 101.
+  void upgrade() {
+    send("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    std::string reply;
+    while (reply.find("\r\n\r\n") == std::string::npos && !closed) reply += receive(std::chrono::seconds(5), 1);
+    REQUIRE(reply.rfind("HTTP/1.1 101", 0) == 0);
+  }
+  // One client text frame (masked with a zero key, so the payload goes as it is).
+  void text_frame(std::string_view payload) {
+    REQUIRE(payload.size() < 126);
+    std::string f;
+    f += static_cast<char>(0x81);
+    f += static_cast<char>(0x80 | payload.size());
+    f.append(4, '\0');
+    f += payload;
+    send(f);
+  }
+
+  bool closed = false;
+
+ private:
+  int fd_;
+};
+
+}  // namespace
 
 TEST_CASE("malformed messages: a specific reject to that client, nothing changed, others undisturbed", "[gateway][e2e]") {
   TempDir dir;
@@ -225,4 +286,45 @@ TEST_CASE("out of file descriptors: accepting backs off, and resumes once there 
   expect_ack(first, order_json("still", "buy", "75000", "1000"));
   auto [status, body] = http_get(server.port(), "/metrics");
   CHECK(body.find("rex_gateway_accept_failures_total ") != std::string::npos);
+}
+
+TEST_CASE("a request that never completes is cut off after the handshake timeout", "[gateway][e2e]") {
+  TempDir dir;
+  auto config = test_config();
+  config.handshake_timeout_seconds = 1;
+  TestServer server(dir.path(), config);
+  RawConnection silent(server.port());
+  RawConnection trickle(server.port());
+  trickle.send("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n");
+  // Far less than the 30 s it used to hold them, far more than the 1 s configured.
+  silent.receive(std::chrono::seconds(10));
+  trickle.receive(std::chrono::seconds(10));
+  CHECK(silent.closed);
+  CHECK(trickle.closed);
+}
+
+TEST_CASE("a session closed for a protocol error does not wait long for a client that stays silent", "[gateway][e2e]") {
+  TempDir dir;
+  auto config = test_config();
+  config.idle_timeout_seconds = 2;
+  TestServer server(dir.path(), config);
+  RawConnection c(server.port());
+  c.upgrade();
+  c.text_frame(R"({"op":"login","api_key":"demo-zytrade"})");
+  CHECK(c.receive(std::chrono::seconds(5), 1).size() > 0);  // login_ack
+  c.text_frame("{\"op\":\"ping\",\"req\":\"\xff\xfe\"}");  // not UTF-8: RFC 6455 fails the connection
+  const std::string close = c.receive(std::chrono::seconds(5), 4);
+  REQUIRE(close.size() >= 4);
+  CHECK(static_cast<unsigned char>(close[0]) == 0x88);
+  CHECK(((static_cast<unsigned char>(close[2]) << 8) | static_cast<unsigned char>(close[3])) == 1007);
+  // The client never answers the close: the server drops the connection by itself.
+  c.receive(std::chrono::seconds(10));
+  CHECK(c.closed);
+  std::string health;
+  for (int i = 0; i < 100 && health.find("\"sessions\":0") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    health = http_get(server.port(), "/health").second;
+  }
+  INFO(health);
+  CHECK(health.find("\"sessions\":0") != std::string::npos);
 }
