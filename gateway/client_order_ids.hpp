@@ -40,6 +40,12 @@ class ClientOrderIds {
     return e == nullptr ? 0 : e->order;
   }
 
+  // The id names a new order still in flight (claimed, its ack or reject not yet back).
+  bool in_flight(matcher::ParticipantId participant, std::string_view id) {
+    const Entry* e = ids_.find(hash(participant, id), Matches{participant, id});
+    return e != nullptr && e->order == 0;
+  }
+
   void set(matcher::ParticipantId participant, std::string_view id, matcher::OrderId order) {
     const std::uint64_t h = hash(participant, id);
     Entry* e = ids_.find(h, Matches{participant, id});

@@ -123,6 +123,7 @@ void GatewayCore::Impl::on_results(const ResultBatch& batch) {
     }
     if (pend) pending.pop_front();
   }
+  if (!waiting_for_order.empty()) serve_waiting_for_order();
 }
 
 // The exchange could not journal the command, so it never ran.

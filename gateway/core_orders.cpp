@@ -239,8 +239,29 @@ bool GatewayCore::Impl::enter_order(SessionId id, const Request& r, const refdat
 OrderId GatewayCore::Impl::resolve_target(SessionId id, const SessionState& s, const Request& r) {
   if (r.has_order_id) return r.order_id;
   const OrderId order = cl_ord_ids.find(s.participant->id, r.orig_cl_ord_id);
-  if (order == 0) reject(id, r, GatewayReject::kUnknownClientOrderId, r.orig_cl_ord_id);
-  return order;
+  if (order != 0) return order;
+  // Its new_order was sent before this and is still in flight: answer once it is known, as if the
+  // two had been served one after the other.
+  if (cl_ord_ids.in_flight(s.participant->id, r.orig_cl_ord_id) && waiting_for_order.size() < kMaxWaitingForOrder) {
+    waiting_for_order.emplace_back(id, r);
+    return 0;
+  }
+  reject(id, r, GatewayReject::kUnknownClientOrderId, r.orig_cl_ord_id);
+  return 0;
+}
+
+void GatewayCore::Impl::serve_waiting_for_order() {
+  std::vector<std::pair<SessionId, Request>> waiting;
+  waiting.swap(waiting_for_order);
+  for (auto& [id, r] : waiting) {
+    auto sit = sessions.find(id);
+    if (sit == sessions.end()) continue;  // its session closed meanwhile
+    if (cl_ord_ids.in_flight(sit->second.participant->id, r.orig_cl_ord_id)) {
+      waiting_for_order.emplace_back(id, std::move(r));
+    } else {
+      serve(id, sit->second, r);
+    }
+  }
 }
 
 void GatewayCore::Impl::cancel(SessionId id, SessionState& s, const Request& r) {

@@ -67,6 +67,10 @@ void GatewayCore::Impl::handle(SessionId id, const Request& r) {
     send(id, std::move(m));
     return;
   }
+  serve(id, s, r);
+}
+
+void GatewayCore::Impl::serve(SessionId id, SessionState& s, const Request& r) {
   if (r.op == Op::kLogin) return login(id, s, r);
   if (!s.participant) return reject(id, r, GatewayReject::kNotLoggedIn);
   switch (r.op) {

@@ -83,6 +83,10 @@ struct GatewayCore::Impl {
   // submits them, the exchange sequences one producer's commands in order), so the oldest is
   // always the one answered next.
   FifoRing<Pending> pending{4096};
+  // Requests naming an order by an orig_cl_ord_id whose new_order is still in flight: run again once
+  // a batch of results has come back (the order is then known, or was refused). Bounded.
+  std::vector<std::pair<SessionId, Request>> waiting_for_order;
+  static constexpr std::size_t kMaxWaitingForOrder = 4096;
   std::vector<InstrumentBook> books;
   std::vector<TopOfBook> last_top;
   std::vector<Subscribers> subscribers;
@@ -142,6 +146,8 @@ struct GatewayCore::Impl {
   void reject(SessionId session, const Request& r, std::uint16_t code, std::string_view detail = {});
   void reject(SessionId session, const Request& r, GatewayReject code, std::string_view detail = {});
   void handle(SessionId id, const Request& r);
+  void serve(SessionId id, SessionState& s, const Request& r);
+  void serve_waiting_for_order();
   void login(SessionId id, SessionState& s, const Request& r);
   void close_session(SessionId id);
 

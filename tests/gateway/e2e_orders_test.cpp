@@ -302,3 +302,44 @@ TEST_CASE("self-trade prevention: a cancelled resting order is reported to its o
     CHECK_FALSE((m.type() == "cancelled" && m.str("order_id") == resting2));
   }
 }
+
+TEST_CASE("status, amend and cancel by client order id sent right behind the new order wait for it", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient c(server.port());
+  c.login("demo-zytrade");
+  // Nothing waits for an answer: the four go out together.
+  c.send(order_json("fast", "buy", "75000", "2000"));
+  c.send(R"({"op":"order_status","orig_cl_ord_id":"fast","req":"st"})");
+  c.send(R"({"op":"amend","orig_cl_ord_id":"fast","qty":"1000","req":"am"})");
+  c.send(R"({"op":"cancel","orig_cl_ord_id":"fast","req":"cx"})");
+  // An order the engine refuses (off tick): what names it afterwards finds no order.
+  c.send(order_json("bad", "buy", "75005", "1000"));
+  c.send(R"({"op":"cancel","orig_cl_ord_id":"bad","req":"cx-bad"})");
+  std::vector<Json> got;
+  while (got.size() < 6) {
+    auto m = c.next();
+    REQUIRE(m);
+    got.push_back(*m);
+  }
+  // The refused order's answers may come in between (it was sequenced before the waiting ones).
+  auto at = [&](std::string_view type, std::string_view req) {
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      if (got[i].type() == type && (req.empty() || got[i].str("req") == req)) return i;
+    }
+    FAIL("no " << type << " " << req);
+    return got.size();
+  };
+  const std::size_t ack = at("ack", ""), status = at("order_status", "st"), amended = at("amended", "am"),
+                    cancelled = at("cancelled", "cx"), refused = at("reject", ""), unknown = at("reject", "cx-bad");
+  CHECK(got[ack].str("cl_ord_id") == "fast");
+  CHECK(got[status].str("status") == "open");
+  CHECK(got[status].str("open") == "2000");
+  CHECK(got[amended].str("open") == "1000");
+  CHECK(ack < status);
+  CHECK(status < amended);
+  CHECK(amended < cancelled);
+  CHECK(got[refused].num("code") == 6);
+  CHECK(got[unknown].num("code") == 118);
+  CHECK(refused < unknown);
+}
