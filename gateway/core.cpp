@@ -45,13 +45,15 @@ void ResultBatch::assign(std::span<const exchange::CommandResult> batch) {
 }
 
 std::string GatewayCore::reject_message(std::string_view req, std::string_view op, std::uint16_t code,
-                                        std::string_view detail, std::string_view cl_ord_id) {
+                                        std::string_view detail, std::string_view cl_ord_id,
+                                        matcher::OrderId order_id) {
   std::string s = message_text();
   JsonOut j(s);
   j.begin_object().field("type", "reject");
   if (!req.empty()) j.key("req").raw(req);
   if (!op.empty()) j.field("op", op);
   if (!cl_ord_id.empty()) j.field("cl_ord_id", cl_ord_id);
+  if (order_id != 0) j.field_id("order_id", order_id);
   j.field_uint("code", code).field("name", reject_name(code));
   std::string text(reject_text(code));
   if (!detail.empty()) {

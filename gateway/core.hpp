@@ -141,7 +141,8 @@ class GatewayCore {
   void handle(SessionId session, const Request& request);
   // A reject for a message that did not parse or was refused before the core (rate limit).
   static std::string reject_message(std::string_view req, std::string_view op, std::uint16_t code,
-                                    std::string_view detail, std::string_view cl_ord_id = {});
+                                    std::string_view detail, std::string_view cl_ord_id = {},
+                                    matcher::OrderId order_id = 0);
 
   void on_recovered(const matcher::EngineSnapshot& state);
   // Trades from before a restart (oldest first), for recent-trade lists and last prices.

@@ -181,15 +181,8 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
           if (e.reject == matcher::RejectCode::kAssayOutOfSpec && e.attribute < catalogue->attributes().size()) {
             detail = "attribute " + catalogue->attributes()[e.attribute].code;
           }
-          std::string m = reject_message(pend->req, op_name(pend->op), static_cast<std::uint16_t>(e.reject),
-                                         detail, pend->cl_ord_id);
-          if (e.order_id != 0) {
-            m.pop_back();
-            m += ",\"order_id\":\"";
-            append_uint(m, e.order_id);
-            m += "\"}";
-          }
-          send(requester, std::move(m));
+          send(requester, reject_message(pend->req, op_name(pend->op), static_cast<std::uint16_t>(e.reject), detail,
+                                         pend->cl_ord_id, e.order_id));
           if (!pend->cl_ord_id.empty()) cl_ord_ids.release(pend->participant, pend->cl_ord_id, 0);
         }
         break;

@@ -281,14 +281,16 @@ void GatewayCore::Impl::amend(SessionId id, SessionState& s, const Request& r) {
   if (target == 0) return;
   const refdata::Participant& p = *s.participant;
   auto& ps = participants[p.id];
-  if (r.has_quantity && r.quantity > p.max_order_quantity) return reject(id, r, GatewayReject::kOrderQuantityLimit);
+  if (r.has_quantity && r.quantity > p.max_order_quantity) {
+    return reject(id, r, GatewayReject::kOrderQuantityLimit, {}, target);
+  }
   Pending pend;
   pend.participant = p.id;
   const OrderRecord* o = find_order(target);
   if (o && o->participant == p.id && o->status == OrderStatus::kOpen) {
     const auto& spec = catalogue->instruments()[o->instrument];
     if (r.has_price && r.price != o->price) {
-      if (auto code = price_check(spec, o->instrument, r.price)) return reject(id, r, code);
+      if (auto code = price_check(spec, o->instrument, r.price)) return reject(id, r, code, {}, target);
     }
     if (o->side == Side::kBuy) {
       const Price new_price = r.has_price ? r.price : o->value_price;
@@ -298,7 +300,7 @@ void GatewayCore::Impl::amend(SessionId id, SessionState& s, const Request& r) {
         pend.reserved = after - o->value;
         if (saturating_add(saturating_add(ps.open_buy_value, ps.pending_buy_value), pend.reserved) >
             p.max_open_buy_value) {
-          return reject(id, r, GatewayReject::kOpenBuyValueLimit);
+          return reject(id, r, GatewayReject::kOpenBuyValueLimit, {}, target);
         }
       }
     }

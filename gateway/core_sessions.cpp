@@ -44,13 +44,16 @@ void GatewayCore::Impl::flush() {
   with_output.clear();
 }
 
-void GatewayCore::Impl::reject(SessionId session, const Request& r, std::uint16_t code, std::string_view detail) {
+void GatewayCore::Impl::reject(SessionId session, const Request& r, std::uint16_t code, std::string_view detail,
+                               matcher::OrderId order) {
   metrics.count_reject(code);
-  send(session, reject_message(r.req, op_name(r.op), code, detail, r.cl_ord_id));
+  if (order == 0 && r.has_order_id) order = r.order_id;
+  send(session, reject_message(r.req, op_name(r.op), code, detail, r.cl_ord_id, order));
 }
 
-void GatewayCore::Impl::reject(SessionId session, const Request& r, GatewayReject code, std::string_view detail) {
-  reject(session, r, static_cast<std::uint16_t>(code), detail);
+void GatewayCore::Impl::reject(SessionId session, const Request& r, GatewayReject code, std::string_view detail,
+                               matcher::OrderId order) {
+  reject(session, r, static_cast<std::uint16_t>(code), detail, order);
 }
 
 void GatewayCore::Impl::handle(SessionId id, const Request& r) {

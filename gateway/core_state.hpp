@@ -143,8 +143,12 @@ struct GatewayCore::Impl {
   void send(SessionId session, std::string text);
   void send_all(const std::vector<SessionId>& to, const Message& m);
   void flush();
-  void reject(SessionId session, const Request& r, std::uint16_t code, std::string_view detail = {});
-  void reject(SessionId session, const Request& r, GatewayReject code, std::string_view detail = {});
+  // `order`: the order it is about when the request named it by orig_cl_ord_id (an order_id given
+  // is echoed anyway).
+  void reject(SessionId session, const Request& r, std::uint16_t code, std::string_view detail = {},
+              matcher::OrderId order = 0);
+  void reject(SessionId session, const Request& r, GatewayReject code, std::string_view detail = {},
+              matcher::OrderId order = 0);
   void handle(SessionId id, const Request& r);
   void serve(SessionId id, SessionState& s, const Request& r);
   void serve_waiting_for_order();

@@ -198,7 +198,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       ParseError error;
       bool op_known = false;
       if (!parser_.parse(text, request_, error, op_known)) {
-        local_reject(request_.req, op_known ? op_name(request_.op) : std::string_view{}, error.code, error.detail);
+        local_reject(request_.req, op_known ? op_name(request_.op) : std::string_view{}, error.code, error.detail,
+                     request_.cl_ord_id);
       } else if (limited) {
         local_reject(request_.req, op_name(request_.op), static_cast<std::uint16_t>(GatewayReject::kRateLimited),
                      std::to_string(state_.config.rate_limit_per_second) + " messages per second");
@@ -217,9 +218,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     read();
   }
 
-  void local_reject(std::string_view req, std::string_view op, std::uint16_t code, std::string_view detail) {
+  void local_reject(std::string_view req, std::string_view op, std::uint16_t code, std::string_view detail,
+                    std::string_view cl_ord_id = {}) {
     state_.metrics.count_reject(code);
-    std::vector<Message> one{make_message(GatewayCore::reject_message(req, op, code, detail))};
+    std::vector<Message> one{make_message(GatewayCore::reject_message(req, op, code, detail, cl_ord_id))};
     state_.metrics.messages_out.fetch_add(1, std::memory_order_relaxed);
     enqueue(one);
   }

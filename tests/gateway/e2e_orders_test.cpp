@@ -343,3 +343,22 @@ TEST_CASE("status, amend and cancel by client order id sent right behind the new
   CHECK(got[unknown].num("code") == 118);
   CHECK(refused < unknown);
 }
+
+TEST_CASE("rejects name the client order id and the order they are about", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient c(server.port());
+  c.login("demo-zytrade");
+  // refused by the request parser, after the id was read
+  Json missing = expect_reject(c, R"({"op":"new_order","req":"r9","cl_ord_id":"x"})", 103);
+  CHECK(missing.str("cl_ord_id") == "x");
+  Json typed = expect_reject(c, order_json("y", "buy", "", "1000", R"(,"price":76000)"), 104);
+  CHECK(typed.str("cl_ord_id") == "y");
+  // refused by the gateway's checks of an amend named by client order id: the order's id comes back
+  const std::string id = expect_ack(c, order_json("am", "buy", "76000", "1000")).str("order_id");
+  Json band = expect_reject(c, R"({"op":"amend","orig_cl_ord_id":"am","price":"99999"})", 7);
+  CHECK(band.str("order_id") == id);
+  // and by the engine
+  Json engine = expect_reject(c, R"({"op":"amend","orig_cl_ord_id":"am","price":"76000"})", 22);
+  CHECK(engine.str("order_id") == id);
+}
