@@ -177,12 +177,22 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     read();
   }
 
+  // A message is read in pieces: up to one byte past max_frame_bytes is kept (enough to know it is
+  // too large), the rest of a larger one is read and dropped, so an oversized message never holds
+  // more than that (max_message_bytes only bounds how long it may go on before the close).
   void read() {
-    ws_.async_read(buffer_, WithMemory(memory_, beast::bind_front_handler(&WsSession::on_read, shared_from_this())));
+    const std::size_t keep = state_.config.max_frame_bytes + 1;
+    ws_.async_read_some(buffer_, oversized_bytes_ != 0 ? keep : keep - buffer_.size(),
+                        WithMemory(memory_, beast::bind_front_handler(&WsSession::on_read, shared_from_this())));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) return close_down(ec);
+    if (oversized_bytes_ != 0 || buffer_.size() > state_.config.max_frame_bytes) {
+      oversized_bytes_ += buffer_.size();
+      buffer_.consume(buffer_.size());
+    }
+    if (!ws_.is_message_done()) return read();
     state_.metrics.frames_in.fetch_add(1, std::memory_order_relaxed);
     if (!state_.intake.load(std::memory_order_relaxed)) {
       buffer_.consume(buffer_.size());
@@ -191,9 +201,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     }
     const std::string_view text(static_cast<const char*>(buffer_.data().data()), buffer_.size());
     const bool limited = rate_.enabled() && !rate_.allow(steady_ns());
-    if (text.size() > state_.config.max_frame_bytes) {
+    if (oversized_bytes_ != 0) {
       local_reject({}, {}, static_cast<std::uint16_t>(GatewayReject::kFrameTooLarge),
-                   std::to_string(text.size()) + " bytes, at most " + std::to_string(state_.config.max_frame_bytes));
+                   std::to_string(oversized_bytes_) + " bytes, at most " + std::to_string(state_.config.max_frame_bytes));
+      oversized_bytes_ = 0;
     } else {
       ParseError error;
       bool op_known = false;
@@ -305,6 +316,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   websocket::stream<tcp::socket> ws_;
   Server::State& state_;
   beast::flat_buffer buffer_;
+  std::size_t oversized_bytes_ = 0;  // of the message being read, once past max_frame_bytes
   RequestParser parser_;
   Request request_;
   RateLimiter rate_;
