@@ -265,10 +265,8 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
               .field_id("seq", e.seq)
               .field_id("ts", e.timestamp)
               .end_object();
-          auto msg = make_message(std::move(m));
-          send_all(instruments_subscribers, msg);
-          send_all(subscribers[e.instrument].top, msg);
-          send_all(subscribers[e.instrument].depth, msg);
+          send_once({&instruments_subscribers, &subscribers[e.instrument].top, &subscribers[e.instrument].depth},
+                    make_message(std::move(m)));
         }
         break;
       case EventType::kReferenceData: apply_reference_data(item.reference_data); break;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
@@ -90,6 +91,7 @@ struct GatewayCore::Impl {
   std::vector<std::vector<SessionId>> commodity_subscribers;  // per commodity
   std::vector<matcher::Event> commodity_tops;  // the last COMMODITY_TOP of each commodity
   std::vector<SessionId> instruments_subscribers;
+  std::vector<SessionId> send_once_scratch;  // send_once's recipients; kept to keep its capacity
   std::unordered_map<SessionId, std::vector<Message>> out;
   std::vector<SessionId> with_output;  // sessions whose `out` entry is not empty, in first-message order
   std::vector<std::pair<matcher::InstrumentId, LevelChange>> level_changes;
@@ -138,6 +140,7 @@ struct GatewayCore::Impl {
   void send(SessionId session, Message m);
   void send(SessionId session, std::string text);
   void send_all(const std::vector<SessionId>& to, const Message& m);
+  void send_once(std::initializer_list<const std::vector<SessionId>*> lists, const Message& m);
   void flush();
   void reject(SessionId session, const Request& r, std::uint16_t code, std::string_view detail = {});
   void reject(SessionId session, const Request& r, GatewayReject code, std::string_view detail = {});

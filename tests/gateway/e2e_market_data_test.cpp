@@ -1,5 +1,9 @@
-// End to end: every subscription (instruments, top of book, depth with sequence numbers, trades)
-// and the HTTP endpoints.
+// End to end: every subscription (instruments, top of book, depth with sequence numbers, trades),
+// overlapping subscriptions of one session (each message once), and the HTTP endpoints.
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "e2e_support.hpp"
 
 using namespace rex::testing;
@@ -148,4 +152,68 @@ TEST_CASE("HTTP: health, metrics, instruments, books, trades", "[gateway][e2e]")
   CHECK(trades.find("\"price\":\"76000.00\"") != std::string::npos);
   CHECK(http_get(server.port(), "/api/v1/books/NOPE").first == 404);
   CHECK(http_get(server.port(), "/nothing").first == 404);
+}
+
+namespace {
+
+// Everything the client has received so far: the server answers a ping after every message it
+// queued for the session before it, in order.
+std::vector<Json> received_so_far(WsClient& c) {
+  c.send(R"({"op":"ping"})");
+  REQUIRE(c.until_type("pong"));
+  return c.drain(std::chrono::milliseconds(0));
+}
+
+std::size_t count_of(const std::vector<Json>& messages, std::string_view type, std::string_view instrument = {}) {
+  return static_cast<std::size_t>(std::count_if(messages.begin(), messages.end(), [&](const Json& m) {
+    return m.type() == type && (instrument.empty() || m.str("instrument") == instrument);
+  }));
+}
+
+void subscribe(WsClient& c, std::string_view channel, std::string_view instrument = {}) {
+  std::string m = R"({"op":"subscribe","channel":")" + std::string(channel) + "\"";
+  if (!instrument.empty()) m += R"(,"instrument":")" + std::string(instrument) + "\"";
+  m += "}";
+  CHECK(c.request(m, {"subscribed", "reject"}).type() == "subscribed");
+}
+
+}  // namespace
+
+TEST_CASE("overlapping subscriptions: one trading_status per session and change", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient ops(server.port());
+  WsClient everything(server.port());  // instruments, top and depth
+  WsClient book(server.port());        // top and depth
+  WsClient list(server.port());        // instruments only
+  ops.login("demo-rexops");
+  for (WsClient* c : {&everything, &book, &list}) c->login("demo-rexaudit");
+  subscribe(everything, "instruments");
+  subscribe(everything, "top", kCopper);
+  subscribe(everything, "depth", kCopper);
+  subscribe(book, "depth", kCopper);
+  subscribe(book, "top", kCopper);
+  subscribe(list, "instruments");
+  for (WsClient* c : {&everything, &book, &list}) received_so_far(*c);
+
+  for (const std::string_view op : {"halt", "resume"}) {
+    INFO(op);
+    Json ack = ops.request(R"({"op":")" + std::string(op) + R"(","instrument":"CU-BARLEY-XUCHANG"})", {"operator_ack"});
+    CHECK(ack.num("instruments_changed") == 1);
+    for (WsClient* c : {&everything, &book, &list}) {
+      const auto got = received_so_far(*c);
+      CHECK(count_of(got, "trading_status") == 1);
+      CHECK(count_of(got, "trading_status", kCopper) == 1);
+    }
+  }
+
+  // The whole market: one per instrument to `instruments` subscribers, still one for the book.
+  const std::size_t instruments = test_catalogue().instruments().size();
+  Json ack = ops.request(R"({"op":"halt"})", {"operator_ack"});
+  CHECK(static_cast<std::size_t>(ack.num("instruments_changed")) == instruments);
+  const auto got = received_so_far(everything);
+  CHECK(count_of(got, "trading_status") == instruments);
+  CHECK(count_of(got, "trading_status", kCopper) == 1);
+  CHECK(count_of(received_so_far(list), "trading_status") == instruments);
+  CHECK(count_of(received_so_far(book), "trading_status") == 1);
 }
