@@ -358,7 +358,7 @@ void GatewayCore::Impl::trade(const Event& e) {
       .field_id("ts", e.timestamp)
       .end_object();
   auto msg = make_message(std::move(m));
-  send_all(subs, msg);
+  send_all(subs, msg);  // no session is on both lists (Subscribers::trades)
   send_all(all_trades_subscribers, msg);
 }
 

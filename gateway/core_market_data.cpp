@@ -51,7 +51,21 @@ void GatewayCore::Impl::subscribe(SessionId id, SessionState& s, const Request& 
     case Channel::kTop: added = add_unique(subscribers[ins].top, id); break;
     case Channel::kDepth: added = add_unique(subscribers[ins].depth, id); break;
     case Channel::kTrades:
-      added = add_unique(ins == matcher::kAnyInstrument ? all_trades_subscribers : subscribers[ins].trades, id);
+      if (ins == matcher::kAnyInstrument) {
+        added = add_unique(all_trades_subscribers, id);
+        if (added) {
+          s.all_trades = true;
+          // Its instruments' trades come through the all-instruments list from now on.
+          for (const auto& [channel, i] : s.subscriptions) {
+            if (channel == Channel::kTrades) remove_one(subscribers[i].trades, id);
+          }
+        }
+      } else if (s.all_trades) {
+        added = std::find(s.subscriptions.begin(), s.subscriptions.end(), std::make_pair(Channel::kTrades, ins)) ==
+                s.subscriptions.end();
+      } else {
+        added = add_unique(subscribers[ins].trades, id);
+      }
       break;
     case Channel::kCommodityTop: added = add_unique(commodity_subscribers[r.commodity], id); break;
   }
@@ -102,6 +116,13 @@ void GatewayCore::Impl::unsubscribe(SessionId id, SessionState& s, const Request
   const InstrumentId key = r.channel == Channel::kCommodityTop ? r.commodity : r.instrument;
   remove_subscription(id, r.channel, key);
   std::erase(s.subscriptions, std::make_pair(r.channel, key));
+  if (r.channel == Channel::kTrades && key == matcher::kAnyInstrument && s.all_trades) {
+    s.all_trades = false;
+    // Its instruments' trades come through their own lists again.
+    for (const auto& [channel, ins] : s.subscriptions) {
+      if (channel == Channel::kTrades) add_unique(subscribers[ins].trades, id);
+    }
+  }
   subscribed(id, r, "unsubscribed");
 }
 

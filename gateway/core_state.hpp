@@ -48,12 +48,17 @@ struct SessionState {
   const refdata::Participant* participant = nullptr;
   bool trader = false;
   bool operator_role = false;
+  // Subscribed to every instrument's trades: its per-instrument trades subscriptions stay in
+  // `subscriptions` but out of the instruments' lists until it unsubscribes (Subscribers::trades).
+  bool all_trades = false;
   std::vector<std::pair<Channel, matcher::InstrumentId>> subscriptions;
 };
 
 struct Subscribers {
   std::vector<SessionId> top;
   std::vector<SessionId> depth;
+  // Never a session of all_trades_subscribers: a trade goes to both lists, and so reaches each
+  // session once without a check per trade.
   std::vector<SessionId> trades;
 };
 

@@ -177,6 +177,15 @@ void subscribe(WsClient& c, std::string_view channel, std::string_view instrumen
   CHECK(c.request(m, {"subscribed", "reject"}).type() == "subscribed");
 }
 
+void unsubscribe(WsClient& c, std::string_view channel, std::string_view instrument = {}) {
+  std::string m = R"({"op":"unsubscribe","channel":")" + std::string(channel) + "\"";
+  if (!instrument.empty()) m += R"(,"instrument":")" + std::string(instrument) + "\"";
+  m += "}";
+  CHECK(c.request(m, {"unsubscribed", "reject"}).type() == "unsubscribed");
+}
+
+constexpr std::string_view kIron = "FE-HMS8020-ANYANG";  // tick 1.00, lots 10,000 kg
+
 }  // namespace
 
 TEST_CASE("overlapping subscriptions: one trading_status per session and change", "[gateway][e2e]") {
@@ -216,4 +225,52 @@ TEST_CASE("overlapping subscriptions: one trading_status per session and change"
   CHECK(count_of(got, "trading_status", kCopper) == 1);
   CHECK(count_of(received_so_far(list), "trading_status") == instruments);
   CHECK(count_of(received_so_far(book), "trading_status") == 1);
+}
+
+TEST_CASE("overlapping trades subscriptions: one trade message per session and trade", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient c(server.port());
+  WsClient other(server.port());
+  c.login("demo-zytrade");
+  other.login("demo-dzmetal");
+  WsClient all_then_one(server.port());
+  WsClient one_then_all(server.port());
+  WsClient twice(server.port());        // each subscription twice
+  WsClient one_left(server.port());     // both, then all unsubscribed
+  WsClient all_left(server.port());     // both, then the instrument unsubscribed
+  const std::vector<WsClient*> md{&all_then_one, &one_then_all, &twice, &one_left, &all_left};
+  for (WsClient* m : md) m->login("demo-rexaudit");
+  subscribe(all_then_one, "trades");
+  subscribe(all_then_one, "trades", kCopper);
+  subscribe(one_then_all, "trades", kCopper);
+  subscribe(one_then_all, "trades");
+  for (int i = 0; i < 2; ++i) {
+    subscribe(twice, "trades");
+    subscribe(twice, "trades", kCopper);
+  }
+  subscribe(one_left, "trades", kCopper);
+  subscribe(one_left, "trades");
+  unsubscribe(one_left, "trades");
+  subscribe(all_left, "trades");
+  subscribe(all_left, "trades", kCopper);
+  unsubscribe(all_left, "trades", kCopper);
+  for (WsClient* m : md) received_so_far(*m);
+
+  expect_ack(c, order_json("b1", "buy", "76000", "1000"));
+  expect_ack(other, order_json("s1", "sell", "76000", "1000"));
+  expect_ack(c, order_json("b2", "buy", "2700", "10000", "", kIron));
+  expect_ack(other, order_json("s2", "sell", "2700", "10000", "", kIron));
+  for (WsClient* m : md) {
+    const auto got = received_so_far(*m);
+    CHECK(count_of(got, "trade", kCopper) == 1);
+    CHECK(count_of(got, "trade", kIron) == (m == &one_left ? 0U : 1U));
+  }
+
+  // Dropping the all-instruments subscription keeps the instrument's.
+  unsubscribe(all_then_one, "trades");
+  received_so_far(all_then_one);
+  expect_ack(c, order_json("b3", "buy", "76000", "1000"));
+  expect_ack(other, order_json("s3", "sell", "76000", "1000"));
+  CHECK(count_of(received_so_far(all_then_one), "trade", kCopper) == 1);
 }
