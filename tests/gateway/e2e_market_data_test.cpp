@@ -274,3 +274,69 @@ TEST_CASE("overlapping trades subscriptions: one trade message per session and t
   expect_ack(other, order_json("s3", "sell", "76000", "1000"));
   CHECK(count_of(received_so_far(all_then_one), "trade", kCopper) == 1);
 }
+
+TEST_CASE("trades for all instruments: a snapshot of the most recent trades of any instrument", "[gateway][e2e]") {
+  TempDir dir;
+  auto config = test_config();
+  config.core.recent_trades = 3;
+  TestServer server(dir.path(), config);
+  WsClient c(server.port());
+  WsClient other(server.port());
+  WsClient md(server.port());
+  c.login("demo-zytrade");
+  other.login("demo-dzmetal");
+  md.login("demo-rexaudit");
+
+  Json sub = md.request(R"({"op":"subscribe","channel":"trades","req":"t"})", {"subscribed", "reject"});
+  CHECK(sub.str("req") == "t");
+  CHECK_FALSE(sub.has("instrument"));
+  auto empty = md.until_type("trades_snapshot");
+  REQUIRE(empty);
+  CHECK_FALSE(empty->has("instrument"));
+  simdjson::dom::array trades;
+  REQUIRE_FALSE(empty->root()["trades"].get_array().get(trades));
+  CHECK(trades.size() == 0);
+
+  // Four trades, alternating instruments; the snapshot keeps the last three, oldest first.
+  expect_ack(c, order_json("b1", "buy", "76000", "1000"));
+  expect_ack(other, order_json("s1", "sell", "76000", "1000"));
+  expect_ack(c, order_json("b2", "buy", "2700", "10000", "", kIron));
+  expect_ack(other, order_json("s2", "sell", "2700", "10000", "", kIron));
+  expect_ack(c, order_json("b3", "buy", "76010", "1000"));
+  expect_ack(other, order_json("s3", "sell", "76010", "1000"));
+  expect_ack(c, order_json("b4", "buy", "2701", "10000", "", kIron));
+  expect_ack(other, order_json("s4", "sell", "2701", "10000", "", kIron));
+  std::vector<Json> live;
+  for (auto& m : received_so_far(md)) {
+    if (m.type() == "trade") live.push_back(std::move(m));
+  }
+  REQUIRE(live.size() == 4);
+
+  WsClient late(server.port());
+  late.login("demo-rexaudit");
+  late.request(R"({"op":"subscribe","channel":"trades"})", {"subscribed"});
+  auto snap = late.until_type("trades_snapshot");
+  REQUIRE(snap);
+  INFO(snap->text());
+  CHECK_FALSE(snap->has("instrument"));
+  REQUIRE_FALSE(snap->root()["trades"].get_array().get(trades));
+  REQUIRE(trades.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const Json& expected = live[i + 1];
+    std::string_view instrument, trade_id, price;
+    REQUIRE_FALSE(trades.at(i)["instrument"].get_string().get(instrument));
+    REQUIRE_FALSE(trades.at(i)["trade_id"].get_string().get(trade_id));
+    REQUIRE_FALSE(trades.at(i)["price"].get_string().get(price));
+    CHECK(instrument == expected.str("instrument"));
+    CHECK(trade_id == expected.str("trade_id"));
+    CHECK(price == expected.str("price"));
+  }
+
+  // One instrument's snapshot is unchanged: that instrument's trades only, named at the top.
+  late.request(R"({"op":"subscribe","channel":"trades","instrument":"CU-BARLEY-XUCHANG"})", {"subscribed"});
+  auto copper = late.until_type("trades_snapshot");
+  REQUIRE(copper);
+  CHECK(copper->str("instrument") == kCopper);
+  REQUIRE_FALSE(copper->root()["trades"].get_array().get(trades));
+  CHECK(trades.size() == 2);
+}
