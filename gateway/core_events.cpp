@@ -277,10 +277,8 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
               .field_id("seq", e.seq)
               .field_id("ts", e.timestamp)
               .end_object();
-          auto msg = make_message(std::move(m));
-          send_all(instruments_subscribers, msg);
-          send_all(subscribers[e.instrument].top, msg);
-          send_all(subscribers[e.instrument].depth, msg);
+          send_once({&instruments_subscribers, &subscribers[e.instrument].top, &subscribers[e.instrument].depth},
+                    make_message(std::move(m)));
         }
         break;
       case EventType::kReferenceData: apply_reference_data(item.reference_data); break;
@@ -372,7 +370,7 @@ void GatewayCore::Impl::trade(const Event& e) {
       .field_id("ts", e.timestamp)
       .end_object();
   auto msg = make_message(std::move(m));
-  send_all(subs, msg);
+  send_all(subs, msg);  // no session is on both lists (Subscribers::trades)
   send_all(all_trades_subscribers, msg);
 }
 

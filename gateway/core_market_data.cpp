@@ -4,6 +4,7 @@
 #include "gateway/core_state.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,7 +52,21 @@ void GatewayCore::Impl::subscribe(SessionId id, SessionState& s, const Request& 
     case Channel::kTop: added = add_unique(subscribers[ins].top, id); break;
     case Channel::kDepth: added = add_unique(subscribers[ins].depth, id); break;
     case Channel::kTrades:
-      added = add_unique(ins == matcher::kAnyInstrument ? all_trades_subscribers : subscribers[ins].trades, id);
+      if (ins == matcher::kAnyInstrument) {
+        added = add_unique(all_trades_subscribers, id);
+        if (added) {
+          s.all_trades = true;
+          // Its instruments' trades come through the all-instruments list from now on.
+          for (const auto& [channel, i] : s.subscriptions) {
+            if (channel == Channel::kTrades) remove_one(subscribers[i].trades, id);
+          }
+        }
+      } else if (s.all_trades) {
+        added = std::find(s.subscriptions.begin(), s.subscriptions.end(), std::make_pair(Channel::kTrades, ins)) ==
+                s.subscriptions.end();
+      } else {
+        added = add_unique(subscribers[ins].trades, id);
+      }
       break;
     case Channel::kCommodityTop: added = add_unique(commodity_subscribers[r.commodity], id); break;
   }
@@ -63,7 +78,7 @@ void GatewayCore::Impl::subscribe(SessionId id, SessionState& s, const Request& 
     case Channel::kTop: send(id, top_message(ins)); break;
     case Channel::kDepth: send(id, depth_snapshot(ins)); break;
     case Channel::kTrades:
-      if (ins != matcher::kAnyInstrument) send(id, trades_snapshot(ins));
+      send(id, ins == matcher::kAnyInstrument ? all_trades_snapshot() : trades_snapshot(ins));
       break;
     case Channel::kCommodityTop: send(id, commodity_top_message(r.commodity)); break;
   }
@@ -102,6 +117,13 @@ void GatewayCore::Impl::unsubscribe(SessionId id, SessionState& s, const Request
   const InstrumentId key = r.channel == Channel::kCommodityTop ? r.commodity : r.instrument;
   remove_subscription(id, r.channel, key);
   std::erase(s.subscriptions, std::make_pair(r.channel, key));
+  if (r.channel == Channel::kTrades && key == matcher::kAnyInstrument && s.all_trades) {
+    s.all_trades = false;
+    // Its instruments' trades come through their own lists again.
+    for (const auto& [channel, ins] : s.subscriptions) {
+      if (channel == Channel::kTrades) add_unique(subscribers[ins].trades, id);
+    }
+  }
   subscribed(id, r, "unsubscribed");
 }
 
@@ -222,6 +244,29 @@ std::string GatewayCore::Impl::trades_json(InstrumentId ins, std::string_view ty
 
 Message GatewayCore::Impl::trades_snapshot(InstrumentId ins) const {
   return make_message(trades_json(ins, "trades_snapshot"));
+}
+
+// The most recent config.recent_trades trades of all instruments, oldest first (trade ids count
+// trades across instruments). Each book's own most recent ones are enough to find them: no more
+// than that many of them can be of one instrument.
+Message GatewayCore::Impl::all_trades_snapshot() const {
+  std::vector<std::pair<InstrumentId, const TradePrint*>> recent;
+  for (InstrumentId ins = 0; ins < books.size(); ++ins) {
+    for (const auto& t : books[ins].recent_trades()) recent.emplace_back(ins, &t);
+  }
+  const auto older = [](const auto& a, const auto& b) { return a.second->id < b.second->id; };
+  if (recent.size() > config.recent_trades) {
+    const auto first_kept = recent.end() - static_cast<std::ptrdiff_t>(config.recent_trades);
+    std::nth_element(recent.begin(), first_kept, recent.end(), older);
+    recent.erase(recent.begin(), first_kept);
+  }
+  std::sort(recent.begin(), recent.end(), older);
+  std::string m = message_text();
+  JsonOut j(m);
+  j.begin_object().field("type", "trades_snapshot").key("trades").begin_array();
+  for (const auto& [ins, t] : recent) trade_json(j, ins, *t);
+  j.end_array().end_object();
+  return make_message(std::move(m));
 }
 
 // BOOK_LEVELs of one command come ordered by instrument: one depth update (and perhaps one top

@@ -3,6 +3,7 @@
 // (with cancel on disconnect).
 #include "gateway/core_state.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -28,6 +29,16 @@ void GatewayCore::Impl::send(SessionId session, std::string text) {
 
 void GatewayCore::Impl::send_all(const std::vector<SessionId>& to, const Message& m) {
   for (SessionId s : to) send(s, m);
+}
+
+// To each session on any of the lists once, however many of them it is on. It sorts, so it is for
+// rare messages (trading status), not for per-trade or per-book-change ones.
+void GatewayCore::Impl::send_once(std::initializer_list<const std::vector<SessionId>*> lists, const Message& m) {
+  send_once_scratch.clear();
+  for (const auto* list : lists) send_once_scratch.insert(send_once_scratch.end(), list->begin(), list->end());
+  std::sort(send_once_scratch.begin(), send_once_scratch.end());
+  send_once_scratch.erase(std::unique(send_once_scratch.begin(), send_once_scratch.end()), send_once_scratch.end());
+  send_all(send_once_scratch, m);
 }
 
 // Entries stay (one per session that ever got a message, until it closes) so their vectors

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
@@ -47,12 +48,17 @@ struct SessionState {
   const refdata::Participant* participant = nullptr;
   bool trader = false;
   bool operator_role = false;
+  // Subscribed to every instrument's trades: its per-instrument trades subscriptions stay in
+  // `subscriptions` but out of the instruments' lists until it unsubscribes (Subscribers::trades).
+  bool all_trades = false;
   std::vector<std::pair<Channel, matcher::InstrumentId>> subscriptions;
 };
 
 struct Subscribers {
   std::vector<SessionId> top;
   std::vector<SessionId> depth;
+  // Never a session of all_trades_subscribers: a trade goes to both lists, and so reaches each
+  // session once without a check per trade.
   std::vector<SessionId> trades;
 };
 
@@ -94,6 +100,7 @@ struct GatewayCore::Impl {
   std::vector<std::vector<SessionId>> commodity_subscribers;  // per commodity
   std::vector<matcher::Event> commodity_tops;  // the last COMMODITY_TOP of each commodity
   std::vector<SessionId> instruments_subscribers;
+  std::vector<SessionId> send_once_scratch;  // send_once's recipients; kept to keep its capacity
   std::unordered_map<SessionId, std::vector<Message>> out;
   std::vector<SessionId> with_output;  // sessions whose `out` entry is not empty, in first-message order
   std::vector<std::pair<matcher::InstrumentId, LevelChange>> level_changes;
@@ -142,6 +149,7 @@ struct GatewayCore::Impl {
   void send(SessionId session, Message m);
   void send(SessionId session, std::string text);
   void send_all(const std::vector<SessionId>& to, const Message& m);
+  void send_once(std::initializer_list<const std::vector<SessionId>*> lists, const Message& m);
   void flush();
   // `order`: the order it is about when the request named it by orig_cl_ord_id (an order_id given
   // is echoed anyway).
@@ -192,6 +200,7 @@ struct GatewayCore::Impl {
   void trade_json(JsonOut& j, matcher::InstrumentId ins, const TradePrint& t) const;
   std::string trades_json(matcher::InstrumentId ins, std::string_view type) const;
   Message trades_snapshot(matcher::InstrumentId ins) const;
+  Message all_trades_snapshot() const;
   void publish_levels();
 
   // core_operator.cpp: halt, resume, kill, end of day, reference-data reloads.

@@ -1,5 +1,9 @@
-// End to end: every subscription (instruments, top of book, depth with sequence numbers, trades)
-// and the HTTP endpoints.
+// End to end: every subscription (instruments, top of book, depth with sequence numbers, trades),
+// overlapping subscriptions of one session (each message once), and the HTTP endpoints.
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "e2e_support.hpp"
 
 using namespace rex::testing;
@@ -148,4 +152,191 @@ TEST_CASE("HTTP: health, metrics, instruments, books, trades", "[gateway][e2e]")
   CHECK(trades.find("\"price\":\"76000.00\"") != std::string::npos);
   CHECK(http_get(server.port(), "/api/v1/books/NOPE").first == 404);
   CHECK(http_get(server.port(), "/nothing").first == 404);
+}
+
+namespace {
+
+// Everything the client has received so far: the server answers a ping after every message it
+// queued for the session before it, in order.
+std::vector<Json> received_so_far(WsClient& c) {
+  c.send(R"({"op":"ping"})");
+  REQUIRE(c.until_type("pong"));
+  return c.drain(std::chrono::milliseconds(0));
+}
+
+std::size_t count_of(const std::vector<Json>& messages, std::string_view type, std::string_view instrument = {}) {
+  return static_cast<std::size_t>(std::count_if(messages.begin(), messages.end(), [&](const Json& m) {
+    return m.type() == type && (instrument.empty() || m.str("instrument") == instrument);
+  }));
+}
+
+void subscribe(WsClient& c, std::string_view channel, std::string_view instrument = {}) {
+  std::string m = R"({"op":"subscribe","channel":")" + std::string(channel) + "\"";
+  if (!instrument.empty()) m += R"(,"instrument":")" + std::string(instrument) + "\"";
+  m += "}";
+  CHECK(c.request(m, {"subscribed", "reject"}).type() == "subscribed");
+}
+
+void unsubscribe(WsClient& c, std::string_view channel, std::string_view instrument = {}) {
+  std::string m = R"({"op":"unsubscribe","channel":")" + std::string(channel) + "\"";
+  if (!instrument.empty()) m += R"(,"instrument":")" + std::string(instrument) + "\"";
+  m += "}";
+  CHECK(c.request(m, {"unsubscribed", "reject"}).type() == "unsubscribed");
+}
+
+constexpr std::string_view kIron = "FE-HMS8020-ANYANG";  // tick 1.00, lots 10,000 kg
+
+}  // namespace
+
+TEST_CASE("overlapping subscriptions: one trading_status per session and change", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient ops(server.port());
+  WsClient everything(server.port());  // instruments, top and depth
+  WsClient book(server.port());        // top and depth
+  WsClient list(server.port());        // instruments only
+  ops.login("demo-rexops");
+  for (WsClient* c : {&everything, &book, &list}) c->login("demo-rexaudit");
+  subscribe(everything, "instruments");
+  subscribe(everything, "top", kCopper);
+  subscribe(everything, "depth", kCopper);
+  subscribe(book, "depth", kCopper);
+  subscribe(book, "top", kCopper);
+  subscribe(list, "instruments");
+  for (WsClient* c : {&everything, &book, &list}) received_so_far(*c);
+
+  for (const std::string_view op : {"halt", "resume"}) {
+    INFO(op);
+    Json ack = ops.request(R"({"op":")" + std::string(op) + R"(","instrument":"CU-BARLEY-XUCHANG"})", {"operator_ack"});
+    CHECK(ack.num("instruments_changed") == 1);
+    for (WsClient* c : {&everything, &book, &list}) {
+      const auto got = received_so_far(*c);
+      CHECK(count_of(got, "trading_status") == 1);
+      CHECK(count_of(got, "trading_status", kCopper) == 1);
+    }
+  }
+
+  // The whole market: one per instrument to `instruments` subscribers, still one for the book.
+  const std::size_t instruments = test_catalogue().instruments().size();
+  Json ack = ops.request(R"({"op":"halt"})", {"operator_ack"});
+  CHECK(static_cast<std::size_t>(ack.num("instruments_changed")) == instruments);
+  const auto got = received_so_far(everything);
+  CHECK(count_of(got, "trading_status") == instruments);
+  CHECK(count_of(got, "trading_status", kCopper) == 1);
+  CHECK(count_of(received_so_far(list), "trading_status") == instruments);
+  CHECK(count_of(received_so_far(book), "trading_status") == 1);
+}
+
+TEST_CASE("overlapping trades subscriptions: one trade message per session and trade", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient c(server.port());
+  WsClient other(server.port());
+  c.login("demo-zytrade");
+  other.login("demo-dzmetal");
+  WsClient all_then_one(server.port());
+  WsClient one_then_all(server.port());
+  WsClient twice(server.port());        // each subscription twice
+  WsClient one_left(server.port());     // both, then all unsubscribed
+  WsClient all_left(server.port());     // both, then the instrument unsubscribed
+  const std::vector<WsClient*> md{&all_then_one, &one_then_all, &twice, &one_left, &all_left};
+  for (WsClient* m : md) m->login("demo-rexaudit");
+  subscribe(all_then_one, "trades");
+  subscribe(all_then_one, "trades", kCopper);
+  subscribe(one_then_all, "trades", kCopper);
+  subscribe(one_then_all, "trades");
+  for (int i = 0; i < 2; ++i) {
+    subscribe(twice, "trades");
+    subscribe(twice, "trades", kCopper);
+  }
+  subscribe(one_left, "trades", kCopper);
+  subscribe(one_left, "trades");
+  unsubscribe(one_left, "trades");
+  subscribe(all_left, "trades");
+  subscribe(all_left, "trades", kCopper);
+  unsubscribe(all_left, "trades", kCopper);
+  for (WsClient* m : md) received_so_far(*m);
+
+  expect_ack(c, order_json("b1", "buy", "76000", "1000"));
+  expect_ack(other, order_json("s1", "sell", "76000", "1000"));
+  expect_ack(c, order_json("b2", "buy", "2700", "10000", "", kIron));
+  expect_ack(other, order_json("s2", "sell", "2700", "10000", "", kIron));
+  for (WsClient* m : md) {
+    const auto got = received_so_far(*m);
+    CHECK(count_of(got, "trade", kCopper) == 1);
+    CHECK(count_of(got, "trade", kIron) == (m == &one_left ? 0U : 1U));
+  }
+
+  // Dropping the all-instruments subscription keeps the instrument's.
+  unsubscribe(all_then_one, "trades");
+  received_so_far(all_then_one);
+  expect_ack(c, order_json("b3", "buy", "76000", "1000"));
+  expect_ack(other, order_json("s3", "sell", "76000", "1000"));
+  CHECK(count_of(received_so_far(all_then_one), "trade", kCopper) == 1);
+}
+
+TEST_CASE("trades for all instruments: a snapshot of the most recent trades of any instrument", "[gateway][e2e]") {
+  TempDir dir;
+  auto config = test_config();
+  config.core.recent_trades = 3;
+  TestServer server(dir.path(), config);
+  WsClient c(server.port());
+  WsClient other(server.port());
+  WsClient md(server.port());
+  c.login("demo-zytrade");
+  other.login("demo-dzmetal");
+  md.login("demo-rexaudit");
+
+  Json sub = md.request(R"({"op":"subscribe","channel":"trades","req":"t"})", {"subscribed", "reject"});
+  CHECK(sub.str("req") == "t");
+  CHECK_FALSE(sub.has("instrument"));
+  auto empty = md.until_type("trades_snapshot");
+  REQUIRE(empty);
+  CHECK_FALSE(empty->has("instrument"));
+  simdjson::dom::array trades;
+  REQUIRE_FALSE(empty->root()["trades"].get_array().get(trades));
+  CHECK(trades.size() == 0);
+
+  // Four trades, alternating instruments; the snapshot keeps the last three, oldest first.
+  expect_ack(c, order_json("b1", "buy", "76000", "1000"));
+  expect_ack(other, order_json("s1", "sell", "76000", "1000"));
+  expect_ack(c, order_json("b2", "buy", "2700", "10000", "", kIron));
+  expect_ack(other, order_json("s2", "sell", "2700", "10000", "", kIron));
+  expect_ack(c, order_json("b3", "buy", "76010", "1000"));
+  expect_ack(other, order_json("s3", "sell", "76010", "1000"));
+  expect_ack(c, order_json("b4", "buy", "2701", "10000", "", kIron));
+  expect_ack(other, order_json("s4", "sell", "2701", "10000", "", kIron));
+  std::vector<Json> live;
+  for (auto& m : received_so_far(md)) {
+    if (m.type() == "trade") live.push_back(std::move(m));
+  }
+  REQUIRE(live.size() == 4);
+
+  WsClient late(server.port());
+  late.login("demo-rexaudit");
+  late.request(R"({"op":"subscribe","channel":"trades"})", {"subscribed"});
+  auto snap = late.until_type("trades_snapshot");
+  REQUIRE(snap);
+  INFO(snap->text());
+  CHECK_FALSE(snap->has("instrument"));
+  REQUIRE_FALSE(snap->root()["trades"].get_array().get(trades));
+  REQUIRE(trades.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const Json& expected = live[i + 1];
+    std::string_view instrument, trade_id, price;
+    REQUIRE_FALSE(trades.at(i)["instrument"].get_string().get(instrument));
+    REQUIRE_FALSE(trades.at(i)["trade_id"].get_string().get(trade_id));
+    REQUIRE_FALSE(trades.at(i)["price"].get_string().get(price));
+    CHECK(instrument == expected.str("instrument"));
+    CHECK(trade_id == expected.str("trade_id"));
+    CHECK(price == expected.str("price"));
+  }
+
+  // One instrument's snapshot is unchanged: that instrument's trades only, named at the top.
+  late.request(R"({"op":"subscribe","channel":"trades","instrument":"CU-BARLEY-XUCHANG"})", {"subscribed"});
+  auto copper = late.until_type("trades_snapshot");
+  REQUIRE(copper);
+  CHECK(copper->str("instrument") == kCopper);
+  REQUIRE_FALSE(copper->root()["trades"].get_array().get(trades));
+  CHECK(trades.size() == 2);
 }
