@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <charconv>
 #include <cstring>
 #include <deque>
 #include <future>
@@ -115,6 +116,25 @@ namespace {
 // enough that a client's frame limit of 1 MiB (ours, browsers' far more) is never approached.
 constexpr std::size_t kMaxBatchMessages = 256;
 constexpr std::size_t kMaxBatchBytes = 64 * 1024;
+
+// A request path with its %XX escapes decoded (RFC 3986 2.1); nullopt for a malformed escape.
+std::optional<std::string> percent_decoded(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] != '%') {
+      out += path[i];
+      continue;
+    }
+    if (i + 2 >= path.size()) return std::nullopt;
+    unsigned value = 0;
+    const auto r = std::from_chars(path.data() + i + 1, path.data() + i + 3, value, 16);
+    if (r.ec != std::errc{} || r.ptr != path.data() + i + 3) return std::nullopt;
+    out += static_cast<char>(value);
+    i += 2;
+  }
+  return out;
+}
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
@@ -373,8 +393,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     res->set(http::field::server, "rexd");
     res->set(http::field::content_type, content_type);
     res->keep_alive(keep_alive_);
+    if (status == http::status::method_not_allowed) res->set(http::field::allow, "GET, HEAD");
+    const std::size_t length = body.size();
     res->body() = std::move(body);
     res->prepare_payload();
+    if (head_) {  // the headers a GET would get, no body
+      res->body().clear();
+      res->content_length(length);
+    }
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       if (ec) return;
       if (!res->keep_alive()) return self->shutdown();
@@ -404,9 +430,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void route(http::request<http::string_body> req) {
     version_ = req.version();
     keep_alive_ = req.keep_alive();
-    if (req.method() != http::verb::get) return json_error(http::status::method_not_allowed, "only GET is served");
-    std::string_view target(req.target().data(), req.target().size());
-    if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
+    head_ = req.method() == http::verb::head;
+    if (req.method() != http::verb::get && !head_) {
+      return json_error(http::status::method_not_allowed, "only GET and HEAD are served");
+    }
+    std::string_view raw(req.target().data(), req.target().size());
+    if (auto q = raw.find('?'); q != std::string_view::npos) raw = raw.substr(0, q);
+    // The absolute form (RFC 9112 3.2.2: "http://host/path") names the same resource as the path.
+    if (auto scheme = raw.find("://"); scheme != std::string_view::npos && raw.substr(0, 1) != "/") {
+      const auto path = raw.find('/', scheme + 3);
+      raw = path == std::string_view::npos ? std::string_view("/") : raw.substr(path);
+    }
+    const auto decoded = percent_decoded(raw);
+    if (!decoded) return json_error(http::status::bad_request, "malformed percent-encoding in the path");
+    const std::string_view target = *decoded;
     if (target == "/health") {
       const bool ok = state_.intake.load();
       // On the core strand: the catalogue in force is the core's (a reload replaces it).
@@ -454,6 +491,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<http::request_parser<http::string_body>> parser_;
   unsigned version_ = 11;
   bool keep_alive_ = false;
+  bool head_ = false;
 };
 
 }  // namespace

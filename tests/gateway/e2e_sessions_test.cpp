@@ -328,3 +328,30 @@ TEST_CASE("a session closed for a protocol error does not wait long for a client
   INFO(health);
   CHECK(health.find("\"sessions\":0") != std::string::npos);
 }
+
+TEST_CASE("HTTP: HEAD, the Allow header, absolute-form and percent-encoded targets", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  auto ask = [&](std::string_view request) {
+    RawConnection c(server.port());
+    c.send(request);
+    std::string reply;
+    while (!c.closed) reply += c.receive(std::chrono::seconds(5));
+    return reply;
+  };
+  const std::string get = ask("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string head = ask("HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  REQUIRE(get.rfind("HTTP/1.1 200", 0) == 0);
+  REQUIRE(head.rfind("HTTP/1.1 200", 0) == 0);
+  const auto body_at = get.find("\r\n\r\n") + 4;
+  CHECK(head.size() == body_at);  // the same headers, no body
+  CHECK(head.find("Content-Length: " + std::to_string(get.size() - body_at)) != std::string::npos);
+  const std::string post = ask("POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  CHECK(post.rfind("HTTP/1.1 405", 0) == 0);
+  CHECK(post.find("Allow: GET, HEAD\r\n") != std::string::npos);
+  CHECK(ask("GET http://127.0.0.1/api/v1/books/CU-BARLEY-XUCHANG HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(ask("GET /api/v1/books/CU%2DBARLEY%2dXUCHANG HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(ask("GET /api/v1/books/CU%2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").rfind("HTTP/1.1 400", 0) == 0);
+  CHECK(ask("GET /api/v1/books/CU%zzBARLEY HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").rfind("HTTP/1.1 400", 0) == 0);
+}
