@@ -288,7 +288,7 @@ void GatewayCore::Impl::amend(SessionId id, SessionState& s, const Request& r) {
   c.order_id = target;
   c.price = r.has_price ? r.price : 0;
   c.quantity = r.has_quantity ? r.quantity : 0;
-  if (r.has_bounds || r.has_acceptance) {
+  if (r.has_bounds || r.has_accepted_grades || r.has_accepted_hubs) {
     c.replace_quality = true;
     c.quality = r.quality;
     c.accepted_grades = r.accepted_grades;
