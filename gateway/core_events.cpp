@@ -64,6 +64,13 @@ void GatewayCore::Impl::restore_fills(const matcher::EngineSnapshot& state) {
   }
 }
 
+// The recovered quality bids' terms, which an amend giving only some of them keeps.
+void GatewayCore::Impl::restore_quality_bids(const matcher::EngineSnapshot& state) {
+  for (const auto& o : state.orders) {
+    if (o.quality_bid) quality_bids.insert_or_assign(o.id, QualityBidTerms{o.quality, o.accepted_grades, o.accepted_hubs});
+  }
+}
+
 void GatewayCore::Impl::on_recovered(const matcher::EngineSnapshot& state) {
   recovered = true;
   load_levels(books, state);
@@ -82,6 +89,7 @@ void GatewayCore::Impl::on_recovered(const matcher::EngineSnapshot& state) {
   }
   restore_fills(state);
   restore_client_order_ids(state);
+  restore_quality_bids(state);
   for (std::size_t i = 0; i < books.size(); ++i) last_top[i] = books[i].top();
 }
 
@@ -167,6 +175,9 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
             cl_ord_ids.set(rec.participant, rec.cl_ord_id, rec.id);
           }
         }
+        if (e.side == Side::kBuy && (c.quality->count != 0 || c.accepted_grades != 0 || c.accepted_hubs != 0)) {
+          keep_quality_terms(e.order_id, e.instrument, c.quality, c.accepted_grades, c.accepted_hubs);
+        }
         set_open(rec, e.quantity);
         ++live;
         const OrderRecord& stored = orders.put(std::move(rec));
@@ -180,6 +191,8 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
           std::string detail;
           if (e.reject == matcher::RejectCode::kAssayOutOfSpec && e.attribute < catalogue->attributes().size()) {
             detail = "attribute " + catalogue->attributes()[e.attribute].code;
+          } else if (e.reject == matcher::RejectCode::kQualityNotAmendable && pend->op == Op::kAmend) {
+            detail = not_amendable_detail(e.order_id);
           }
           send(requester, reject_message(pend->req, op_name(pend->op), static_cast<std::uint16_t>(e.reject), detail,
                                          pend->cl_ord_id, e.order_id));
@@ -190,6 +203,9 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
         trade(e);
         break;
       case EventType::kAmended:
+        if (c.type == matcher::CommandType::kAmend && c.replace_quality) {
+          keep_quality_terms(e.order_id, e.instrument, c.quality, c.accepted_grades, c.accepted_hubs);
+        }
         if (OrderRecord* o = find_order(e.order_id)) {
           o->price = e.price;
           if (o->side == Side::kBuy) o->value_price = e.price;

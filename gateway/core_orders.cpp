@@ -63,6 +63,7 @@ void GatewayCore::Impl::set_open(OrderRecord& o, Quantity open) {
 void GatewayCore::Impl::finish(OrderRecord& o, OrderStatus status) {
   if (o.status != OrderStatus::kOpen) return;
   set_open(o, 0);
+  if (o.side == Side::kBuy && !quality_bids.empty()) quality_bids.erase(o.id);
   o.status = status;
   --live;
   finished.push_back(o.id);
@@ -77,6 +78,37 @@ void GatewayCore::Impl::finish(OrderRecord& o, OrderStatus status) {
 
 OrderRecord* GatewayCore::Impl::find_order(OrderId id) {
   return orders.find(id);
+}
+
+// The quality terms the engine took for order `id` (a new buy's, or a replace_quality amend's),
+// sets of 0 resolved to the instrument's own grade and hub as the engine resolves them. Kept only
+// if the engine made a quality bid of it: bounds, or another instrument than its own accepted.
+void GatewayCore::Impl::keep_quality_terms(OrderId id, InstrumentId ins, const matcher::QualityTerms& bounds,
+                                           std::uint64_t accepted_grades, std::uint64_t accepted_hubs) {
+  const auto& instruments = catalogue->instruments();
+  if (ins >= instruments.size()) return;
+  const refdata::InstrumentSpec& own = instruments[ins];
+  const std::uint64_t grades = accepted_grades != 0 ? accepted_grades : std::uint64_t{1} << own.grade;
+  const std::uint64_t hubs = accepted_hubs != 0 ? accepted_hubs : std::uint64_t{1} << own.hub;
+  bool accepts_another = false;
+  for (const auto& spec : instruments) {
+    const bool accepted = spec.commodity == own.commodity && ((grades >> spec.grade) & 1u) != 0 &&
+                          ((hubs >> spec.hub) & 1u) != 0;
+    accepts_another = accepts_another || (accepted && spec.id != own.id);
+  }
+  if (bounds.count == 0 && !accepts_another) {
+    quality_bids.erase(id);
+    return;
+  }
+  quality_bids.insert_or_assign(id, QualityBidTerms{bounds, grades, hubs});
+}
+
+// Which of QUALITY_NOT_AMENDABLE's cases an amend of order `id` met: the engine's code covers them all.
+std::string_view GatewayCore::Impl::not_amendable_detail(OrderId id) {
+  if (quality_bids.count(id) != 0) return "the new terms have no bounds and accept only the order's own instrument";
+  const OrderRecord* o = find_order(id);
+  if (o != nullptr && o->side == Side::kSell) return "the order is a sell, and its assay stays as entered";
+  return "the order is a plain order";
 }
 
 void GatewayCore::Impl::order_fields(JsonOut& j, const OrderRecord& o, matcher::InstrumentId instrument) {
@@ -286,8 +318,10 @@ void GatewayCore::Impl::amend(SessionId id, SessionState& s, const Request& r) {
   }
   Pending pend;
   pend.participant = p.id;
+  const QualityBidTerms* terms = nullptr;  // in force, when the order is one of the participant's quality bids
   const OrderRecord* o = find_order(target);
   if (o && o->participant == p.id && o->status == OrderStatus::kOpen) {
+    if (auto it = quality_bids.find(target); it != quality_bids.end()) terms = &it->second;
     const auto& spec = catalogue->instruments()[o->instrument];
     if (r.has_price && r.price != o->price) {
       if (auto code = price_check(spec, o->instrument, r.price)) return reject(id, r, code, {}, target);
@@ -311,11 +345,14 @@ void GatewayCore::Impl::amend(SessionId id, SessionState& s, const Request& r) {
   c.order_id = target;
   c.price = r.has_price ? r.price : 0;
   c.quantity = r.has_quantity ? r.quantity : 0;
-  if (r.has_bounds || r.has_acceptance) {
+  if (r.has_bounds || r.has_accepted_grades || r.has_accepted_hubs) {
+    // The terms not given stay as they are; the command carries the whole new set, so the journal
+    // holds the terms in force. An order not known as a quality bid gets just what was given, and
+    // the engine's reject says why it cannot take it.
     c.replace_quality = true;
-    c.quality = r.quality;
-    c.accepted_grades = r.accepted_grades;
-    c.accepted_hubs = r.accepted_hubs;
+    c.quality = r.has_bounds || terms == nullptr ? r.quality : terms->bounds;
+    c.accepted_grades = r.has_accepted_grades || terms == nullptr ? r.accepted_grades : terms->accepted_grades;
+    c.accepted_hubs = r.has_accepted_hubs || terms == nullptr ? r.accepted_hubs : terms->accepted_hubs;
   }
   const std::int64_t reserved = pend.reserved;
   if (submit(id, r, c, std::move(pend))) ps.pending_buy_value += reserved;

@@ -37,6 +37,14 @@ struct Pending {
   std::uint64_t submitted_ns = 0;
 };
 
+// An open quality bid's terms as the engine holds them, accepted sets resolved (never 0): what an
+// amend that gives only some of them sends for the rest.
+struct QualityBidTerms {
+  matcher::QualityTerms bounds;
+  std::uint64_t accepted_grades = 0;
+  std::uint64_t accepted_hubs = 0;
+};
+
 struct ParticipantState {
   std::int64_t open_buy_value = 0;
   std::int64_t pending_buy_value = 0;
@@ -84,6 +92,9 @@ struct GatewayCore::Impl {
   OrderTable orders;
   ClientOrderIds cl_ord_ids;
   FifoRing<matcher::OrderId> finished;  // oldest first, bounded by config.finished_orders_kept
+  // Open quality bids only, apart from `orders`: they are rare, and their terms (~200 bytes) would
+  // otherwise be paid for by every order.
+  std::unordered_map<matcher::OrderId, QualityBidTerms> quality_bids;
   std::size_t live = 0;
   // Commands submitted, oldest first. Their results come back in the same order (one strand
   // submits them, the exchange sequences one producer's commands in order), so the oldest is
@@ -170,6 +181,9 @@ struct GatewayCore::Impl {
   void order_fields(JsonOut& j, const OrderRecord& o) { order_fields(j, o, o.instrument); }
   // `instrument`: what the message is about; a quality bid's fill names the lot's instrument.
   void order_fields(JsonOut& j, const OrderRecord& o, matcher::InstrumentId instrument);
+  void keep_quality_terms(matcher::OrderId id, matcher::InstrumentId ins, const matcher::QualityTerms& bounds,
+                          std::uint64_t accepted_grades, std::uint64_t accepted_hubs);
+  std::string_view not_amendable_detail(matcher::OrderId id);
   std::string ack_message(const OrderRecord& o, const matcher::Event& e, std::string_view req);
   std::string order_status_message(const OrderRecord& o, std::string_view req);
   static Pending participant_pending(const SessionState& s);
@@ -211,6 +225,7 @@ struct GatewayCore::Impl {
   // core_events.cpp: the recovered state, and each batch of the exchange's results.
   void restore_client_order_ids(const matcher::EngineSnapshot& state);
   void restore_fills(const matcher::EngineSnapshot& state);
+  void restore_quality_bids(const matcher::EngineSnapshot& state);
   void on_recovered(const matcher::EngineSnapshot& state);
   void on_results(const ResultBatch& batch);  // the caller flushes
   void journal_full(const Pending& p);

@@ -455,7 +455,8 @@ bool RequestParser::parse(std::string_view text, Request& out, ParseError& error
     }
     if (r.has(kFAcceptedGrades) && !code_set(kFAcceptedGrades, true, out.accepted_grades)) return false;
     if (r.has(kFAcceptedHubs) && !code_set(kFAcceptedHubs, false, out.accepted_hubs)) return false;
-    out.has_acceptance = r.has(kFAcceptedGrades) || r.has(kFAcceptedHubs);
+    out.has_accepted_grades = r.has(kFAcceptedGrades);
+    out.has_accepted_hubs = r.has(kFAcceptedHubs);
     return true;
   };
 
@@ -520,7 +521,9 @@ bool RequestParser::parse(std::string_view text, Request& out, ParseError& error
         out.has_quantity = true;
       }
       if (!quality_fields()) return false;
-      if (!out.has_price && !out.has_quantity && !out.has_bounds && !out.has_acceptance) return r.missing(kFPrice);
+      if (!out.has_price && !out.has_quantity && !out.has_bounds && !out.has_accepted_grades && !out.has_accepted_hubs) {
+        return r.missing(kFPrice);
+      }
       return true;
     case Op::kMassCancel:
       return instrument(false);

@@ -81,7 +81,8 @@ struct Request {
   std::uint64_t accepted_hubs = 0;
   bool has_assay = false;
   bool has_bounds = false;
-  bool has_acceptance = false;  // accepted_grades or accepted_hubs given
+  bool has_accepted_grades = false;  // each told apart: an amend keeps the terms it does not give
+  bool has_accepted_hubs = false;
   bool batch = false;  // login: the client accepts frames holding a JSON array of messages
 };
 

@@ -47,7 +47,8 @@ constexpr std::array<RejectDescription, kRejectCodeCount> kDescriptions{{
      "quality terms must name at most 8 attributes in ascending order, each once, with min <= max; a sell's assay gives single values"},
     {"ASSAY_OUT_OF_SPEC", "an assay value is outside its grade's limit"},
     {"ACCEPTANCE_INVALID", "accepted grades and hubs are for buy orders and must cover at least one instrument"},
-    {"QUALITY_NOT_AMENDABLE", "a lot's assay cannot be amended, nor bounds given to an order placed without them"},
+    {"QUALITY_NOT_AMENDABLE",
+     "a lot's assay cannot be amended, a plain order cannot be given quality terms, nor a quality bid amended into a plain order"},
     {"REFERENCE_DATA_INCOMPATIBLE",
      "the new reference data changes an instrument's trading rules or leaves a resting quality bid outside its band"},
 }};

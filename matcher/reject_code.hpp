@@ -42,7 +42,8 @@ enum class RejectCode : std::uint16_t {
                                   // sell term that is not a single measured value
   kAssayOutOfSpec = 32,           // an assay value outside its grade's limit (event names it)
   kAcceptanceInvalid = 33,        // accepted grades/hubs on a sell, or accepting no instrument
-  kQualityNotAmendable = 34,      // amend of an assay, or of bounds on an order without them
+  kQualityNotAmendable = 34,      // amend of an assay, of quality terms on a plain order, or
+                                  // leaving a quality bid with a plain order's terms
   kReferenceDataIncompatible = 35,  // new reference data that changes an instrument's trading
                                     // rules, or leaves a resting quality bid outside its band
 };

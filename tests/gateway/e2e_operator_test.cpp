@@ -137,3 +137,33 @@ TEST_CASE("restart: client order ids of open orders stay reserved and usable", "
   // an order finished before the restart no longer holds its id (docs/websocket-api.md)
   expect_ack(c, order_json("gone", "buy", "75800", "1000"));
 }
+
+TEST_CASE("restart: an amend of a recovered quality bid keeps the terms it does not give", "[gateway][e2e]") {
+  TempDir dir;
+  {
+    TestServer server(dir.path(), test_config(), true);
+    WsClient mill(server.port());
+    mill.login("demo-xcrod");
+    expect_ack(mill, order_json("q", "buy", "76000", "1000",
+                                R"(,"bounds":{"CU_PCT":{"min":"99.9"}},"accepted_grades":["BARLEY","BERRY"])"));
+    server.stop();
+  }
+  TestServer server(dir.path(), test_config(), true);
+  WsClient mill(server.port());
+  WsClient seller(server.port());
+  mill.login("demo-xcrod");
+  seller.login("demo-dzmetal");
+  Json amended = mill.request(R"({"op":"amend","orig_cl_ord_id":"q","accepted_grades":["BARLEY","BERRY","CANDY"]})",
+                              {"amended", "reject"});
+  INFO(amended.text());
+  REQUIRE(amended.type() == "amended");
+  expect_ack(seller, copper_lot_json("low", "CU-CANDY-XUCHANG", "99.00"));
+  expect_open(mill, "q", "1000");
+  const std::string good = expect_ack(seller, copper_lot_json("good", "CU-CANDY-XUCHANG", "99.95")).str("order_id");
+  auto sold = seller.until_type("fill");
+  REQUIRE(sold);
+  CHECK(sold->str("order_id") == good);
+  auto bought = mill.until_type("fill");
+  REQUIRE(bought);
+  CHECK(bought->str("price") == "75100.00");
+}

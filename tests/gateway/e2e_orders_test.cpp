@@ -362,3 +362,107 @@ TEST_CASE("rejects name the client order id and the order they are about", "[gat
   Json engine = expect_reject(c, R"({"op":"amend","orig_cl_ord_id":"am","price":"76000"})", 22);
   CHECK(engine.str("order_id") == id);
 }
+
+// docs/websocket-api.md, amend: the quality terms an amend does not give stay as they were.
+namespace {
+
+constexpr std::string_view kMillBid =
+    R"(,"bounds":{"CU_PCT":{"min":"99.9"}},"accepted_grades":["BARLEY","BERRY"])";  // hubs: Xuchang only
+
+// The trade's price on the mill's fill, and the lot the seller hears was filled: `lot`.
+void expect_filled_with(WsClient& mill, WsClient& seller, const std::string& lot, std::string_view price) {
+  auto bought = mill.until_type("fill");
+  REQUIRE(bought);
+  CHECK(bought->str("price") == price);
+  auto sold = seller.until_type("fill");
+  REQUIRE(sold);
+  CHECK(sold->str("order_id") == lot);
+}
+
+}  // namespace
+
+TEST_CASE("quality: an amend of accepted grades keeps the bid's bounds and hubs", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient seller(server.port());
+  WsClient mill(server.port());
+  seller.login("demo-dzmetal");
+  mill.login("demo-xcrod");
+  expect_ack(mill, order_json("q", "buy", "76000", "1000", kMillBid));
+  Json amended = mill.request(R"({"op":"amend","orig_cl_ord_id":"q","accepted_grades":["BARLEY","BERRY","CANDY"]})",
+                              {"amended", "reject"});
+  INFO(amended.text());
+  REQUIRE(amended.type() == "amended");
+  // Candy is accepted now, but not below the untouched bound, nor at another hub
+  expect_ack(seller, copper_lot_json("low", "CU-CANDY-XUCHANG", "99.00"));
+  expect_ack(seller, copper_lot_json("far", "CU-BARLEY-SANMENXIA", "99.95"));
+  expect_open(mill, "q", "1000");
+  // a Candy lot within the bound at Xuchang trades, at the bid's price in Candy's terms (-900.00)
+  const std::string good = expect_ack(seller, copper_lot_json("good", "CU-CANDY-XUCHANG", "99.95")).str("order_id");
+  expect_filled_with(mill, seller, good, "75100.00");
+  expect_open(seller, "low", "1000");
+}
+
+TEST_CASE("quality: an amend of bounds keeps the bid's accepted grades", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient seller(server.port());
+  WsClient mill(server.port());
+  seller.login("demo-dzmetal");
+  mill.login("demo-xcrod");
+  expect_ack(mill, order_json("q", "buy", "76000", "1000", kMillBid));
+  Json amended = mill.request(R"({"op":"amend","orig_cl_ord_id":"q","bounds":{"CU_PCT":{"min":"99.95"}}})",
+                              {"amended", "reject"});
+  INFO(amended.text());
+  REQUIRE(amended.type() == "amended");
+  // below the new bound, or of a grade never accepted: no trade
+  expect_ack(seller, copper_lot_json("low", "CU-BARLEY-XUCHANG", "99.93"));
+  expect_ack(seller, copper_lot_json("candy", "CU-CANDY-XUCHANG", "99.99"));
+  expect_open(mill, "q", "1000");
+  // Berry, still accepted, within the new bound: a trade at the bid's price in Berry's terms (-500.00)
+  const std::string good = expect_ack(seller, copper_lot_json("berry", "CU-BERRY-XUCHANG", "99.97")).str("order_id");
+  expect_filled_with(mill, seller, good, "75500.00");
+}
+
+TEST_CASE("quality: an amend of accepted hubs keeps the bid's bounds and grades", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient seller(server.port());
+  WsClient mill(server.port());
+  seller.login("demo-dzmetal");
+  mill.login("demo-xcrod");
+  // bounds above Barley's own limit (Cu >= 99.90 %), so that a Barley lot can fail them
+  expect_ack(mill, order_json("q", "buy", "76000", "2000",
+                              R"(,"bounds":{"CU_PCT":{"min":"99.95"}},"accepted_grades":["BARLEY","BERRY"])"));
+  Json amended = mill.request(R"({"op":"amend","orig_cl_ord_id":"q","accepted_hubs":["XUCHANG","SANMENXIA"]})",
+                              {"amended", "reject"});
+  INFO(amended.text());
+  REQUIRE(amended.type() == "amended");
+  expect_ack(seller, copper_lot_json("low", "CU-BARLEY-SANMENXIA", "99.92"));
+  expect_open(mill, "q", "2000");
+  // Berry, accepted before the amend, at Xuchang; then Barley at the hub just added (-150.00)
+  const std::string berry = expect_ack(seller, copper_lot_json("berry", "CU-BERRY-XUCHANG", "99.97")).str("order_id");
+  expect_filled_with(mill, seller, berry, "75500.00");
+  const std::string far = expect_ack(seller, copper_lot_json("far", "CU-BARLEY-SANMENXIA", "99.97")).str("order_id");
+  expect_filled_with(mill, seller, far, "75850.00");
+}
+
+TEST_CASE("quality: an amend that would leave a plain order is refused, saying so", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  WsClient mill(server.port());
+  mill.login("demo-xcrod");
+  // with its bounds kept, a bid accepting only its own grade is still a quality bid
+  expect_ack(mill, order_json("q", "buy", "76000", "1000", kMillBid));
+  Json amended = mill.request(R"({"op":"amend","orig_cl_ord_id":"q","accepted_grades":["BARLEY"]})", {"amended", "reject"});
+  INFO(amended.text());
+  CHECK(amended.type() == "amended");
+  // and dropping its bounds (its grade kept) would leave a plain order
+  Json unbounded = expect_reject(mill, R"({"op":"amend","orig_cl_ord_id":"q","bounds":{}})", 34);
+  CHECK(unbounded.str("text").find("accept only the order's own instrument") != std::string::npos);
+  // without bounds, it would be a plain order: refused, and the text says why
+  expect_ack(mill, order_json("g", "buy", "76000", "1000", R"(,"accepted_grades":["BARLEY","BERRY"])"));
+  Json refused = expect_reject(mill, R"({"op":"amend","orig_cl_ord_id":"g","accepted_grades":["BARLEY"]})", 34);
+  CHECK(refused.str("text").find("plain order") != std::string::npos);
+  CHECK(refused.str("text").find("placed without") == std::string::npos);
+}

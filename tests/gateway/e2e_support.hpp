@@ -43,4 +43,18 @@ inline Json expect_ack(WsClient& c, std::string_view message) {
   return r;
 }
 
+// Asserts the order named by client order id `cl` is open with `open` kg: it has not traded.
+inline void expect_open(WsClient& c, std::string_view cl, std::string_view open) {
+  Json st = c.request(R"({"op":"order_status","orig_cl_ord_id":")" + std::string(cl) + "\"}", {"order_status", "reject"});
+  INFO(st.text());
+  CHECK(st.str("status") == "open");
+  CHECK(st.str("open") == open);
+}
+
+// A lot of copper: a sell of 1,000 kg on `instrument` with this CU_PCT assay, priced low enough
+// (74,000.00) to reach any copper bid of these tests.
+inline std::string copper_lot_json(std::string_view cl, std::string_view instrument, std::string_view cu_pct) {
+  return order_json(cl, "sell", "74000", "1000", R"(,"assay":{"CU_PCT":")" + std::string(cu_pct) + "\"}", instrument);
+}
+
 }  // namespace rex::testing

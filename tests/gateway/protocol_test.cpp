@@ -185,11 +185,20 @@ TEST_CASE("quality: an assay, bounds and accepted grades and hubs become exact t
   const auto hub_bit = [&](std::string_view h) { return std::uint64_t{1} << (cat.find_hub(h) - cat.hubs().data()); };
   CHECK(buy.request.accepted_grades == (grade_bit("BARLEY") | grade_bit("BERRY")));
   CHECK(buy.request.accepted_hubs == (hub_bit("XUCHANG") | hub_bit("ZHENGZHOU")));
-  CHECK(buy.request.has_acceptance);
+  CHECK(buy.request.has_accepted_grades);
+  CHECK(buy.request.has_accepted_hubs);
 
   Parsed amend = parse(R"({"op":"amend","order_id":"5","bounds":{"CU_PCT":{"min":"99.6"}}})");
   REQUIRE(amend.ok);
   CHECK(amend.request.has_bounds);
+  CHECK_FALSE(amend.request.has_accepted_grades);
+  CHECK_FALSE(amend.request.has_accepted_hubs);
+  // an amend keeps the terms it does not give, so grades and hubs are told apart
+  Parsed hubs_only = parse(R"({"op":"amend","order_id":"5","accepted_hubs":["XUCHANG"]})");
+  REQUIRE(hubs_only.ok);
+  CHECK_FALSE(hubs_only.request.has_bounds);
+  CHECK_FALSE(hubs_only.request.has_accepted_grades);
+  CHECK(hubs_only.request.has_accepted_hubs);
 
   using G = GatewayReject;
   auto g = [](G c) { return static_cast<int>(c); };
