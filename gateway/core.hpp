@@ -156,7 +156,7 @@ class GatewayCore {
   // The catalogue in force (after the last reload the engine applied).
   const refdata::Catalogue& catalogue() const;
   std::string book_json(matcher::InstrumentId instrument) const;
-  std::string trades_json(matcher::InstrumentId instrument) const;
+  std::string trades_json(matcher::InstrumentId instrument) const;  // kAnyInstrument: all instruments
   bool recovered() const;
   std::size_t live_orders() const;
   std::size_t session_count() const;

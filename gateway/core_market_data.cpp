@@ -78,7 +78,7 @@ void GatewayCore::Impl::subscribe(SessionId id, SessionState& s, const Request& 
     case Channel::kTop: send(id, top_message(ins)); break;
     case Channel::kDepth: send(id, depth_snapshot(ins)); break;
     case Channel::kTrades:
-      send(id, ins == matcher::kAnyInstrument ? all_trades_snapshot() : trades_snapshot(ins));
+      send(id, trades_snapshot(ins));
       break;
     case Channel::kCommodityTop: send(id, commodity_top_message(r.commodity)); break;
   }
@@ -231,28 +231,23 @@ void GatewayCore::Impl::trade_json(JsonOut& j, InstrumentId ins, const TradePrin
       .end_object();
 }
 
+// One instrument's recent trades; for kAnyInstrument the most recent config.recent_trades of all
+// instruments, oldest first (trade ids count trades across instruments; each book's own most
+// recent ones are enough to find them: no more than that many of them can be of one instrument).
 std::string GatewayCore::Impl::trades_json(InstrumentId ins, std::string_view type) const {
   std::string m = message_text();
   JsonOut j(m);
   j.begin_object();
   if (!type.empty()) j.field("type", type);
-  j.field("instrument", instrument_code(ins)).key("trades").begin_array();
-  for (const auto& t : books[ins].recent_trades()) trade_json(j, ins, t);
-  j.end_array().end_object();
-  return m;
-}
-
-Message GatewayCore::Impl::trades_snapshot(InstrumentId ins) const {
-  return make_message(trades_json(ins, "trades_snapshot"));
-}
-
-// The most recent config.recent_trades trades of all instruments, oldest first (trade ids count
-// trades across instruments). Each book's own most recent ones are enough to find them: no more
-// than that many of them can be of one instrument.
-Message GatewayCore::Impl::all_trades_snapshot() const {
+  if (ins != matcher::kAnyInstrument) {
+    j.field("instrument", instrument_code(ins)).key("trades").begin_array();
+    for (const auto& t : books[ins].recent_trades()) trade_json(j, ins, t);
+    j.end_array().end_object();
+    return m;
+  }
   std::vector<std::pair<InstrumentId, const TradePrint*>> recent;
-  for (InstrumentId ins = 0; ins < books.size(); ++ins) {
-    for (const auto& t : books[ins].recent_trades()) recent.emplace_back(ins, &t);
+  for (InstrumentId i = 0; i < books.size(); ++i) {
+    for (const auto& t : books[i].recent_trades()) recent.emplace_back(i, &t);
   }
   const auto older = [](const auto& a, const auto& b) { return a.second->id < b.second->id; };
   if (recent.size() > config.recent_trades) {
@@ -261,12 +256,14 @@ Message GatewayCore::Impl::all_trades_snapshot() const {
     recent.erase(recent.begin(), first_kept);
   }
   std::sort(recent.begin(), recent.end(), older);
-  std::string m = message_text();
-  JsonOut j(m);
-  j.begin_object().field("type", "trades_snapshot").key("trades").begin_array();
-  for (const auto& [ins, t] : recent) trade_json(j, ins, *t);
+  j.key("trades").begin_array();
+  for (const auto& [i, t] : recent) trade_json(j, i, *t);
   j.end_array().end_object();
-  return make_message(std::move(m));
+  return m;
+}
+
+Message GatewayCore::Impl::trades_snapshot(InstrumentId ins) const {
+  return make_message(trades_json(ins, "trades_snapshot"));
 }
 
 // BOOK_LEVELs of one command come ordered by instrument: one depth update (and perhaps one top

@@ -214,7 +214,6 @@ struct GatewayCore::Impl {
   void trade_json(JsonOut& j, matcher::InstrumentId ins, const TradePrint& t) const;
   std::string trades_json(matcher::InstrumentId ins, std::string_view type) const;
   Message trades_snapshot(matcher::InstrumentId ins) const;
-  Message all_trades_snapshot() const;
   void publish_levels();
 
   // core_operator.cpp: halt, resume, kill, end of day, reference-data reloads.

@@ -467,6 +467,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (target == "/api/v1/instruments") {
       return from_core([](GatewayCore& core) { return core.instruments_json(); });
     }
+    if (target == "/api/v1/trades") {
+      return from_core([](GatewayCore& core) { return core.trades_json(matcher::kAnyInstrument); });
+    }
     constexpr std::string_view kBooks = "/api/v1/books/";
     constexpr std::string_view kTrades = "/api/v1/trades/";
     for (auto prefix : {kBooks, kTrades}) {
@@ -477,7 +480,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return from_core([id = *ins, books](GatewayCore& core) { return books ? core.book_json(id) : core.trades_json(id); });
     }
     return json_error(http::status::not_found,
-                      "not found; try /health, /metrics, /api/v1/instruments, /api/v1/books/<code>, /api/v1/trades/<code>");
+                      "not found; try /health, /metrics, /api/v1/instruments, /api/v1/books/<code>, /api/v1/trades, "
+                      "/api/v1/trades/<code>");
   }
 
   void shutdown() {

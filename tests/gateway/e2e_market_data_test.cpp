@@ -331,6 +331,11 @@ TEST_CASE("trades for all instruments: a snapshot of the most recent trades of a
     CHECK(trade_id == expected.str("trade_id"));
     CHECK(price == expected.str("price"));
   }
+  // HTTP serves the same list.
+  auto [status, body] = http_get(server.port(), "/api/v1/trades");
+  CHECK(status == 200);
+  const std::string snapshot = snap->text();
+  CHECK(body.substr(0, body.size() - 1) == snapshot.substr(0, 1) + snapshot.substr(snapshot.find("\"trades\"")));
 
   // One instrument's snapshot is unchanged: that instrument's trades only, named at the top.
   late.request(R"({"op":"subscribe","channel":"trades","instrument":"CU-BARLEY-XUCHANG"})", {"subscribed"});
