@@ -29,8 +29,9 @@ namespace {
 using namespace rex;
 using namespace rex::gateway;
 
-// Trades read back from the journal at start-up: enough for every instrument's recent list in
-// practice (50 instruments x 100), cheap to read (~100 bytes each).
+// Trades read back from the journal at start-up, at least: cheap to read (~100 bytes each). More
+// when market_data.recent_trades times the instruments asks for more (every list full unless an
+// instrument has traded less than that in the last that-many trades).
 constexpr std::size_t kTradesReadBack = 10'000;
 
 constexpr const char* kUsage = R"(usage: rexd [options]
@@ -192,7 +193,9 @@ int run(int argc, char** argv) {
     else log_warn("rexd", "demo mode with a key file: the key file wins, no demo keys");
   }
   if (keys.size() == 0) throw std::runtime_error("no API keys: give --key-file (or auth.key_file), or run with --demo");
-  const std::vector<matcher::Event> recent = load_recent_trades(exchange.journal(), kTradesReadBack);
+  const std::vector<matcher::Event> recent = load_recent_trades(
+      exchange.journal(),
+      std::max(kTradesReadBack, config.server.core.recent_trades * exchange.catalogue().instruments().size()));
   log_info("rexd", "journal " + config.data_directory.string() + " open, recovered up to seq " +
                        std::to_string(exchange.published_seq()) + (config.sync_commits ? "" : " (SYNC OFF: not durable)"));
 
