@@ -177,22 +177,42 @@ WriteAheadLog::~WriteAheadLog() {
 
 namespace {
 
-// Appends the intact records of one file, from its start up to the first that is not intact.
+// The record whose header starts at `at` of `bytes`, if it is intact.
+bool intact_record_at(std::string_view bytes, std::size_t at, WalRecord& r) {
+  if (at + kWalHeaderBytes > bytes.size()) return false;
+  const char* header = bytes.data() + at;
+  const std::uint32_t size = load_u32(header + 4);
+  if (load_u32(header) != kWalMagic || size < 16 || size > bytes.size() - at - kWalHeaderBytes) return false;
+  const std::string_view body = bytes.substr(at + kWalHeaderBytes, size);
+  if (checksum(body) != load_u64(header + 8)) return false;
+  r.first_seq = load_u64(body.data());
+  r.last_seq = load_u64(body.data() + 8);
+  if (r.first_seq == 0 || r.last_seq < r.first_seq) return false;
+  r.body.assign(body);
+  return true;
+}
+
+// Appends the intact records of one file: those from its start up to the first that is not
+// intact, and every intact record found after that one. Groups are written one after the other
+// and each is on disk before the next is written, so past a torn end there is only what earlier
+// rounds of the file left (groups LMDB already holds) or zeros; an intact group past the break
+// that LMDB does not hold means the file was damaged in the middle, and recovery must see it
+// (Journal::follow_log refuses the gap) rather than stop silently at the damage.
 void read_file(int fd, std::size_t file_bytes, std::vector<WalRecord>& out) {
+  std::string bytes(file_bytes, '\0');
+  if (file_bytes != 0 && !read_at(fd, bytes.data(), file_bytes, 0)) return;
+  const std::string_view all(bytes);
   std::size_t at = 0;
-  char header[kWalHeaderBytes];
-  while (at + kWalHeaderBytes <= file_bytes && read_at(fd, header, kWalHeaderBytes, at)) {
-    const std::uint32_t size = load_u32(header + 4);
-    if (load_u32(header) != kWalMagic || size < 16 || size > file_bytes - at - kWalHeaderBytes) break;
-    WalRecord r;
-    r.body.resize(size);
-    if (!read_at(fd, r.body.data(), size, at + kWalHeaderBytes)) break;
-    if (checksum(r.body) != load_u64(header + 8)) break;  // torn: nothing after it was written later
-    r.first_seq = load_u64(r.body.data());
-    r.last_seq = load_u64(r.body.data() + 8);
-    if (r.first_seq == 0 || r.last_seq < r.first_seq) break;
+  WalRecord r;
+  while (intact_record_at(all, at, r)) {
+    at += kWalHeaderBytes + r.body.size();
     out.push_back(std::move(r));
-    at += kWalHeaderBytes + size;
+  }
+  const std::string_view magic("RXWL", 4);  // kWalMagic, little-endian
+  for (at = all.find(magic, at + 1); at != std::string_view::npos; at = all.find(magic, at + 1)) {
+    if (!intact_record_at(all, at, r)) continue;
+    at += kWalHeaderBytes + r.body.size() - 1;
+    out.push_back(std::move(r));
   }
 }
 

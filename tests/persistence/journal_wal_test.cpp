@@ -284,6 +284,15 @@ TEST_CASE("a log that does not follow on from LMDB is refused, one already appli
     REQUIRE_THAT(open_error(), Catch::Contains("ends at seq 102") && Catch::Contains("starts at seq 104"));
     require_untouched("the journal ends at seq 102 but the next logged group starts at seq 104", 2);
   }
+  SECTION("a damaged group in the middle of a file, intact ones after it: refused, nothing applied") {
+    log({{101, 102}, {103, 105}, {106, 110}});
+    const std::size_t second = make_record(101, 102, {{Table::kCommands, 101, bytes_of(90, 101)},
+                                                      {Table::kCommands, 102, bytes_of(90, 102)}})
+                                   .size();
+    flip_byte(wal_file(dir, 0), second + kWalHeaderBytes + 40);  // inside group 103..105's body
+    REQUIRE_THAT(open_error(), Catch::Contains("ends at seq 102") && Catch::Contains("starts at seq 106"));
+    require_untouched("the journal ends at seq 102 but the next logged group starts at seq 106", 2);
+  }
   SECTION("groups LMDB already has") {
     log({{50, 60}, {61, 100}});
     const Journal j(options(dir, kWalMinFileBytes), nullptr);
