@@ -535,6 +535,7 @@ ExchangeStats Exchange::stats() const {
   copy_buckets(s.commit_buckets, out.commit_buckets);
   copy_buckets(s.matching_buckets, out.matching_buckets);
   out.matching_nanoseconds_total = s.matching_ns_total.load(std::memory_order_relaxed);
+  out.journal_full = s.journal_full.load(std::memory_order_acquire);
   return out;
 }
 

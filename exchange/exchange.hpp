@@ -150,6 +150,9 @@ struct ExchangeStats {
   // The last seq in the journal's LMDB tables (with a write-ahead log, behind the durable seq by
   // what the log's applier has not applied yet, ~20 ms of commands; readers of LMDB see this far).
   std::uint64_t journal_applied_seq = 0;
+  // The journal could not take a group (disk or map full, or an I/O error): every command since is
+  // refused (kJournalFull) until a restart.
+  bool journal_full = false;
 };
 
 class Exchange {

@@ -128,6 +128,8 @@ std::string render_prometheus(const GatewayMetrics& m, const exchange::ExchangeS
   scalar(out, "rex_exchange_events_published_total", "Events published to listeners", "counter", x.events_published);
   scalar(out, "rex_exchange_trades_total", "Trades executed by the engine", "counter", x.trades);
   scalar(out, "rex_exchange_inbound_queue_depth", "Commands waiting in the inbound queue", "gauge", x.inbound_depth);
+  scalar(out, "rex_exchange_journal_full", "1 once the journal could not take a group: every command is refused until a restart",
+         "gauge", x.journal_full ? 1 : 0);
   scalar(out, "rex_journal_group_commits_total", "Journal group commits", "counter", x.group_commits);
   scalar(out, "rex_journal_lmdb_seq", "Last seq in the journal's LMDB tables (behind the durable seq by what the write-ahead log has not applied yet)",
          "gauge", x.journal_applied_seq);

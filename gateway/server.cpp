@@ -445,14 +445,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (!decoded) return json_error(http::status::bad_request, "malformed percent-encoding in the path");
     const std::string_view target = *decoded;
     if (target == "/health") {
-      const bool ok = state_.intake.load();
+      // Healthy only while orders can be taken: not while stopping, nor once the journal is full.
+      const bool stopping = !state_.intake.load();
+      const bool journal_full = state_.exchange.stats().journal_full;
+      const bool ok = !stopping && !journal_full;
       // On the core strand: the catalogue in force is the core's (a reload replaces it).
       return from_core(
-          [ok, &state = state_](GatewayCore& core) {
+          [stopping, ok, &state = state_](GatewayCore& core) {
             std::string body = message_text();
             JsonOut j(body);
             j.begin_object()
-                .field("status", ok ? "ok" : "stopping")
+                .field("status", stopping ? "stopping" : ok ? "ok" : "journal_full")
                 .field_uint("published_seq", state.exchange.published_seq())
                 .field_uint("sessions", state.metrics.sessions_open.load())
                 .field("catalogue_version", core.catalogue().version())

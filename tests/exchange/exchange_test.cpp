@@ -210,6 +210,7 @@ TEST_CASE("a full journal stops new commands with a clear reject and keeps what 
     exchange::Exchange ex(c, catalogue());
     ex.add_listener(&recorder);
     ex.start();
+    REQUIRE_FALSE(ex.stats().journal_full);
     testing::OrderFlow flow(catalogue(), 11);
     SubmitStatus s = SubmitStatus::kQueued;
     for (int i = 0; i < 200000 && s == SubmitStatus::kQueued; ++i) {
@@ -217,6 +218,7 @@ TEST_CASE("a full journal stops new commands with a clear reject and keeps what 
       if (s == SubmitStatus::kQueued) ++queued;
     }
     REQUIRE(s == SubmitStatus::kJournalFull);
+    REQUIRE(ex.stats().journal_full);  // what rexd's /health and /metrics report
     REQUIRE(recorder.wait_for(queued));  // every queued command gets an answer
     REQUIRE(ex.submit(flow.next(), {}) == SubmitStatus::kJournalFull);
     REQUIRE(ex.published_seq() > 0);  // reads keep working
