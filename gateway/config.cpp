@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "gateway/cpu_list.hpp"
+#include "gateway/listen_address.hpp"
 #include "gateway/session_clock.hpp"
 
 namespace rex::gateway {
@@ -92,6 +93,7 @@ void apply_config_json(std::string_view json, RexdConfig& c) {
   if (section(top, "listen", e)) {
     object o = as_object(e, "listen", {"address", "port"});
     read_string(o, "listen", "address", c.server.address);
+    if (const std::string problem = listen_address_problem(c.server.address); !problem.empty()) fail("listen.address", problem);
     read_uint(o, "listen", "port", c.server.port);
   }
   read_uint(top, "", "io_threads", c.server.io_threads, 1, 64);
@@ -104,9 +106,11 @@ void apply_config_json(std::string_view json, RexdConfig& c) {
       fail("io_cpus", bad.what());
     }
   }
-  std::string level;
+  std::string level = "(absent)";
   read_string(top, "", "log_level", level);
-  if (!level.empty() && !parse_log_level(level, c.log_level)) fail("log_level", "expected debug, info, warn, error or off");
+  if (level != "(absent)" && !parse_log_level(level, c.log_level)) {
+    fail("log_level", "expected debug, info, warn, error or off");
+  }
   read_path(top, "", "catalogue", c.catalogue);
   if (section(top, "journal", e)) {
     object o = as_object(e, "journal",

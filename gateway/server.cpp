@@ -17,6 +17,7 @@
 #include "gateway/cpu_list.hpp"
 #include "gateway/handler_memory.hpp"
 #include "gateway/json_out.hpp"
+#include "gateway/listen_address.hpp"
 #include "gateway/log.hpp"
 #include "gateway/protocol.hpp"
 #include "gateway/reject.hpp"
@@ -596,12 +597,19 @@ void Server::start() {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   if (!s.recovered.load()) log_warn("gateway", "no recovered state from the exchange; serving without it");
-  const auto address = asio::ip::make_address(s.config.address);
-  const tcp::endpoint endpoint(address, s.config.port);
-  s.acceptor.open(endpoint.protocol());
-  s.acceptor.set_option(asio::socket_base::reuse_address(true));
-  s.acceptor.bind(endpoint);
-  s.acceptor.listen(asio::socket_base::max_listen_connections);
+  if (const std::string problem = listen_address_problem(s.config.address); !problem.empty()) {
+    throw std::runtime_error("listen.address: " + problem);
+  }
+  const tcp::endpoint endpoint(asio::ip::make_address(s.config.address), s.config.port);
+  try {
+    s.acceptor.open(endpoint.protocol());
+    s.acceptor.set_option(asio::socket_base::reuse_address(true));
+    s.acceptor.bind(endpoint);
+    s.acceptor.listen(asio::socket_base::max_listen_connections);
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot listen on " + s.config.address + " port " + std::to_string(s.config.port) + ": " +
+                             e.code().message());
+  }
   s.bound_port = s.acceptor.local_endpoint().port();
   s.work.emplace(asio::make_work_guard(s.ioc));
   s.accept();

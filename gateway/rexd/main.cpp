@@ -17,6 +17,7 @@
 #include "gateway/config.hpp"
 #include "gateway/cpu_list.hpp"
 #include "gateway/journal_trades.hpp"
+#include "gateway/listen_address.hpp"
 #include "gateway/log.hpp"
 #include "gateway/seeder.hpp"
 #include "gateway/server.hpp"
@@ -64,11 +65,13 @@ constexpr const char* kUsage = R"(usage: rexd [options]
   std::exit(2);
 }
 
-std::uint64_t number(const std::string& flag, const char* text, std::uint64_t max) {
+std::uint64_t number(const std::string& flag, const char* text, std::uint64_t max, std::uint64_t min = 0) {
   char* end = nullptr;
   errno = 0;
   const unsigned long long v = std::strtoull(text, &end, 10);
-  if (errno || end == text || *end || text[0] == '-' || v > max) usage_error(flag + ": expected a number up to " + std::to_string(max));
+  if (errno || end == text || *end || text[0] == '-' || v > max || v < min) {
+    usage_error(flag + ": expected a number from " + std::to_string(min) + " to " + std::to_string(max));
+  }
   return v;
 }
 
@@ -101,7 +104,7 @@ RexdConfig parse_arguments(int argc, char** argv, std::string& port_file) {
     else if (flag == "--no-sync") config.sync_commits = false;
     else if (flag == "--wal-mb") config.write_ahead_log_mb = number(flag, value(), std::size_t{1} << 14);
     else if (flag == "--group-linger-us") config.group_linger_us = static_cast<std::uint32_t>(number(flag, value(), 100'000));
-    else if (flag == "--io-threads") config.server.io_threads = number(flag, value(), 64);
+    else if (flag == "--io-threads") config.server.io_threads = number(flag, value(), 64, 1);
     else if (flag == "--io-cpus") {
       try {
         config.server.io_cpus = parse_cpu_list(value());
@@ -157,6 +160,10 @@ int run(int argc, char** argv) {
   std::string port_file;
   RexdConfig config = parse_arguments(argc, argv, port_file);
   set_log_level(config.log_level);
+  // Before the journal is touched: a start that cannot listen must not write to it first.
+  if (const std::string problem = listen_address_problem(config.server.address); !problem.empty()) {
+    usage_error("--listen: " + problem);
+  }
 
   refdata::Catalogue catalogue = refdata::load_catalogue_file(config.catalogue);
   log_info("rexd", "catalogue " + catalogue.version() + " (" + std::to_string(catalogue.instruments().size()) +
@@ -188,8 +195,8 @@ int run(int argc, char** argv) {
     keys = KeyStore::load_file(config.key_file, exchange.catalogue(), config.cancel_on_disconnect);
   }
   if (config.demo) {
-    KeyStore demo = KeyStore::demo(exchange.catalogue(), config.cancel_on_disconnect);
-    if (keys.size() == 0) keys = std::move(demo);
+    // A key file, even one with no keys in it, wins: demo keys never open a production exchange.
+    if (config.key_file.empty()) keys = KeyStore::demo(exchange.catalogue(), config.cancel_on_disconnect);
     else log_warn("rexd", "demo mode with a key file: the key file wins, no demo keys");
   }
   if (keys.size() == 0) throw std::runtime_error("no API keys: give --key-file (or auth.key_file), or run with --demo");

@@ -124,6 +124,10 @@ TEST_CASE("config keys override, errors name the key", "[gateway][config]") {
   CHECK(error(R"({"listen":{"port":70000}})") == "listen.port: must be between 0 and 65535");
   CHECK(error(R"({"journal":{"sync_commits":1}})") == "journal.sync_commits: expected true or false");
   CHECK(error(R"({"log_level":"loud"})") == "log_level: expected debug, info, warn, error or off");
+  CHECK(error(R"({"log_level":""})") == "log_level: expected debug, info, warn, error or off");
+  CHECK(error(R"({"listen":{"address":"localhost"}})") ==
+        "listen.address: 'localhost' is not an IP address (write 127.0.0.1, 0.0.0.0 or ::1, not a host name)");
+  CHECK(error(R"({"listen":{"address":"::1"}})") == "no error");
   CHECK(error(R"({"x":1})") == "x: unknown key");
   CHECK(error(R"({"io_cpus":"0-"})") == "io_cpus: '0-' is not a CPU list (e.g. 1, 0,2 or 0-3)");
   CHECK(error(R"({"io_cpus":"1000"})").find("io_cpus: '1000': CPU 1000 is not one this process may run on") == 0);

@@ -281,3 +281,21 @@ TEST_CASE("rexd: killed with SIGKILL while orders stream in, it loses no acknowl
   }
   CHECK_FALSE(filled.empty());
 }
+
+TEST_CASE("rexd: a key file wins over demo mode even when it holds no keys; a bad address stops it first",
+          "[gateway][e2e]") {
+  TempDir dir;
+  const auto keys = dir.path() / "keys.json";
+  std::ofstream(keys) << R"({"format":"rex-api-keys","keys":[]})";
+  RexdProcess empty_keys(dir.path() / "data", dir.path() / "port1", dir.path() / "rexd1.log",
+                         {"--key-file", keys.string()});
+  CHECK(empty_keys.port() == 0);  // no demo key opens it
+  CHECK(empty_keys.exit_code() == 1);
+  CHECK(read_text(dir.path() / "rexd1.log").find("no API keys") != std::string::npos);
+
+  RexdProcess bad_address(dir.path() / "data2", dir.path() / "port2", dir.path() / "rexd2.log", {"--listen", "localhost"});
+  CHECK(bad_address.port() == 0);
+  CHECK(bad_address.exit_code() == 2);
+  CHECK(read_text(dir.path() / "rexd2.log").find("'localhost' is not an IP address") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "data2"));  // refused before the journal was made
+}
