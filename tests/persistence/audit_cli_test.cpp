@@ -96,6 +96,26 @@ TEST_CASE("rex-audit replay fails (exit 1), not refuses, on a stored creation ca
                                          "the one the metadata names"));
 }
 
+TEST_CASE("rex-audit writes out the catalogue the journal stores, and export takes instrument codes from it",
+          "[audit][cli]") {
+  TempDir dir;
+  const JournalMetadata meta = metadata_for(catalogue());
+  {
+    Journal j(options(dir), &meta, catalogue().source());
+    testing::journal_commands_from(j, catalogue(), flow(100), 0, 100, 50);
+  }
+  const AuditRun stored = rex_audit({"catalogue", dir.path().string()});
+  CHECK(stored.status == 0);
+  CHECK(stored.output == catalogue().source());
+  const AuditRun missing = rex_audit({"catalogue", dir.path().string(), "7"});
+  CHECK(missing.status == 2);
+  CHECK_THAT(missing.output, Catch::Contains("no catalogue under seq 7 (it stores: 0)"));
+  const AuditRun orders = rex_audit({"export", dir.path().string(), "--orders"});
+  INFO(orders.output);
+  CHECK(orders.status == 0);
+  CHECK_THAT(orders.output, Catch::Contains("," + catalogue().instruments()[0].code + ","));
+}
+
 TEST_CASE("rex-audit verify fails on a write-ahead log that does not follow on from data.mdb", "[audit][cli][wal]") {
   TempDir dir;
   make_journal(dir, metadata_for(catalogue()), flow(100), 100);

@@ -260,6 +260,36 @@ ReplayReport replay_journal(const persistence::Journal& journal, const refdata::
   return report;
 }
 
+std::optional<StoredCatalogue> stored_catalogue(const persistence::Journal& journal, std::uint64_t seq) {
+  const persistence::Journal::Reader r = journal.reader();
+  const auto value = r.get(Table::kReferenceData, seq);
+  if (!value) return std::nullopt;
+  StoredCatalogue out;
+  persistence::ReferenceDataRecord record;
+  if (!persistence::decode_reference_data_record(*value, record)) {
+    out.problem = "does not decode";
+    return out;
+  }
+  out.bytes = std::string(record.catalogue);  // the view ends with the read transaction
+  if (seq == 0) {
+    if (persistence::to_hex(persistence::sha256(record.catalogue)) != journal.metadata().reference_data_hash) {
+      out.problem = "the stored catalogue is not the one the metadata names";
+    }
+    return out;
+  }
+  persistence::Sha256 sha;
+  persistence::CommandRecord command;
+  const auto stored = r.get(Table::kCommands, seq);
+  if (!stored || persistence::decode_command_record(sha, {}, seq, *stored, command) ==
+                     persistence::RecordCheck::kUndecodable ||
+      command.command.type != matcher::CommandType::kReferenceData) {
+    out.problem = "no reload command at that seq";
+  } else {
+    out.problem = persistence::reload_catalogue_problem(r, command);
+  }
+  return out;
+}
+
 std::uint64_t export_trades(const persistence::Journal& journal, TimeRange range, Format format,
                             const refdata::Catalogue* catalogue, std::ostream& out) {
   RowWriter rows(out, format);

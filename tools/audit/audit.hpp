@@ -30,6 +30,16 @@ struct ReplayReport {
 // damage in the journal itself is a failed check (!ok), not a throw.
 ReplayReport replay_journal(const persistence::Journal& journal, const refdata::Catalogue& catalogue);
 
+// The catalogue file the journal stores under `seq` (0: the one it was created with; otherwise the
+// one the reload at `seq` brought), byte for byte. `problem` says why, when the bytes are not the
+// ones the journal binds (the metadata's hash for 0, the reload's command record otherwise).
+// Nothing when the journal stores no catalogue under `seq`.
+struct StoredCatalogue {
+  std::string bytes;
+  std::string problem;
+};
+std::optional<StoredCatalogue> stored_catalogue(const persistence::Journal& journal, std::uint64_t seq);
+
 // Records with from <= timestamp < to. `catalogue` (optional) adds instrument codes.
 struct TimeRange {
   std::uint64_t from = 0;
