@@ -8,9 +8,27 @@ void bad(VerifyReport& report, std::string what) {
   report.ok = false;
 }
 
+// Record 1 of a chain hashes on from the genesis, the SHA-256 of the metadata record: when it does
+// not chain, either of the two may have been edited.
+std::string chain_problem(RecordCheck check, std::uint64_t key) {
+  if (check == RecordCheck::kHashMismatch && key == 1) {
+    return "hash mismatch: it does not chain from the genesis hash (the SHA-256 of the metadata record): the "
+           "metadata record or this record was edited";
+  }
+  return std::string(describe(check));
+}
+
+// A snapshot has its own hash, not a place in a chain.
+std::string snapshot_problem(RecordCheck check) {
+  if (check == RecordCheck::kHashMismatch) return "its bytes do not hash to its own stored SHA-256 (snapshot edited)";
+  return std::string(describe(check));
+}
+
+}  // namespace
+
 // A reload's stored catalogue: present, hashing to what its command record binds, and named by the
 // command's 32-bit reference data id.
-std::string check_reload(const Journal::Reader& r, const CommandRecord& record) {
+std::string reload_catalogue_problem(const Journal::Reader& r, const CommandRecord& record) {
   const auto value = r.get(Table::kReferenceData, record.command.seq);
   ReferenceDataRecord stored;
   if (!value) return "its catalogue is missing from the reference_data table";
@@ -24,6 +42,8 @@ std::string check_reload(const Journal::Reader& r, const CommandRecord& record) 
   }
   return {};
 }
+
+namespace {
 
 // Every reference_data entry is the journal's own catalogue (key 0) or a reload's.
 void verify_reference_table(const Journal::Reader& r, const Journal& journal, VerifyReport& report) {
@@ -62,7 +82,7 @@ void verify_commands(const Journal::Reader& r, const Journal& journal, VerifyRep
     }
     const RecordCheck check = decode_command_record(sha, previous, seq, value, record);
     if (check != RecordCheck::kOk) {
-      bad(report, where + std::string(describe(check)));
+      bad(report, where + chain_problem(check, seq));
       return false;
     }
     if (record.command.seq != seq) {
@@ -74,7 +94,7 @@ void verify_commands(const Journal::Reader& r, const Journal& journal, VerifyRep
       return false;
     }
     if (record.command.type == matcher::CommandType::kReferenceData) {
-      if (const std::string problem = check_reload(r, record); !problem.empty()) {
+      if (const std::string problem = reload_catalogue_problem(r, record); !problem.empty()) {
         bad(report, where + problem);
         return false;
       }
@@ -104,7 +124,7 @@ void verify_trades(const Journal::Reader& r, const Journal& journal, VerifyRepor
     }
     const RecordCheck check = decode_trade_record(sha, previous, id, value, record);
     if (check != RecordCheck::kOk) {
-      bad(report, where + std::string(describe(check)));
+      bad(report, where + chain_problem(check, id));
       return false;
     }
     if (record.trade.trade_id != id || record.trade.seq < last_seq || record.trade.seq > report.last_seq) {
@@ -132,7 +152,7 @@ void verify_snapshots(const Journal::Reader& r, VerifyReport& report) {
     Hash chain{};
     const auto command = r.get(Table::kCommands, seq);
     if (check != RecordCheck::kOk) {
-      report.bad_snapshots.push_back(where + std::string(describe(check)));
+      report.bad_snapshots.push_back(where + snapshot_problem(check));
     } else if (record.snapshot.last_seq != seq) {
       report.bad_snapshots.push_back(where + "holds the state at seq " + std::to_string(record.snapshot.last_seq));
     } else if (!command || !stored_chain_hash(*command, chain) || chain != record.command_chain) {

@@ -25,4 +25,8 @@ struct VerifyReport {
 
 VerifyReport verify_journal(const Journal& journal);
 
+// Why the catalogue stored for the reload in `record` is not the one the record binds (missing,
+// undecodable, another SHA-256, or a reference data id not taken from it); empty when it is.
+std::string reload_catalogue_problem(const Journal::Reader& r, const CommandRecord& record);
+
 }  // namespace rex::persistence

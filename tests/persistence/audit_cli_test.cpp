@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "persistence/journal_format.hpp"
+#include "tests/persistence/raw_lmdb.hpp"
 #include "tests/persistence/support.hpp"
 #include "tests/persistence/wal_test_support.hpp"
 
@@ -66,6 +68,52 @@ TEST_CASE("rex-audit passes a sound journal: verify and replay", "[audit][cli]")
   INFO(replayed.output);
   CHECK(replayed.status == 0);
   CHECK_THAT(replayed.output, Catch::Contains("300 commands replayed") && Catch::Contains("OK every trade matches"));
+}
+
+TEST_CASE("rex-audit replay fails (exit 1) on a journal with a command missing", "[audit][cli]") {
+  TempDir dir;
+  make_journal(dir, metadata_for(catalogue()), flow(300), 300);
+  rex::testing::edit_raw(dir.path(), "commands", [](MDB_txn* t, MDB_dbi d) { rex::testing::raw_del(t, d, 150); });
+  const AuditRun run = rex_audit({"replay", dir.path().string(), kCatalogueFile});
+  INFO(run.output);
+  CHECK(run.status == 1);
+  CHECK_THAT(run.output, Catch::Contains("FAIL first divergence: command seq 150 is missing"));
+  CHECK_THAT(run.output, !Catch::Contains("OK every trade matches"));
+}
+
+TEST_CASE("rex-audit replay fails (exit 1), not refuses, on a stored creation catalogue the metadata does not name",
+          "[audit][cli]") {
+  TempDir dir;
+  make_journal(dir, metadata_for(catalogue()), flow(100), 100);
+  const std::string forged = catalogue().source() + " ";  // rehashed: only the metadata's hash shows it
+  rex::testing::edit_raw(dir.path(), "reference_data", [&](MDB_txn* t, MDB_dbi d) {
+    rex::testing::raw_put(t, d, 0, encode_reference_data_record(forged, sha256(forged)));
+  });
+  const AuditRun run = rex_audit({"replay", dir.path().string(), kCatalogueFile});
+  INFO(run.output);
+  CHECK(run.status == 1);
+  CHECK_THAT(run.output, Catch::Contains("FAIL first divergence: reference data at seq 0: the stored catalogue is not "
+                                         "the one the metadata names"));
+}
+
+TEST_CASE("rex-audit writes out the catalogue the journal stores, and export takes instrument codes from it",
+          "[audit][cli]") {
+  TempDir dir;
+  const JournalMetadata meta = metadata_for(catalogue());
+  {
+    Journal j(options(dir), &meta, catalogue().source());
+    testing::journal_commands_from(j, catalogue(), flow(100), 0, 100, 50);
+  }
+  const AuditRun stored = rex_audit({"catalogue", dir.path().string()});
+  CHECK(stored.status == 0);
+  CHECK(stored.output == catalogue().source());
+  const AuditRun missing = rex_audit({"catalogue", dir.path().string(), "7"});
+  CHECK(missing.status == 2);
+  CHECK_THAT(missing.output, Catch::Contains("no catalogue under seq 7 (it stores: 0)"));
+  const AuditRun orders = rex_audit({"export", dir.path().string(), "--orders"});
+  INFO(orders.output);
+  CHECK(orders.status == 0);
+  CHECK_THAT(orders.output, Catch::Contains("," + catalogue().instruments()[0].code + ","));
 }
 
 TEST_CASE("rex-audit verify fails on a write-ahead log that does not follow on from data.mdb", "[audit][cli][wal]") {

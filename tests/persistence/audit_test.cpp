@@ -6,7 +6,10 @@
 #include <sstream>
 
 #include "persistence/recovery.hpp"
+#include "persistence/journal_format.hpp"
+#include "persistence/verify.hpp"
 #include "reference-data/loader.hpp"
+#include "tests/persistence/raw_lmdb.hpp"
 #include "tests/persistence/support.hpp"
 #include "tools/audit/audit.hpp"
 
@@ -30,6 +33,74 @@ JournalOptions options(const TempDir& dir) {
   JournalOptions o;
   o.directory = dir.path();
   return o;
+}
+
+JournalOptions read_only(const TempDir& dir) {
+  JournalOptions o = options(dir);
+  o.read_only = true;
+  return o;
+}
+
+// The bundled catalogue's bytes with `suffix` appended: the same instruments, another SHA-256.
+std::string catalogue_bytes(std::string_view suffix) {
+  std::ifstream in(std::filesystem::path(REX_SOURCE_DIR) / refdata::kBundledCataloguePath, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {}) + std::string(suffix);
+}
+
+// A journal that stores its creation catalogue (key 0) and holds 300 commands, command 101 a
+// reload of the same instruments in another file (`reloaded`), closed again.
+void journal_with_reload(const TempDir& dir, const refdata::Catalogue& reloaded) {
+  const JournalMetadata meta = metadata_for(catalogue());
+  std::vector<matcher::Command> commands = flow(300);
+  matcher::Command& reload = commands[100];
+  reload = matcher::Command{};
+  reload.type = matcher::CommandType::kReferenceData;
+  reload.participant = 1;
+  reload.reference_data = engine_options_for(reloaded).reference_data;
+  testing::stamp(commands);
+  {
+    Journal j(options(dir), &meta, catalogue().source());
+    testing::journal_commands_from(j, catalogue(), commands, 0, 100, 50);
+    REQUIRE(j.write_group([&](Journal::Appender& a) {
+      a.reference_data(reload, exchange::Origin{1, 7, 100}, reloaded.source(), sha256(reloaded.source()));
+    }) == WriteStatus::kOk);
+  }
+  Journal j(options(dir), nullptr);
+  testing::journal_commands_from(j, catalogue(), commands, 101, commands.size(), 50);
+}
+
+// Replaces the catalogue stored under `key` by `bytes`, with the stored SHA-256 recomputed to match
+// them: a forger's edit, which only the hash bound elsewhere (metadata, command record) reveals.
+void replace_stored_catalogue(const TempDir& dir, std::uint64_t key, const std::string& bytes) {
+  testing::edit_raw(dir.path(), "reference_data", [&](MDB_txn* t, MDB_dbi d) {
+    testing::raw_put(t, d, key, encode_reference_data_record(bytes, sha256(bytes)));
+  });
+}
+
+// A journal of the 1000 commands of flow(1000) whose writer lies about one field of trade 2: its
+// records chain correctly but hold `forge(trade)` instead. Returns the trade's seq.
+template <typename Forge>
+std::uint64_t journal_forged_trade(Journal& j, Forge forge) {
+  matcher::Engine engine(catalogue().instruments(), engine_options_for(catalogue()));
+  matcher::EventBuffer events;
+  std::uint64_t forged = 0;
+  REQUIRE(j.write_group([&](Journal::Appender& a) {
+    for (const auto& c : flow(1000)) {
+      events.clear();
+      engine.process(c, events);
+      a.command(c, {});
+      for (auto e : events) {
+        if (e.type != matcher::EventType::kTrade) continue;
+        if (e.trade_id == 2) {
+          forge(e);
+          forged = e.seq;
+        }
+        a.trade(e);
+      }
+    }
+  }) == WriteStatus::kOk);
+  REQUIRE(forged != 0);
+  return forged;
 }
 
 }  // namespace
@@ -61,31 +132,77 @@ TEST_CASE("replay names the first journaled trade the commands do not produce", 
   TempDir dir;
   const JournalMetadata meta = metadata_for(catalogue());
   Journal j(options(dir), &meta);
-  auto commands = flow(1000);
-  matcher::Engine engine(catalogue().instruments(), engine_options_for(catalogue()));
-  matcher::EventBuffer events;
-  // A writer that lies: its trade records are chained correctly but one price is not what the
-  // engine derived. verify cannot see it; replay does.
-  std::uint64_t forged = 0;
-  REQUIRE(j.write_group([&](Journal::Appender& a) {
-    for (const auto& c : commands) {
-      events.clear();
-      engine.process(c, events);
-      a.command(c, {});
-      for (auto e : events) {
-        if (e.type != matcher::EventType::kTrade) continue;
-        if (e.trade_id == 2) {
-          e.price += 100;
-          forged = e.seq;
-        }
-        a.trade(e);
-      }
-    }
-  }) == WriteStatus::kOk);
-  REQUIRE(forged != 0);
+  // verify cannot see a lying writer's trades (they are chained correctly); replay does.
+  const std::uint64_t forged = journal_forged_trade(j, [](matcher::Event& e) { e.price += 100; });
   const audit::ReplayReport r = audit::replay_journal(j, catalogue());
   REQUIRE_FALSE(r.ok);
-  REQUIRE_THAT(r.first_divergence, Catch::StartsWith("seq " + std::to_string(forged) + ": replay derives trade 2"));
+  REQUIRE_THAT(r.first_divergence, Catch::StartsWith("trade 2 (seq " + std::to_string(forged) + "): price: replay derives "));
+}
+
+TEST_CASE("replay names the field of a trade that differs, whichever it is", "[audit]") {
+  TempDir dir;
+  const JournalMetadata meta = metadata_for(catalogue());
+  Journal j(options(dir), &meta);
+  // Fields the old message did not print: both trades looked the same.
+  matcher::Event original{};
+  const std::uint64_t forged = journal_forged_trade(j, [&](matcher::Event& e) {
+    original = e;
+    e.taker_participant += 4;
+    e.leaves += 1;  // a later field: only the first is named
+  });
+  const audit::ReplayReport r = audit::replay_journal(j, catalogue());
+  REQUIRE_FALSE(r.ok);
+  REQUIRE(r.first_divergence == "trade 2 (seq " + std::to_string(forged) + "): taker_participant: replay derives " +
+                                    std::to_string(original.taker_participant) + ", the journal has " +
+                                    std::to_string(original.taker_participant + 4));
+}
+
+TEST_CASE("replay fails on a missing or undecodable command record, naming its seq", "[audit]") {
+  TempDir dir;
+  {
+    const JournalMetadata meta = metadata_for(catalogue());
+    Journal j(options(dir), &meta);
+    testing::journal_commands(j, catalogue(), flow(300), 50);
+  }
+  SECTION("deleted") {
+    testing::edit_raw(dir.path(), "commands", [](MDB_txn* t, MDB_dbi d) { testing::raw_del(t, d, 150); });
+    const audit::ReplayReport r = audit::replay_journal(Journal(read_only(dir), nullptr), catalogue());
+    REQUIRE_FALSE(r.ok);
+    REQUIRE(r.first_divergence == "command seq 150 is missing (the next record is seq 151)");
+  }
+  SECTION("undecodable") {
+    testing::edit_raw(dir.path(), "commands",
+                      [](MDB_txn* t, MDB_dbi d) { testing::raw_put(t, d, 150, std::string(40, 'x')); });
+    const audit::ReplayReport r = audit::replay_journal(Journal(read_only(dir), nullptr), catalogue());
+    REQUIRE_FALSE(r.ok);
+    REQUIRE(r.first_divergence == "command record seq 150: does not decode");
+  }
+}
+
+TEST_CASE("replay fails on a reload whose stored catalogue is not the one its command binds", "[audit]") {
+  TempDir dir;
+  const refdata::Catalogue reloaded = refdata::load_catalogue_string(catalogue_bytes("\n"));
+  journal_with_reload(dir, reloaded);
+  REQUIRE(audit::replay_journal(Journal(read_only(dir), nullptr), catalogue()).ok);
+  // Same instruments, so the trades still match: only the binding shows the swap.
+  replace_stored_catalogue(dir, 101, catalogue_bytes("\n\n"));
+  const audit::ReplayReport r = audit::replay_journal(Journal(read_only(dir), nullptr), catalogue());
+  REQUIRE_FALSE(r.ok);
+  REQUIRE(r.first_divergence == "command record seq 101: its stored catalogue does not hash to the SHA-256 the "
+                                "command record binds (catalogue edited)");
+}
+
+TEST_CASE("replay fails, not refuses, on a stored creation catalogue that is not the one the metadata names",
+          "[audit]") {
+  TempDir dir;
+  journal_with_reload(dir, refdata::load_catalogue_string(catalogue_bytes("\n")));
+  replace_stored_catalogue(dir, 0, catalogue_bytes("  "));
+  const Journal j(read_only(dir), nullptr);
+  audit::ReplayReport r;
+  REQUIRE_NOTHROW(r = audit::replay_journal(j, catalogue()));
+  REQUIRE_FALSE(r.ok);
+  REQUIRE(r.first_divergence == "reference data at seq 0: the stored catalogue is not the one the metadata names");
+  REQUIRE_THAT(verify_journal(j).first_bad, Catch::StartsWith("reference data at seq 0:"));
 }
 
 TEST_CASE("replay refuses reference data other than the journaled", "[audit]") {

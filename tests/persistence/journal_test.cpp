@@ -163,6 +163,21 @@ TEST_CASE("an edited, deleted or reordered command record is named", "[journal][
                       [](MDB_txn* t, MDB_dbi d) { testing::raw_put(t, d, 5, std::string(40, 'x')); });
     REQUIRE_THAT(verify_dir(dir).first_bad, Catch::StartsWith("command record seq 5: record does not decode"));
   }
+  SECTION("an edited metadata record: the chains start from its SHA-256, so record 1 names it") {
+    testing::edit_raw(dir.path(), "meta", [](MDB_txn* t, MDB_dbi d) {
+      MDB_val key{kMetadataKey.size(), const_cast<char*>(kMetadataKey.data())};
+      MDB_val value{};
+      REQUIRE(mdb_get(t, d, &key, &value) == 0);
+      std::string v(static_cast<const char*>(value.mv_data), value.mv_size);
+      v.back() = static_cast<char>(v.back() ^ 0x01);  // a bit of created_at
+      MDB_val edited{v.size(), v.data()};
+      REQUIRE(mdb_put(t, d, &key, &edited, 0) == 0);
+    });
+    const VerifyReport r = verify_dir(dir);
+    REQUIRE_FALSE(r.ok);
+    REQUIRE_THAT(r.first_bad, Catch::StartsWith("command record seq 1: hash mismatch") &&
+                                  Catch::Contains("the metadata record or this record was edited"));
+  }
   SECTION("an edited trade") {
     testing::edit_raw(dir.path(), "trades", [](MDB_txn* t, MDB_dbi d) {
       std::string v = testing::raw_get(t, d, 3);
@@ -260,7 +275,9 @@ TEST_CASE("recovery uses the newest valid snapshot and reaches the same state", 
     const VerifyReport r = verify_dir(dir);
     REQUIRE(r.ok);  // the commands are intact
     REQUIRE(r.bad_snapshots.size() == 1);
-    REQUIRE_THAT(r.bad_snapshots[0], Catch::StartsWith("snapshot at seq 1200: hash mismatch"));
+    // A snapshot has its own hash, not a place in a chain: nothing before it can break it.
+    REQUIRE(r.bad_snapshots[0] == "snapshot at seq 1200: its bytes do not hash to its own stored SHA-256 (snapshot "
+                                  "edited)");
   }
 }
 

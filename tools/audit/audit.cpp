@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
+#include <type_traits>
 
 #include "matcher/engine.hpp"
 #include "persistence/byte_io.hpp"
@@ -58,6 +60,60 @@ std::string_view tif_name(matcher::TimeInForce t) {
   return "UNKNOWN";
 }
 
+template <typename T>
+std::string value_text(T v) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return v ? "true" : "false";
+  } else if constexpr (std::is_same_v<T, std::string_view>) {
+    return std::string(v);
+  } else if constexpr (std::is_enum_v<T>) {
+    return std::to_string(static_cast<std::int64_t>(v));
+  } else {
+    return std::to_string(v);
+  }
+}
+
+// Names the first field in which the journal's trade differs from the one replay derives, with
+// both values: every field of the event, so no difference prints as two identical trades.
+std::string first_difference(const matcher::Event& derived, const matcher::Event& journaled) {
+  std::string out;
+  auto field = [&](std::string_view name, auto a, auto b) {
+    if (out.empty() && a != b) {
+      out = std::string(name) + ": replay derives " + value_text(a) + ", the journal has " + value_text(b);
+    }
+  };
+  const matcher::Event& d = derived;
+  const matcher::Event& j = journaled;
+  field("type", d.type, j.type);
+  field("trade_id", d.trade_id, j.trade_id);
+  field("seq", d.seq, j.seq);
+  field("timestamp", d.timestamp, j.timestamp);
+  field("instrument", d.instrument, j.instrument);
+  field("side", side_name(d.side), side_name(j.side));
+  field("price", d.price, j.price);
+  field("base_price", d.base_price, j.base_price);
+  field("quantity", d.quantity, j.quantity);
+  field("maker_order", d.order_id, j.order_id);
+  field("taker_order", d.taker_order_id, j.taker_order_id);
+  field("maker_participant", d.participant, j.participant);
+  field("taker_participant", d.taker_participant, j.taker_participant);
+  field("maker_leaves", d.leaves, j.leaves);
+  field("taker_leaves", d.taker_leaves, j.taker_leaves);
+  field("reference_data", d.reference_data, j.reference_data);
+  field("cancel_reason", d.cancel_reason, j.cancel_reason);
+  field("expiry_reason", d.expiry_reason, j.expiry_reason);
+  field("priority_kept", d.priority_kept, j.priority_kept);
+  field("halted", d.halted, j.halted);
+  field("reject", d.reject, j.reject);
+  field("has_bid", d.has_bid, j.has_bid);
+  field("has_ask", d.has_ask, j.has_ask);
+  field("order_count", d.order_count, j.order_count);
+  field("ask", d.ask, j.ask);
+  field("commodity", d.commodity, j.commodity);
+  field("attribute", d.attribute, j.attribute);
+  return out.empty() ? "differs from the journal's in a field this tool does not name" : out;
+}
+
 // One row of named values, written as CSV or as a JSON object (strings quoted, numbers bare).
 class RowWriter {
  public:
@@ -110,11 +166,23 @@ std::pair<std::string, bool> str(std::string_view v) { return {std::string(v), t
 ReplayReport replay_journal(const persistence::Journal& journal, const refdata::Catalogue& catalogue) {
   persistence::check_reference_data(journal.metadata(), catalogue);
   ReplayReport report;
+  auto diverge = [&](std::string what) {
+    if (report.ok) report.first_divergence = std::move(what);
+    report.ok = false;
+  };
   const persistence::Journal::Reader r = journal.reader();
-  // Reloads run with the catalogues the journal stores for them (verify checks they are the ones
-  // their command records bind).
-  persistence::ReferenceDataHistory history(r, journal.metadata(), &catalogue);
-  const std::unique_ptr<matcher::Engine> engine = history.engine_at(0);
+  // Reloads run with the catalogues the journal stores for them, each checked against the SHA-256
+  // its command record binds. A stored creation catalogue that is not the one the metadata names
+  // is a failed check, not a refusal: the journal is what is wrong.
+  std::optional<persistence::ReferenceDataHistory> history;
+  std::unique_ptr<matcher::Engine> engine;
+  try {
+    history.emplace(r, journal.metadata(), &catalogue);
+    engine = history->engine_at(0);
+  } catch (const persistence::JournalError& e) {
+    diverge(e.what());
+    return report;
+  }
   persistence::Sha256 sha;
   persistence::Sha256 stream;
   stream.update(kEventStreamDomain);
@@ -123,18 +191,33 @@ ReplayReport replay_journal(const persistence::Journal& journal, const refdata::
   persistence::SnapshotRecord snapshot;
   matcher::EventBuffer events;
   std::string scratch;
-  auto diverge = [&](std::string what) {
-    if (report.ok) report.first_divergence = std::move(what);
-    report.ok = false;
-  };
+  std::uint64_t expected = 1;
   r.scan(Table::kCommands, 0, [&](std::uint64_t seq, std::string_view value) {
-    if (persistence::decode_command_record(sha, {}, seq, value, command) == persistence::RecordCheck::kUndecodable) {
-      diverge("command record seq " + std::to_string(seq) + " does not decode");
+    const std::string where = "command record seq " + std::to_string(seq) + ": ";
+    if (seq != expected) {
+      diverge(seq > expected ? "command seq " + std::to_string(expected) + " is missing (the next record is seq " +
+                                   std::to_string(seq) + ")"
+                             : where + "out of order");
       return false;
+    }
+    ++expected;
+    if (persistence::decode_command_record(sha, {}, seq, value, command) == persistence::RecordCheck::kUndecodable) {
+      diverge(where + "does not decode");
+      return false;
+    }
+    if (command.command.seq != seq) {
+      diverge(where + "holds a command stamped seq " + std::to_string(command.command.seq));
+      return false;
+    }
+    if (command.command.type == matcher::CommandType::kReferenceData) {
+      if (const std::string problem = persistence::reload_catalogue_problem(r, command); !problem.empty()) {
+        diverge(where + problem);
+        return false;
+      }
     }
     events.clear();
     try {
-      history.run(*engine, command.command, events);
+      history->run(*engine, command.command, events);
     } catch (const persistence::JournalError& e) {
       diverge("seq " + std::to_string(seq) + ": " + e.what());
       return false;
@@ -148,14 +231,15 @@ ReplayReport replay_journal(const persistence::Journal& journal, const refdata::
       report.events++;
       if (e.type != matcher::EventType::kTrade) continue;
       report.trades++;
+      const std::string trade = "trade " + std::to_string(e.trade_id) + " (seq " + std::to_string(seq) + "): ";
       const auto stored = r.get(Table::kTrades, e.trade_id);
       if (!stored) {
-        diverge("seq " + std::to_string(seq) + ": replay derives " + trade_text(e) + ", the journal has no such trade");
+        diverge(trade + "replay derives " + trade_text(e) + ", the journal has no such trade");
       } else if (persistence::decode_trade_record(sha, {}, e.trade_id, *stored, journaled) ==
-                     persistence::RecordCheck::kUndecodable ||
-                 !(journaled.trade == e)) {
-        diverge("seq " + std::to_string(seq) + ": replay derives " + trade_text(e) + ", the journal has " +
-                trade_text(journaled.trade));
+                 persistence::RecordCheck::kUndecodable) {
+        diverge(trade + "the journal's trade record does not decode");
+      } else if (!(journaled.trade == e)) {
+        diverge(trade + first_difference(e, journaled.trade));
       }
     }
     if (auto snap = r.get(Table::kSnapshots, seq)) {
@@ -174,6 +258,36 @@ ReplayReport replay_journal(const persistence::Journal& journal, const refdata::
   }
   report.event_stream_hash = persistence::to_hex(stream.finish());
   return report;
+}
+
+std::optional<StoredCatalogue> stored_catalogue(const persistence::Journal& journal, std::uint64_t seq) {
+  const persistence::Journal::Reader r = journal.reader();
+  const auto value = r.get(Table::kReferenceData, seq);
+  if (!value) return std::nullopt;
+  StoredCatalogue out;
+  persistence::ReferenceDataRecord record;
+  if (!persistence::decode_reference_data_record(*value, record)) {
+    out.problem = "does not decode";
+    return out;
+  }
+  out.bytes = std::string(record.catalogue);  // the view ends with the read transaction
+  if (seq == 0) {
+    if (persistence::to_hex(persistence::sha256(record.catalogue)) != journal.metadata().reference_data_hash) {
+      out.problem = "the stored catalogue is not the one the metadata names";
+    }
+    return out;
+  }
+  persistence::Sha256 sha;
+  persistence::CommandRecord command;
+  const auto stored = r.get(Table::kCommands, seq);
+  if (!stored || persistence::decode_command_record(sha, {}, seq, *stored, command) ==
+                     persistence::RecordCheck::kUndecodable ||
+      command.command.type != matcher::CommandType::kReferenceData) {
+    out.problem = "no reload command at that seq";
+  } else {
+    out.problem = persistence::reload_catalogue_problem(r, command);
+  }
+  return out;
 }
 
 std::uint64_t export_trades(const persistence::Journal& journal, TimeRange range, Format format,

@@ -16,7 +16,9 @@ namespace rex::audit {
 
 struct ReplayReport {
   bool ok = true;
-  std::string first_divergence;    // the first trade or snapshot that differs, when !ok
+  // When !ok, the first problem: a command missing or not decoding, a stored catalogue that is not
+  // the one the journal binds, or a trade (its first differing field named) or snapshot that differs.
+  std::string first_divergence;
   std::uint64_t commands = 0;
   std::uint64_t events = 0;
   std::uint64_t trades = 0;
@@ -24,8 +26,19 @@ struct ReplayReport {
   std::string event_stream_hash;   // SHA-256 hex of every event, in order (docs/journal-format.md)
 };
 
-// Throws persistence::JournalError when `catalogue` is not the reference data the journal names.
+// Throws persistence::JournalError when `catalogue` is not the reference data the journal names;
+// damage in the journal itself is a failed check (!ok), not a throw.
 ReplayReport replay_journal(const persistence::Journal& journal, const refdata::Catalogue& catalogue);
+
+// The catalogue file the journal stores under `seq` (0: the one it was created with; otherwise the
+// one the reload at `seq` brought), byte for byte. `problem` says why, when the bytes are not the
+// ones the journal binds (the metadata's hash for 0, the reload's command record otherwise).
+// Nothing when the journal stores no catalogue under `seq`.
+struct StoredCatalogue {
+  std::string bytes;
+  std::string problem;
+};
+std::optional<StoredCatalogue> stored_catalogue(const persistence::Journal& journal, std::uint64_t seq);
 
 // Records with from <= timestamp < to. `catalogue` (optional) adds instrument codes.
 struct TimeRange {

@@ -24,6 +24,8 @@ int usage() {
                "  rex-audit replay <journal-dir> <catalogue.json>\n"
                "  rex-audit export <journal-dir> [--trades|--orders] [--format csv|json]\n"
                "                   [--from TIME] [--to TIME] [--catalogue FILE] [--out FILE]\n"
+               "  rex-audit catalogue <journal-dir> [SEQ]   (the catalogue file stored under SEQ, default 0:\n"
+               "                   the one the journal was created with; SEQ of a reload: the one it brought)\n"
                "TIME: nanoseconds since the epoch or UTC 2026-05-28T09:30:00Z (from inclusive, to exclusive)\n";
   return kCannotRun;
 }
@@ -133,7 +135,15 @@ int export_records(const std::string& dir, const std::vector<std::string>& args)
   }
   persistence::Journal journal(read_only(dir), nullptr);
   std::optional<refdata::Catalogue> catalogue;
-  if (!catalogue_file.empty()) catalogue = refdata::load_catalogue_file(catalogue_file);
+  if (!catalogue_file.empty()) {
+    catalogue = refdata::load_catalogue_file(catalogue_file);
+    if (catalogue->content_hash() != journal.metadata().reference_data_hash) {
+      std::cerr << "NOTE " << catalogue_file << " is not the catalogue the journal was created with (SHA-256 "
+                << journal.metadata().reference_data_hash << "): instrument codes come from it\n";
+    }
+  } else if (const auto stored = audit::stored_catalogue(journal, 0); stored && stored->problem.empty()) {
+    catalogue = refdata::load_catalogue_string(stored->bytes);  // instrument codes from the journal itself
+  }
   std::ofstream file;
   if (!out_file.empty()) {
     file.open(out_file);
@@ -150,6 +160,30 @@ int export_records(const std::string& dir, const std::vector<std::string>& args)
   return kPass;
 }
 
+// Writes the stored catalogue's exact bytes, so an auditor needs no file from the exchange.
+int catalogue(const std::string& dir, const std::string& seq_text) {
+  if (seq_text.empty() || seq_text.size() > 19 || seq_text.find_first_not_of("0123456789") != std::string::npos) {
+    return usage();
+  }
+  const std::uint64_t seq = std::stoull(seq_text);
+  persistence::Journal journal(read_only(dir), nullptr);
+  const auto stored = audit::stored_catalogue(journal, seq);
+  if (!stored) {
+    std::cerr << "rex-audit: the journal stores no catalogue under seq " << seq << " (it stores:";
+    for (const std::uint64_t key : journal.reader().keys_descending(persistence::Table::kReferenceData)) {
+      std::cerr << " " << key;
+    }
+    std::cerr << ")\n";
+    return kCannotRun;
+  }
+  if (!stored->problem.empty()) {
+    std::cerr << "FAIL reference data at seq " << seq << ": " << stored->problem << "\n";
+    return kFail;
+  }
+  std::cout.write(stored->bytes.data(), static_cast<std::streamsize>(stored->bytes.size()));
+  return kPass;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -159,6 +193,7 @@ int main(int argc, char** argv) {
     if (args[0] == "verify" && args.size() == 2) return verify(args[1]);
     if (args[0] == "replay" && args.size() == 3) return replay(args[1], args[2]);
     if (args[0] == "export") return export_records(args[1], {args.begin() + 2, args.end()});
+    if (args[0] == "catalogue" && args.size() <= 3) return catalogue(args[1], args.size() == 3 ? args[2] : "0");
   } catch (const std::exception& e) {
     std::cerr << "rex-audit: " << e.what() << "\n";
     return kCannotRun;
