@@ -88,6 +88,12 @@ class Journal {
   // ---- the writer (one thread) ----
   std::uint64_t last_seq() const { return tail_seq_; }
   std::uint64_t last_trade() const { return tail_trade_; }
+  // The command and trade chains' heads after last_seq() and last_trade(): what an auditor keeps
+  // outside the journal to prove it later unaltered (docs/audit-guide.md "Anchoring"). The
+  // writer's state: read it while no group is being written (before the exchange starts, after
+  // it stops).
+  const Hash& command_chain_head() const { return tail_command_hash_; }
+  const Hash& trade_chain_head() const { return tail_trade_hash_; }
 
   class Appender {
    public:

@@ -22,6 +22,8 @@
 #include "gateway/seeder.hpp"
 #include "gateway/server.hpp"
 #include "gateway/session_clock.hpp"
+#include "persistence/hash.hpp"
+#include "persistence/journal.hpp"
 #include "reference-data/loader.hpp"
 #include "reference-data/sha256.hpp"
 
@@ -73,6 +75,16 @@ std::uint64_t number(const std::string& flag, const char* text, std::uint64_t ma
     usage_error(flag + ": expected a number from " + std::to_string(min) + " to " + std::to_string(max));
   }
   return v;
+}
+
+// The chain head to keep outside the journal, as `rex-audit verify --anchor` takes it
+// (docs/audit-guide.md "Anchoring"). Only while the exchange's threads are not writing.
+void log_journal_head(const persistence::Journal& journal) {
+  if (journal.last_seq() == 0) return;
+  log_info("rexd", "journal head: anchor " + std::to_string(journal.last_seq()) + ":" +
+                       persistence::to_hex(journal.command_chain_head()) + " (trade " +
+                       std::to_string(journal.last_trade()) + ", trade chain " +
+                       persistence::to_hex(journal.trade_chain_head()) + ")");
 }
 
 RexdConfig parse_arguments(int argc, char** argv, std::string& port_file) {
@@ -205,6 +217,7 @@ int run(int argc, char** argv) {
       std::max(kTradesReadBack, config.server.core.recent_trades * exchange.catalogue().instruments().size()));
   log_info("rexd", "journal " + config.data_directory.string() + " open, recovered up to seq " +
                        std::to_string(exchange.published_seq()) + (config.sync_commits ? "" : " (SYNC OFF: not durable)"));
+  log_journal_head(exchange.journal());
 
   ExchangeAdapter<exchange::Exchange> port(exchange);
   config.server.core.catalogue_file = config.catalogue;  // what reload_reference_data re-reads
@@ -271,6 +284,7 @@ int run(int argc, char** argv) {
   server.stop_intake();
   exchange.stop();  // drains the inbound queue, commits, publishes to the gateway
   log_info("rexd", "exchange stopped at seq " + std::to_string(exchange.published_seq()) + "; closing sessions");
+  log_journal_head(exchange.journal());
   server.stop();
   log_info("rexd", "stopped");
   return 0;

@@ -163,3 +163,36 @@ TEST_CASE("rex-audit cannot run without a journal, and says so", "[audit][cli]")
   CHECK(run.status == 2);
   CHECK_THAT(run.output, Catch::Contains("data.mdb missing"));
 }
+
+TEST_CASE("rex-audit verify --anchor: a head kept outside the journal proves it unaltered, or cut off", "[audit][cli]") {
+  TempDir dir;
+  make_journal(dir, metadata_for(catalogue()), flow(300), 300);
+  std::string head;  // the command chain hash stored with seq 200, as rexd logs it
+  {
+    rex::persistence::JournalOptions o;
+    o.directory = dir.path();
+    o.read_only = true;
+    const rex::persistence::Journal j(o, nullptr);
+    auto reader = j.reader();
+    const auto value = reader.get(rex::persistence::Table::kCommands, 200);
+    REQUIRE(value);
+    rex::persistence::Hash h{};
+    REQUIRE(rex::persistence::stored_chain_hash(*value, h));
+    head = rex::persistence::to_hex(h);
+  }
+  const AuditRun kept = rex_audit({"verify", dir.path().string(), "--anchor", "200:" + head});
+  INFO(kept.output);
+  CHECK(kept.status == 0);
+  CHECK_THAT(kept.output, Catch::Contains("anchor OK: command chain hash at seq 200") && Catch::EndsWith("OK\n"));
+  // The journal no longer reaches the anchor: its end was cut off.
+  const AuditRun beyond = rex_audit({"verify", dir.path().string(), "--anchor", "301:" + head});
+  INFO(beyond.output);
+  CHECK(beyond.status == 1);
+  CHECK_THAT(beyond.output, Catch::Contains("FAIL anchor: the journal has no command record seq 301"));
+  // The journal up to the anchor is not the one whose head was kept.
+  const AuditRun other = rex_audit({"verify", dir.path().string(), "--anchor", "199:" + head});
+  INFO(other.output);
+  CHECK(other.status == 1);
+  CHECK_THAT(other.output, Catch::Contains("FAIL anchor: command chain hash at seq 199"));
+  CHECK(rex_audit({"verify", dir.path().string(), "--anchor", "200:abc"}).status == 2);
+}

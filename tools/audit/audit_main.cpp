@@ -1,11 +1,15 @@
 // rex-audit: check a copy of a journal without trusting the system that wrote it
 // (docs/audit-guide.md). Exit status: 0 all checks pass, 1 a check fails, 2 the tool could not run.
+#include <cctype>
+#include <charconv>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "persistence/journal_format.hpp"
 #include "persistence/recovery.hpp"
 #include "reference-data/loader.hpp"
 #include "tools/audit/audit.hpp"
@@ -20,7 +24,8 @@ constexpr int kCannotRun = 2;
 
 int usage() {
   std::cerr << "usage:\n"
-               "  rex-audit verify <journal-dir>\n"
+               "  rex-audit verify <journal-dir> [--anchor SEQ:HASH]   (HASH: the command chain head at SEQ,\n"
+               "                   kept outside the journal, e.g. from rexd's log)\n"
                "  rex-audit replay <journal-dir> <catalogue.json>\n"
                "  rex-audit export <journal-dir> [--trades|--orders] [--format csv|json]\n"
                "                   [--from TIME] [--to TIME] [--catalogue FILE] [--out FILE]\n"
@@ -61,7 +66,44 @@ bool log_follows_on(const persistence::Journal& j) {
   return false;
 }
 
-int verify(const std::string& dir) {
+// A head kept outside the journal: the command chain hash at a seq (docs/audit-guide.md "Anchoring").
+struct Anchor {
+  std::uint64_t seq = 0;
+  std::string hash;  // lower-case hex, 64 digits
+};
+
+std::optional<Anchor> parse_anchor(const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  Anchor a;
+  const auto r = std::from_chars(text.data(), text.data() + colon, a.seq);
+  if (r.ec != std::errc{} || r.ptr != text.data() + colon || a.seq == 0) return std::nullopt;
+  a.hash = text.substr(colon + 1);
+  for (char& c : a.hash) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (a.hash.size() != 64 || a.hash.find_first_not_of("0123456789abcdef") != std::string::npos) return std::nullopt;
+  return a;
+}
+
+// Whether the verified journal still holds the anchor: command record `seq`, with that chain hash.
+bool holds_anchor(const persistence::Journal& journal, const Anchor& a) {
+  auto reader = journal.reader();
+  const auto value = reader.get(persistence::Table::kCommands, a.seq);
+  persistence::Hash stored{};
+  if (!value || !persistence::stored_chain_hash(*value, stored)) {
+    std::cout << "FAIL anchor: the journal has no command record seq " << a.seq
+              << " (it ends before it: commands were cut off)\n";
+    return false;
+  }
+  if (persistence::to_hex(stored) != a.hash) {
+    std::cout << "FAIL anchor: command chain hash at seq " << a.seq << " is " << persistence::to_hex(stored)
+              << ", the anchor kept says " << a.hash << " (the journal up to it was rewritten)\n";
+    return false;
+  }
+  std::cout << "anchor OK: command chain hash at seq " << a.seq << " is the one kept\n";
+  return true;
+}
+
+int verify(const std::string& dir, const std::optional<Anchor>& anchor) {
   persistence::Journal journal(read_only(dir), nullptr);
   print_metadata(journal);
   const persistence::VerifyReport r = persistence::verify_journal(journal);
@@ -75,9 +117,11 @@ int verify(const std::string& dir) {
     std::cout << "FAIL first bad record: " << r.first_bad << "\n";
     return kFail;
   }
+  const bool anchor_ok = !anchor || holds_anchor(journal, *anchor);
   if (!r.bad_snapshots.empty()) std::cout << "FAIL damaged snapshots (the command journal itself is intact)\n";
-  if (r.bad_snapshots.empty() && log_ok) std::cout << "OK\n";
-  return r.bad_snapshots.empty() && log_ok ? kPass : kFail;
+  const bool ok = r.bad_snapshots.empty() && log_ok && anchor_ok;
+  if (ok) std::cout << "OK\n";
+  return ok ? kPass : kFail;
 }
 
 int replay(const std::string& dir, const std::string& catalogue_file) {
@@ -190,7 +234,15 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() < 2) return usage();
   try {
-    if (args[0] == "verify" && args.size() == 2) return verify(args[1]);
+    if (args[0] == "verify" && args.size() == 2) return verify(args[1], std::nullopt);
+    if (args[0] == "verify" && args.size() == 4 && args[2] == "--anchor") {
+      const auto anchor = parse_anchor(args[3]);
+      if (!anchor) {
+        std::cerr << "rex-audit: --anchor takes SEQ:HASH (the seq, a colon, 64 hex digits)\n";
+        return kCannotRun;
+      }
+      return verify(args[1], anchor);
+    }
     if (args[0] == "replay" && args.size() == 3) return replay(args[1], args[2]);
     if (args[0] == "export") return export_records(args[1], {args.begin() + 2, args.end()});
     if (args[0] == "catalogue" && args.size() <= 3) return catalogue(args[1], args.size() == 3 ? args[2] : "0");
