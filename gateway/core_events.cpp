@@ -8,6 +8,8 @@
 #include <span>
 #include <string>
 
+#include "gateway/log.hpp"
+
 namespace rex::gateway {
 
 namespace {
@@ -193,6 +195,10 @@ void GatewayCore::Impl::process(const ResultBatch::Item& item, std::span<const E
             detail = "attribute " + catalogue->attributes()[e.attribute].code;
           } else if (e.reject == matcher::RejectCode::kQualityNotAmendable && pend->op == Op::kAmend) {
             detail = not_amendable_detail(e.order_id);
+          }
+          if (pend->op == Op::kReloadReferenceData) {
+            log_warn("gateway",
+                     "reload refused by the engine: " + std::string(reject_text(static_cast<std::uint16_t>(e.reject))));
           }
           send(requester, reject_message(pend->req, op_name(pend->op), static_cast<std::uint16_t>(e.reject), detail,
                                          pend->cl_ord_id, e.order_id));

@@ -48,15 +48,19 @@ void GatewayCore::Impl::operator_action(SessionId id, SessionState& s, const Req
 void GatewayCore::Impl::reload_reference_data(SessionId id, SessionState& s, const Request& r) {
   if (config.catalogue_file.empty()) return reject(id, r, GatewayReject::kNotSupported, "no catalogue file configured");
   if (reload_in_flight) return reject(id, r, GatewayReject::kBusy, "a reload is in flight");
+  const std::string who = "reload of " + config.catalogue_file.string() + " asked by " + s.participant->code;
   std::shared_ptr<const refdata::Catalogue> next;
   try {
     next = std::make_shared<const refdata::Catalogue>(refdata::load_catalogue_file(config.catalogue_file));
   } catch (const std::exception& e) {
+    log_warn("gateway", who + " refused: " + e.what());
     return reject(id, r, GatewayReject::kReferenceDataRefused, e.what());
   }
   if (const std::string problem = refdata::check_reload(*catalogue, *next); !problem.empty()) {
+    log_warn("gateway", who + " refused: " + problem);
     return reject(id, r, GatewayReject::kReferenceDataRefused, problem);
   }
+  log_info("gateway", who + ": catalogue " + next->version() + " submitted");
   reload_in_flight = submit(id, r, {}, participant_pending(s), std::move(next));
 }
 
@@ -64,6 +68,8 @@ void GatewayCore::Impl::reload_reference_data(SessionId id, SessionState& s, con
 // the instrument list get the new list.
 void GatewayCore::Impl::apply_reference_data(const std::shared_ptr<const refdata::Catalogue>& next) {
   if (!next) return;
+  log_info("gateway", "reference data in force: catalogue " + next->version() + " (sha256 " +
+                          next->content_hash().substr(0, 16) + "...)");
   catalogue = next;
   catalogues.push_back(next);
   if (!config.key_file.empty()) {
