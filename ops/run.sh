@@ -7,5 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./ops/setup.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)" --target rexd rex-ws
+cmake --build --preset release -j "$(nproc)" --target rexd rex-ws rex-replay rex-audit
 exec ./build/release/gateway/rexd "$@"
