@@ -17,7 +17,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 #include <thread>
 #include <vector>
@@ -101,7 +100,7 @@ struct Exchange::State {
     last_timestamp = r.last_timestamp;
     published_seq.store(r.last_seq);
     recovered = engine->snapshot();
-    for (const std::string& s : r.skipped_snapshots) std::fprintf(stderr, "rex exchange: skipped %s\n", s.c_str());
+    for (const std::string& s : r.skipped_snapshots) report_problem(config.report_problem, false, "skipped " + s);
     batch_limit = std::max<std::size_t>(1, std::min(kBatchCommands, config.max_group_commands));
     for (std::size_t i = 0; i < kBatchPool; ++i) {
       pool.push_back(std::make_unique<Batch>());
@@ -117,6 +116,7 @@ struct Exchange::State {
     o.initial_map_bytes = c.journal_initial_map_bytes;
     o.max_map_bytes = c.journal_max_map_bytes;
     o.write_ahead_log_bytes = c.journal_write_ahead_log_bytes;
+    o.report_problem = c.report_problem;
     return o;
   }
 
@@ -294,7 +294,7 @@ void Exchange::State::run_writer() {
   auto make_pending_durable = [&] {
     if (pending.empty()) return;
     if (journal.sync() != persistence::WriteStatus::kOk) {
-      std::fprintf(stderr, "rex exchange: journal fsync failed (%s): stopping\n", journal.last_error_text().c_str());
+      report_problem(config.report_problem, true, "journal fsync failed (" + journal.last_error_text() + "): stopping");
       std::abort();
     }
     forward_durable(pending, pending_started);
@@ -379,8 +379,8 @@ void Exchange::State::run_writer() {
       }
     }
     if (stored < group.size()) {
-      std::fprintf(stderr, "rex exchange: journal full or failing (%s): no longer accepting commands\n",
-                   journal.last_error_text().c_str());
+      report_problem(config.report_problem, true,
+                     "journal full or failing (" + journal.last_error_text() + "): no longer accepting commands");
       journal_full.store(true, std::memory_order_release);
       std::vector<Batch*> refused(group.begin() + static_cast<std::ptrdiff_t>(stored), group.end());
       group.resize(stored);
@@ -398,8 +398,9 @@ void Exchange::State::run_writer() {
     for (Batch* b : pending) {
       if (!b->snapshot) continue;
       if (journal.write_snapshot(*b->snapshot) != persistence::WriteStatus::kOk) {
-        std::fprintf(stderr, "rex exchange: snapshot at seq %llu not stored (%s)\n",
-                     static_cast<unsigned long long>(b->snapshot->last_seq), journal.last_error_text().c_str());
+        report_problem(config.report_problem, false,
+                       "snapshot at seq " + std::to_string(b->snapshot->last_seq) + " not stored (" +
+                           journal.last_error_text() + ")");
       }
       b->snapshot.reset();
     }

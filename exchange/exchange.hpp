@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdio>
+#include <functional>
 #include <filesystem>
 #include <memory>
 #include <span>
@@ -27,6 +29,15 @@ class Journal;
 }
 
 namespace rex::exchange {
+
+// Where the exchange and its journal report what goes wrong without throwing (a full disk, a failed
+// fsync, a snapshot not stored); `stops` when it stops the exchange taking commands. rexd sends
+// them to its log; empty: standard error.
+using ProblemReport = std::function<void(bool stops, const std::string& text)>;
+inline void report_problem(const ProblemReport& to, bool stops, const std::string& text) {
+  if (to) to(stops, text);
+  else std::fprintf(stderr, "rex: %s\n", text.c_str());
+}
 
 // Where a command came from, so its results can be routed back. Journaled with the command (an
 // auditor sees which gateway session sent what) but never read by the engine.
@@ -79,6 +90,7 @@ struct ExchangeConfig {
   // true, it runs with the one in force, which the journal stores, and says so (catalogue_note()).
   // Either way nothing unjournaled changes the reference data.
   bool run_catalogue_in_force = false;
+  ProblemReport report_problem;  // also the journal's
 };
 
 inline constexpr std::size_t kLingerAfterGroupOf = 16;

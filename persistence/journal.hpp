@@ -53,6 +53,7 @@ struct JournalOptions {
   // group is an LMDB commit, durable after the next commit or sync() (MDB_NOMETASYNC); a log
   // found in the directory (left by a run with one) is then applied to LMDB at open and deleted.
   std::size_t write_ahead_log_bytes = 0;
+  exchange::ProblemReport report_problem;  // empty: standard error
 };
 
 enum class WriteStatus : std::uint8_t {

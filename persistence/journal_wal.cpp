@@ -4,7 +4,6 @@
 #include <lmdb.h>
 
 #include <chrono>
-#include <cstdio>
 
 #include "persistence/journal.hpp"
 
@@ -167,14 +166,16 @@ void Journal::run_applier() {
       for (const LoggedGroup& g : items) {
         if (!g.snapshot) continue;
         if (const int src = store_snapshot(*g.snapshot, sha, scratch); src != MDB_SUCCESS) {
-          std::fprintf(stderr, "rex journal: snapshot at seq %llu not stored (%s)\n",
-                       static_cast<unsigned long long>(g.snapshot->last_seq), mdb_strerror(src));
+          exchange::report_problem(options_.report_problem, false,
+                                   "journal: snapshot at seq " + std::to_string(g.snapshot->last_seq) +
+                                       " not stored (" + mdb_strerror(src) + ")");
         }
       }
       if (last != 0) applied_seq_.store(last, std::memory_order_release);
     } else {
-      std::fprintf(stderr, "rex journal: applying the write-ahead log to LMDB failed (%s): no more groups accepted\n",
-                   mdb_strerror(rc));
+      exchange::report_problem(options_.report_problem, true,
+                               std::string("journal: applying the write-ahead log to LMDB failed (") + mdb_strerror(rc) +
+                                   "): no more groups accepted");
       apply_error_.store(rc, std::memory_order_release);
     }
     {

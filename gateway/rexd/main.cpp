@@ -191,6 +191,10 @@ int run(int argc, char** argv) {
   xc.snapshot_every_commands = config.snapshot_every_commands;
   xc.journal_write_ahead_log_bytes = config.write_ahead_log_mb << 20;
   xc.group_linger_us = config.group_linger_or_default();
+  xc.report_problem = [](bool stops, const std::string& text) {
+    if (stops) log_error("exchange", text);
+    else log_warn("exchange", text);
+  };
   // A file that is not the catalogue in force (edited, or its reload refused) does not stop a
   // restart: the journal holds the one in force, and only a journaled reload changes it.
   xc.run_catalogue_in_force = true;
