@@ -144,6 +144,15 @@ TEST_CASE("rex-audit counts what a crashed writer left in its log only, and pass
   CHECK(run.status == 0);
   CHECK_THAT(run.output, Catch::Contains("WARNING the write-ahead log holds 400 more commands (seq 201 on)"));
   CHECK_THAT(run.output, Catch::Contains("200 commands (last seq 200)") && Catch::EndsWith("OK\n"));
+  // apply-log puts them into data.mdb (and nothing else): the audit then covers all 600.
+  const AuditRun applied = rex_audit({"apply-log", dir.path().string()});
+  INFO(applied.output);
+  CHECK(applied.status == 0);
+  CHECK_THAT(applied.output, Catch::Contains("applied 400 commands from the write-ahead log; data.mdb now ends at seq 600"));
+  const AuditRun after = rex_audit({"verify", dir.path().string()});
+  INFO(after.output);
+  CHECK(after.status == 0);
+  CHECK_THAT(after.output, !Catch::Contains("WARNING") && Catch::Contains("600 commands (last seq 600)"));
 }
 
 TEST_CASE("rex-audit on a journal that is being written says so", "[audit][cli]") {

@@ -29,6 +29,8 @@ int usage() {
                "  rex-audit replay <journal-dir> <catalogue.json>\n"
                "  rex-audit export <journal-dir> [--trades|--orders] [--format csv|json]\n"
                "                   [--from TIME] [--to TIME] [--catalogue FILE] [--out FILE]\n"
+               "  rex-audit apply-log <journal-dir>   (puts the write-ahead log's groups into data.mdb, as rexd\n"
+               "                   does when it starts, and nothing else: run it on a copy)\n"
                "  rex-audit catalogue <journal-dir> [SEQ]   (the catalogue file stored under SEQ, default 0:\n"
                "                   the one the journal was created with; SEQ of a reload: the one it brought)\n"
                "TIME: nanoseconds since the epoch or UTC 2026-05-28T09:30:00Z (from inclusive, to exclusive)\n";
@@ -52,8 +54,8 @@ void print_metadata(const persistence::Journal& j) {
                  "behind the acknowledgements (the rest is in its write-ahead log).\n";
   } else if (const std::uint64_t n = j.unapplied_log_commands()) {
     std::cout << "WARNING the write-ahead log holds " << n << " more commands (seq " << j.last_seq() + 1 << " on) that "
-              << "are not in data.mdb yet: its writer stopped before applying them. Start rexd on this journal "
-              << "once (it applies them) and audit again to include them.\n";
+              << "are not in data.mdb yet: its writer stopped before applying them. Run `rex-audit apply-log` on "
+              << "a copy of this directory and audit the copy to include them.\n";
   }
 }
 
@@ -101,6 +103,27 @@ bool holds_anchor(const persistence::Journal& journal, const Anchor& a) {
   }
   std::cout << "anchor OK: command chain hash at seq " << a.seq << " is the one kept\n";
   return true;
+}
+
+// What rexd does first when it opens a crashed journal, without rexd: the log's groups go into
+// data.mdb (a gap refuses, as rexd would). Nothing else is written: no CLOCK, no end of day.
+int apply_log(const std::string& dir) {
+  if (!persistence::WriteAheadLog::exists_in(dir)) {
+    std::cout << "no write-ahead log in " << dir << ": nothing to apply\n";
+    return kPass;
+  }
+  persistence::JournalOptions o;
+  o.directory = dir;
+  o.write_ahead_log_bytes = persistence::kWalMinFileBytes;  // existing files keep their own size
+  try {
+    const persistence::Journal journal(o, nullptr);
+    std::cout << "applied " << journal.replayed_from_log() << " commands from the write-ahead log; data.mdb now ends at seq "
+              << journal.last_seq() << "\n";
+  } catch (const persistence::JournalError& e) {
+    std::cout << "FAIL " << e.what() << "\n";
+    return kFail;
+  }
+  return kPass;
 }
 
 int verify(const std::string& dir, const std::optional<Anchor>& anchor) {
@@ -245,6 +268,7 @@ int main(int argc, char** argv) {
     }
     if (args[0] == "replay" && args.size() == 3) return replay(args[1], args[2]);
     if (args[0] == "export") return export_records(args[1], {args.begin() + 2, args.end()});
+    if (args[0] == "apply-log" && args.size() == 2) return apply_log(args[1]);
     if (args[0] == "catalogue" && args.size() <= 3) return catalogue(args[1], args.size() == 3 ? args[2] : "0");
   } catch (const std::exception& e) {
     std::cerr << "rex-audit: " << e.what() << "\n";
