@@ -62,7 +62,7 @@ Journal::Journal(JournalOptions options, const JournalMetadata* create_with, std
       const std::vector<WalRecord> records = WriteAheadLog::read_existing(options_.directory);
       const LogTail tail = follow_log(records, tail_seq_);
       unapplied_log_commands_ = tail.last_seq - tail_seq_;
-      if (!writer_live_) log_gap_ = tail.gap;
+      if (!writer_live_) log_gap_ = tail.gap.empty() ? log_chain_problem(tail.bodies) : tail.gap;
     }
     if (logged()) {
       wal_ = std::make_unique<WriteAheadLog>(options_.directory, options_.write_ahead_log_bytes, options_.durable);

@@ -112,6 +112,41 @@ Journal::LogTail Journal::follow_log(const std::vector<WalRecord>& records, std:
   return out;
 }
 
+// The log's checksums only catch damage: a record edited in the log with its checksum made good
+// again would go into data.mdb, which would then fail verification for good. Each command and
+// trade record of the groups must chain on from LMDB's tail, as the writer chained them.
+std::string Journal::log_chain_problem(const std::vector<std::string_view>& bodies) const {
+  Sha256 sha;
+  Hash command = tail_command_hash_;
+  Hash trade = tail_trade_hash_;
+  std::uint64_t seq = tail_seq_;
+  std::uint64_t trade_id = tail_trade_;
+  std::vector<WalPut> puts;
+  CommandRecord c;
+  TradeRecord t;
+  for (std::string_view body : bodies) {
+    if (!decode_wal_puts(body, puts)) return "a logged group after seq " + std::to_string(seq) + " does not decode";
+    for (const WalPut& p : puts) {
+      if (p.table == static_cast<std::uint8_t>(Table::kCommands)) {
+        if (p.key != seq + 1 || decode_command_record(sha, command, p.key, p.value, c) != RecordCheck::kOk) {
+          return "logged command record seq " + std::to_string(p.key) +
+                 " does not chain on from the one before it (edited in the log)";
+        }
+        command = c.chain;
+        seq = p.key;
+      } else if (p.table == static_cast<std::uint8_t>(Table::kTrades)) {
+        if (p.key != trade_id + 1 || decode_trade_record(sha, trade, p.key, p.value, t) != RecordCheck::kOk) {
+          return "logged trade record id " + std::to_string(p.key) +
+                 " does not chain on from the one before it (edited in the log)";
+        }
+        trade = t.chain;
+        trade_id = p.key;
+      }
+    }
+  }
+  return {};
+}
+
 // At open: the groups the log holds beyond LMDB's last command go into LMDB, in order. They must
 // follow on from it without a gap: a missing group means a damaged log, and the journal refuses
 // to open rather than lose what was acknowledged after it.
@@ -119,6 +154,9 @@ void Journal::recover_from_wal() {
   const std::vector<WalRecord> records = wal_->read_all();
   const LogTail tail = follow_log(records, tail_seq_);
   if (!tail.gap.empty()) throw JournalError("write-ahead log in " + options_.directory.string() + ": " + tail.gap);
+  if (const std::string problem = log_chain_problem(tail.bodies); !problem.empty()) {
+    throw JournalError("write-ahead log in " + options_.directory.string() + ": " + problem);
+  }
   const std::vector<std::string_view>& bodies = tail.bodies;
   if (!bodies.empty()) {
     replayed_from_log_ = tail.last_seq - tail_seq_;

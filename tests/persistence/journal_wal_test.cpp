@@ -51,6 +51,30 @@ TEST_CASE("after a crash the groups LMDB lacks are replayed from the log at open
     REQUIRE(j.replayed_from_log() == 2000);
     require_as_without_log(j, reference_dir, meta, commands, 2000);
   }
+  SECTION("a group edited in the log, its checksum made good again: refused, LMDB untouched") {
+    REQUIRE(crash_with_unapplied(dir, kWalBytes, commands, 0, 1000, 2000) == 0);
+    const std::vector<std::size_t> offsets = record_offsets(wal_file(dir, 0));
+    REQUIRE(offsets.size() == 40);
+    const std::size_t at = offsets[25];  // seq 1251..1300, not in LMDB
+    flip_byte(wal_file(dir, 0), at + kWalHeaderBytes + 40);  // inside seq 1251's command record
+    const std::string file = read_file(wal_file(dir, 0));
+    const std::string_view body = std::string_view(file).substr(at + kWalHeaderBytes, load_le(file, at + 4, 4));
+    const Hash h = sha256(body);
+    patch(wal_file(dir, 0), at + 8, std::string_view(reinterpret_cast<const char*>(h.data()), 8));
+    REQUIRE(WriteAheadLog(dir.path(), kWalBytes).read_all().size() == 40);  // the log itself reads as intact
+    std::string error;
+    try {
+      const Journal j(options(dir, kWalBytes), nullptr);
+    } catch (const JournalError& e) {
+      error = e.what();
+    }
+    CHECK_THAT(error, Catch::Contains("logged command record seq 1251 does not chain on"));
+    REQUIRE(last_command_in_lmdb(dir) == 1000);  // nothing of the log went in
+    JournalOptions o = options(dir);
+    o.read_only = true;
+    const Journal reader(o, nullptr);
+    CHECK_THAT(reader.log_gap(), Catch::Contains("logged command record seq 1251 does not chain on"));
+  }
   SECTION("the last group torn: the journal ends at the group before it and goes on from there") {
     REQUIRE(crash_with_unapplied(dir, kWalBytes, commands, 0, 1000, 2000) == 0);
     const std::vector<std::size_t> offsets = record_offsets(wal_file(dir, 0));
