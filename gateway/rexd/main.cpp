@@ -176,6 +176,10 @@ int run(int argc, char** argv) {
   if (const std::string problem = listen_address_problem(config.server.address); !problem.empty()) {
     usage_error("--listen: " + problem);
   }
+  if (const std::string problem = listen_port_problem(config.server.address, config.server.port); !problem.empty()) {
+    log_error("rexd", problem);
+    return 1;
+  }
 
   refdata::Catalogue catalogue = refdata::load_catalogue_file(config.catalogue);
   log_info("rexd", "catalogue " + catalogue.version() + " (" + std::to_string(catalogue.instruments().size()) +

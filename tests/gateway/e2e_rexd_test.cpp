@@ -9,6 +9,9 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <utility>  // Boost 1.74 asio needs std::exchange declared first under C++20
+
+#include <boost/asio.hpp>
 
 #include "e2e_support.hpp"
 #include "gateway/journal_trades.hpp"
@@ -282,7 +285,7 @@ TEST_CASE("rexd: killed with SIGKILL while orders stream in, it loses no acknowl
   CHECK_FALSE(filled.empty());
 }
 
-TEST_CASE("rexd: a key file wins over demo mode even when it holds no keys; a bad address stops it first",
+TEST_CASE("rexd: a key file wins over demo mode even when it holds no keys; a bad address or a port in use stops it first",
           "[gateway][e2e]") {
   TempDir dir;
   const auto keys = dir.path() / "keys.json";
@@ -298,4 +301,14 @@ TEST_CASE("rexd: a key file wins over demo mode even when it holds no keys; a ba
   CHECK(bad_address.exit_code() == 2);
   CHECK(read_text(dir.path() / "rexd2.log").find("'localhost' is not an IP address") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path() / "data2"));  // refused before the journal was made
+
+  // A port another process listens on: refused before the journal is made (or, in demo mode, seeded).
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor taken(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  const std::string port = std::to_string(taken.local_endpoint().port());
+  RexdProcess in_use(dir.path() / "data3", dir.path() / "port3", dir.path() / "rexd3.log", {"--port", port});
+  CHECK(in_use.port() == 0);
+  CHECK(in_use.exit_code() == 1);
+  CHECK(read_text(dir.path() / "rexd3.log").find("cannot listen on 127.0.0.1 port " + port) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "data3"));
 }
