@@ -242,6 +242,10 @@ TEST_CASE("shutdown: once intake stops, messages are refused with EXCHANGE_STOPP
   CHECK_THROWS(WsClient(server.port()));
 }
 
+// Not in the sanitizer preset: it builds with UBSan too, whose runtime opens /proc/self/maps for
+// its own checks, so with this process's descriptors exhausted it reports false errors on any
+// thread. The release preset runs it.
+#if !defined(__SANITIZE_ADDRESS__)
 TEST_CASE("out of file descriptors: accepting backs off, and resumes once there are some again", "[gateway][e2e]") {
   TempDir dir;
   TestServer server(dir.path());
@@ -289,6 +293,7 @@ TEST_CASE("out of file descriptors: accepting backs off, and resumes once there 
   auto [status, body] = http_get(server.port(), "/metrics");
   CHECK(body.find("rex_gateway_accept_failures_total ") != std::string::npos);
 }
+#endif
 
 TEST_CASE("a request that never completes is cut off after the handshake timeout", "[gateway][e2e]") {
   TempDir dir;
