@@ -258,3 +258,42 @@ TEST_CASE("times read as nanoseconds or UTC and print back", "[audit]") {
   REQUIRE_FALSE(audit::parse_time("2026-02-30").has_value());
   REQUIRE_FALSE(audit::parse_time("yesterday").has_value());
 }
+
+TEST_CASE("export writes only the fields a command has, and quotes client order ids as CSV and JSON need",
+          "[audit]") {
+  TempDir dir;
+  const JournalMetadata meta = metadata_for(catalogue());
+  Journal j(options(dir), &meta);
+  rex::matcher::Command order;
+  order.type = rex::matcher::CommandType::kNewOrder;
+  order.seq = 1;
+  order.timestamp = 1'790'000'000'000'000'000;
+  order.participant = 1;
+  order.side = rex::matcher::Side::kSell;
+  order.price = 270'000;
+  order.quantity = 10'000;
+  rex::matcher::Command cancel;
+  cancel.type = rex::matcher::CommandType::kCancel;
+  cancel.seq = 2;
+  cancel.timestamp = order.timestamp + 1;
+  cancel.participant = 1;
+  cancel.order_id = 1;
+  REQUIRE(j.write_group([&](Journal::Appender& a) {
+    rex::exchange::Origin o{1, 7, 1};
+    REQUIRE(o.set_client_order_id(R"(a,"b\c)"));  // printable ASCII: the protocol allows all of it
+    a.command(order, o);
+    a.command(cancel, rex::exchange::Origin{1, 7, 2});
+  }) == rex::persistence::WriteStatus::kOk);
+  std::ostringstream csv;
+  REQUIRE(audit::export_orders(j, {}, audit::Format::kCsv, &catalogue(), csv) == 2);
+  INFO(csv.str());
+  CHECK_THAT(csv.str(), Catch::Contains(",SELL,LIMIT,GTC,270000,10000,") && Catch::EndsWith(",1,7,2,\n"));
+  CHECK_THAT(csv.str(), Catch::Contains(R"(,1,7,1,"a,""b\c")" "\n"));
+  CHECK_THAT(csv.str(), Catch::Contains(",CANCEL,1,,,,,,,,,,,1,1,7,2,\n"));
+  std::ostringstream json;
+  REQUIRE(audit::export_orders(j, {}, audit::Format::kJson, &catalogue(), json) == 2);
+  INFO(json.str());
+  CHECK_THAT(json.str(), Catch::Contains(R"("client_order_id": "a,\"b\\c")"));
+  CHECK_THAT(json.str(), Catch::Contains(R"("type": "CANCEL", "participant": 1, "instrument_id": null, )"
+                                         R"("instrument": null, "side": null)"));
+}

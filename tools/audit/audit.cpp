@@ -127,18 +127,24 @@ class RowWriter {
       out_ << "[";
     }
   }
-  void row(const std::vector<std::pair<std::string, bool>>& cells) {  // (text, is_string)
+  // (text, is_string); ("", false) is a field the row's record does not have: empty in CSV, null in
+  // JSON. Strings are quoted as each format needs: a client order id may hold any printable
+  // character, commas and quotes included.
+  void row(const std::vector<std::pair<std::string, bool>>& cells) {
     if (format_ == Format::kCsv) {
-      for (std::size_t i = 0; i < cells.size(); ++i) out_ << (i ? "," : "") << cells[i].first;
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        out_ << (i ? "," : "");
+        write_csv(cells[i].first);
+      }
       out_ << "\n";
     } else {
       out_ << (rows_ ? ",\n " : "\n ") << "{";
       for (std::size_t i = 0; i < cells.size(); ++i) {
         out_ << (i ? ", " : "") << '"' << header_[i] << "\": ";
         if (cells[i].second) {
-          out_ << '"' << cells[i].first << '"';  // our strings never hold quotes or backslashes
+          write_json_string(cells[i].first);
         } else {
-          out_ << cells[i].first;
+          out_ << (cells[i].first.empty() ? "null" : cells[i].first);
         }
       }
       out_ << "}";
@@ -148,6 +154,34 @@ class RowWriter {
   void end() {
     if (format_ == Format::kJson) out_ << (rows_ ? "\n]\n" : "]\n");
   }
+
+ private:
+  // RFC 4180: a field with a comma, quote or line break goes in quotes, its quotes doubled.
+  void write_csv(const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) {
+      out_ << s;
+      return;
+    }
+    out_ << '"';
+    for (char c : s) out_ << (c == '"' ? "\"\"" : std::string(1, c));
+    out_ << '"';
+  }
+  void write_json_string(const std::string& s) {
+    constexpr const char* kHex = "0123456789abcdef";
+    out_ << '"';
+    for (char c : s) {
+      if (c == '"' || c == '\\') {
+        out_ << '\\' << c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        out_ << "\\u00" << kHex[(c >> 4) & 0xf] << kHex[c & 0xf];
+      } else {
+        out_ << c;
+      }
+    }
+    out_ << '"';
+  }
+
+ public:
   std::uint64_t rows() const { return rows_; }
 
  private:
@@ -160,6 +194,7 @@ class RowWriter {
 std::pair<std::string, bool> num(std::int64_t v) { return {std::to_string(v), false}; }
 std::pair<std::string, bool> num(std::uint64_t v) { return {std::to_string(v), false}; }
 std::pair<std::string, bool> str(std::string_view v) { return {std::string(v), true}; }
+std::pair<std::string, bool> none() { return {std::string(), false}; }
 
 }  // namespace
 
@@ -328,12 +363,28 @@ std::uint64_t export_orders(const persistence::Journal& journal, TimeRange range
     const matcher::Command& c = r.command;
     if (c.timestamp >= range.to) return false;
     if (c.timestamp < range.from) return true;
+    // Only the fields a command of its type carries; the others are empty (null), not the
+    // defaults a decoded command holds (a CANCEL is no "BUY LIMIT GTC" of instrument 0).
+    using matcher::CommandType;
+    const bool order = c.type == CommandType::kNewOrder;
+    const bool amend = c.type == CommandType::kAmend;
+    const bool scoped = c.type == CommandType::kMassCancel || c.type == CommandType::kHalt ||
+                        c.type == CommandType::kResume;
+    const bool participant =
+        order || amend || c.type == CommandType::kCancel || c.type == CommandType::kReferenceData ||
+        (c.type == CommandType::kMassCancel && c.participant != matcher::kAnyParticipant);
+    const bool instrument = order || (scoped && c.instrument != matcher::kAnyInstrument);
+    const bool target = c.type == CommandType::kCancel || amend;
     rows.row({num(c.seq), num(c.timestamp), str(format_time(c.timestamp)), str(command_type_name(c.type)),
-              num(std::uint64_t{c.participant}), num(std::uint64_t{c.instrument}),
-              str(instrument_code(catalogue, c.instrument)), str(side_name(c.side)),
-              str(c.order_type == matcher::OrderType::kLimit ? "LIMIT" : "MARKET"), str(tif_name(c.time_in_force)),
-              num(c.price), num(c.quantity), num(c.display_quantity), num(c.min_quantity), num(c.expiry),
-              num(c.order_id), num(std::uint64_t{r.origin.gateway}), num(r.origin.session), num(r.origin.request),
+              participant ? num(std::uint64_t{c.participant}) : none(),
+              instrument ? num(std::uint64_t{c.instrument}) : none(),
+              instrument ? str(instrument_code(catalogue, c.instrument)) : none(),
+              order ? str(side_name(c.side)) : none(),
+              order ? str(c.order_type == matcher::OrderType::kLimit ? "LIMIT" : "MARKET") : none(),
+              order ? str(tif_name(c.time_in_force)) : none(), order || amend ? num(c.price) : none(),
+              order || amend ? num(c.quantity) : none(), order ? num(c.display_quantity) : none(),
+              order ? num(c.min_quantity) : none(), order ? num(c.expiry) : none(), target ? num(c.order_id) : none(),
+              num(std::uint64_t{r.origin.gateway}), num(r.origin.session), num(r.origin.request),
               str(r.origin.client_order_id())});
     return true;
   });
