@@ -58,6 +58,13 @@ KeyStore KeyStore::load_file(const std::filesystem::path& path, const refdata::C
   std::size_t i = 0;
   for (auto entry : keys) {
     const std::string where = "keys[" + std::to_string(i++) + "]";
+    simdjson::dom::object fields;
+    if (entry.get_object().get(fields)) return fail(where + ": expected an object");
+    for (auto field : fields) {  // a misspelt key would otherwise be a setting silently not taken
+      if (field.key != "participant" && field.key != "sha256" && field.key != "cancel_on_disconnect") {
+        return fail(where + "." + std::string(field.key) + ": unknown key");
+      }
+    }
     std::string_view code;
     std::string_view hash;
     if (entry["participant"].get_string().get(code)) return fail(where + ".participant: expected a participant code");

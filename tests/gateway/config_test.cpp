@@ -174,5 +174,9 @@ TEST_CASE("API keys: demo keys, a key file of SHA-256 hashes, and its errors", "
   CHECK(error(R"({"format":"rex-api-keys","keys":[{"participant":"XCROD","sha256":")" + hash +
               R"("},{"participant":"XCROD","sha256":")" + hash + "\"}]}")
             .find("the same key twice") != std::string::npos);
+  // a misspelt setting is refused, not silently left at its default
+  CHECK(error(R"({"format":"rex-api-keys","keys":[{"participant":"XCROD","sha256":")" + hash +
+              R"(","cancel_on_disconect":false}]})") == path.string() + ": keys[0].cancel_on_disconect: unknown key");
+  CHECK(error(R"({"format":"rex-api-keys","keys":["XCROD"]})") == path.string() + ": keys[0]: expected an object");
   std::filesystem::remove(path);
 }
