@@ -58,6 +58,8 @@ void GatewayCore::Impl::restore_fills(const matcher::EngineSnapshot& state) {
   matcher::OrderId oldest = state.orders.front().id;
   for (const auto& o : state.orders) oldest = std::min(oldest, o.id);
   exchange.trades_since(oldest, [&](const Event& t) {
+    // Trades journaled after the recovered state come to the gateway as results: not counted twice.
+    if (t.seq > state.last_seq) return;
     if (OrderRecord* maker = find_order(t.order_id)) maker->filled += t.quantity;
     if (OrderRecord* taker = find_order(t.taker_order_id)) taker->filled += t.quantity;
   });
