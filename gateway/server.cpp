@@ -5,7 +5,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include <charconv>
 #include <cstring>
 #include <deque>
 #include <future>
@@ -16,6 +15,7 @@
 
 #include "gateway/cpu_list.hpp"
 #include "gateway/handler_memory.hpp"
+#include "gateway/http_target.hpp"
 #include "gateway/json_out.hpp"
 #include "gateway/listen_address.hpp"
 #include "gateway/log.hpp"
@@ -117,25 +117,6 @@ namespace {
 // enough that a client's frame limit of 1 MiB (ours, browsers' far more) is never approached.
 constexpr std::size_t kMaxBatchMessages = 256;
 constexpr std::size_t kMaxBatchBytes = 64 * 1024;
-
-// A request path with its %XX escapes decoded (RFC 3986 2.1); nullopt for a malformed escape.
-std::optional<std::string> percent_decoded(std::string_view path) {
-  std::string out;
-  out.reserve(path.size());
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    if (path[i] != '%') {
-      out += path[i];
-      continue;
-    }
-    if (i + 2 >= path.size()) return std::nullopt;
-    unsigned value = 0;
-    const auto r = std::from_chars(path.data() + i + 1, path.data() + i + 3, value, 16);
-    if (r.ec != std::errc{} || r.ptr != path.data() + i + 3) return std::nullopt;
-    out += static_cast<char>(value);
-    i += 2;
-  }
-  return out;
-}
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
@@ -435,14 +416,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (req.method() != http::verb::get && !head_) {
       return json_error(http::status::method_not_allowed, "only GET and HEAD are served");
     }
-    std::string_view raw(req.target().data(), req.target().size());
-    if (auto q = raw.find('?'); q != std::string_view::npos) raw = raw.substr(0, q);
-    // The absolute form (RFC 9112 3.2.2: "http://host/path") names the same resource as the path.
-    if (auto scheme = raw.find("://"); scheme != std::string_view::npos && raw.substr(0, 1) != "/") {
-      const auto path = raw.find('/', scheme + 3);
-      raw = path == std::string_view::npos ? std::string_view("/") : raw.substr(path);
-    }
-    const auto decoded = percent_decoded(raw);
+    const auto decoded = request_path(std::string_view(req.target().data(), req.target().size()));
     if (!decoded) return json_error(http::status::bad_request, "malformed percent-encoding in the path");
     const std::string_view target = *decoded;
     if (target == "/health") {
