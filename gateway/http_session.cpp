@@ -164,6 +164,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
 }  // namespace
 
-void serve_http(tcp::socket&& socket, Server::State& state) { std::make_shared<HttpSession>(std::move(socket), state)->run(); }
+void serve_http(tcp::socket&& socket, Server::State& state) {
+  std::make_shared<HttpSession>(std::move(socket), state)->run();
+}
 
 }  // namespace rex::gateway

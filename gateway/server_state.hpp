@@ -60,7 +60,12 @@ struct Server::State : std::enable_shared_from_this<Server::State>, Outbox {
   static constexpr std::size_t kSpareResultBatches = 256;
 
   State(ServerConfig c, const refdata::Catalogue& cat, const KeyStore& k, ExchangePort& x)
-      : config(std::move(c)), catalogue(cat), keys(k), exchange(x), core_strand(boost::asio::make_strand(ioc)), acceptor(boost::asio::make_strand(ioc)) {
+      : config(std::move(c)),
+        catalogue(cat),
+        keys(k),
+        exchange(x),
+        core_strand(boost::asio::make_strand(ioc)),
+        acceptor(boost::asio::make_strand(ioc)) {
     if (config.core.finished_orders_kept == 0) config.core.finished_orders_kept = 1;
     single_thread = config.io_threads <= 1;
     core = std::make_unique<GatewayCore>(catalogue, keys, config.core, exchange, *this, metrics);
