@@ -188,15 +188,22 @@ TEST_CASE("slow consumer: its queue overflows, it is cut off, nobody else notice
   fast.login("demo-zytrade");
   slow.pause_reading();
   // each instruments message is ~10 KB: the kernel's socket buffers (a few MB at most) fill, then
-  // the 256 KB queue overflows. Bounded: at most 12,000 requests (~120 MB of replies).
+  // the 256 KB queue overflows. Bounded by time, not rounds (a loaded CI machine once needed more
+  // than 60 rounds of 100 ms): at most 60,000 requests (~600 MB of replies) or 30 s.
   bool cut = false;
-  for (int round = 0; round < 60 && !cut; ++round) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  int rounds = 0;
+  for (; rounds < 300 && !cut && std::chrono::steady_clock::now() < deadline; ++rounds) {
     for (int i = 0; i < 200; ++i) slow.send(R"({"op":"subscribe","channel":"instruments"})");
     for (int i = 0; i < 10 && !cut; ++i) {
       cut = server.server().metrics().slow_consumer_disconnects.load() > 0;
       if (!cut) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
+  // Had it not been cut: did the server stop reading the session (frames in), or not fill its
+  // queue (messages out)?
+  INFO("rounds " << rounds << ", frames in " << server.server().metrics().frames_in.load() << ", messages out "
+                 << server.server().metrics().messages_out.load());
   CHECK(cut);
   expect_ack(fast, order_json("x", "buy", "76000", "1000"));
 }
