@@ -57,11 +57,12 @@ class RawConnection {
     send(kUpgradeRequest);
     await_101();
   }
-  // The server's 101 (its headers, to the blank line).
+  // The server's 101 (its headers, to the blank line); what came behind them is kept for next_payload().
   void await_101() {
     std::string reply;
     while (reply.find("\r\n\r\n") == std::string::npos && !closed) reply += receive(std::chrono::seconds(5), 1);
     REQUIRE(reply.rfind("HTTP/1.1 101", 0) == 0);
+    pending_ = reply.substr(reply.find("\r\n\r\n") + 4);
   }
   // A client text frame: masked, as RFC 6455 has clients send them.
   static std::string masked_text_frame(std::string_view payload) {
@@ -427,4 +428,19 @@ TEST_CASE("frames sent in the same write as the upgrade request are read, not dr
   INFO(pong.text());
   CHECK(pong.type() == "pong");
   CHECK(pong.num("req") == 7);
+
+  // A long request (a browser's cookies): the HTTP reader reads in larger pieces, and more comes
+  // behind the request (here ~2 KB) than the WebSocket stream reads at once (1,536 bytes): all is read.
+  RawConnection burst(server.port());
+  std::string bytes(RawConnection::kUpgradeRequest);
+  bytes.insert(bytes.size() - 2, "Cookie: session=" + std::string(3500, 'c') + "\r\n");
+  constexpr int kPings = 200;
+  for (int i = 0; i < kPings; ++i) bytes += RawConnection::masked_text_frame(R"({"op":"ping","req":)" + std::to_string(i) + "}");
+  burst.send(bytes);
+  burst.await_101();
+  for (int i = 0; i < kPings; ++i) {
+    const std::string payload = burst.next_payload();
+    REQUIRE_FALSE(payload.empty());
+    CHECK(Json(payload).num("req") == i);
+  }
 }
