@@ -38,9 +38,8 @@ void KeyStore::add_demo_keys(const refdata::Catalogue& catalogue, bool cancel_on
   }
 }
 
-KeyStore KeyStore::load_file(const std::filesystem::path& path, const refdata::Catalogue& catalogue,
-                             bool cancel_on_disconnect_default) {
-  auto fail = [&](const std::string& what) -> KeyStore {
+std::vector<KeyFileEntry> read_key_file(const std::filesystem::path& path, bool cancel_on_disconnect_default) {
+  auto fail = [&](const std::string& what) -> std::vector<KeyFileEntry> {
     throw std::runtime_error(path.string() + ": " + what);
   };
   simdjson::dom::parser parser;
@@ -54,10 +53,9 @@ KeyStore KeyStore::load_file(const std::filesystem::path& path, const refdata::C
   }
   simdjson::dom::array keys;
   if (root["keys"].get_array().get(keys)) return fail("\"keys\" must be an array");
-  KeyStore store;
-  std::size_t i = 0;
+  std::vector<KeyFileEntry> entries;
   for (auto entry : keys) {
-    const std::string where = "keys[" + std::to_string(i++) + "]";
+    const std::string where = "keys[" + std::to_string(entries.size()) + "]";
     simdjson::dom::object fields;
     if (entry.get_object().get(fields)) return fail(where + ": expected an object");
     for (auto field : fields) {  // a misspelt key would otherwise be a setting silently not taken
@@ -71,17 +69,37 @@ KeyStore KeyStore::load_file(const std::filesystem::path& path, const refdata::C
     if (entry["sha256"].get_string().get(hash) || !is_hex64(hash)) {
       return fail(where + ".sha256: expected 64 lower-case hex digits");
     }
-    const auto* p = catalogue.find_participant(code);
-    if (!p) return fail(where + ".participant: no participant " + std::string(code) + " in the catalogue");
     bool cod = cancel_on_disconnect_default;
     auto field = entry["cancel_on_disconnect"];
     if (field.error() != simdjson::NO_SUCH_FIELD) {
       if (field.get_bool().get(cod)) return fail(where + ".cancel_on_disconnect: expected true or false");
     }
-    if (store.by_hash_.count(hash)) return fail(where + ".sha256: the same key twice");
-    store.add_hash(std::string(hash), {p->id, cod});
+    for (const KeyFileEntry& earlier : entries) {
+      if (earlier.sha256 == hash) return fail(where + ".sha256: the same key twice");
+    }
+    entries.push_back({std::string(code), std::string(hash), cod});
+  }
+  return entries;
+}
+
+KeyStore KeyStore::from_entries(const std::filesystem::path& path, const std::vector<KeyFileEntry>& entries,
+                                const refdata::Catalogue& catalogue) {
+  KeyStore store;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const KeyFileEntry& e = entries[i];
+    const auto* p = catalogue.find_participant(e.participant);
+    if (!p) {
+      throw std::runtime_error(path.string() + ": keys[" + std::to_string(i) + "].participant: no participant " +
+                               e.participant + " in the catalogue");
+    }
+    store.add_hash(e.sha256, {p->id, e.cancel_on_disconnect});
   }
   return store;
+}
+
+KeyStore KeyStore::load_file(const std::filesystem::path& path, const refdata::Catalogue& catalogue,
+                             bool cancel_on_disconnect_default) {
+  return from_entries(path, read_key_file(path, cancel_on_disconnect_default), catalogue);
 }
 
 void KeyStore::add_hash(std::string sha256_hex, KeyEntry entry) { by_hash_.emplace(std::move(sha256_hex), entry); }

@@ -49,7 +49,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (websocket::is_upgrade(parser_->get())) {
       if (!state_.intake.load()) return shutdown();
       stream_.expires_never();
-      serve_websocket(stream_.release_socket(), state_, parser_->release());
+      serve_websocket(stream_.release_socket(), std::move(buffer_), state_, parser_->release());
       return;
     }
     state_.metrics.http_requests.fetch_add(1, std::memory_order_relaxed);

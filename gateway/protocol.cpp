@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -95,6 +96,89 @@ std::string choices(const std::array<std::string_view, N>& names) {
 bool printable_ascii(std::string_view s) {
   for (char c : s) {
     if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// A JSON number (RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?); `integer` when it has
+// neither a fraction nor an exponent.
+bool json_number(std::string_view s, bool& integer) {
+  std::size_t p = s.size() > 0 && s[0] == '-' ? 1 : 0;
+  auto digits = [&]() {
+    const std::size_t begin = p;
+    while (p < s.size() && is_digit(s[p])) ++p;
+    return p > begin;
+  };
+  if (p < s.size() && s[p] == '0') {
+    ++p;
+  } else if (!digits()) {
+    return false;
+  }
+  integer = true;
+  if (p < s.size() && s[p] == '.') {
+    ++p;
+    if (!digits()) return false;
+    integer = false;
+  }
+  if (p < s.size() && (s[p] == 'e' || s[p] == 'E')) {
+    ++p;
+    if (p < s.size() && (s[p] == '+' || s[p] == '-')) ++p;
+    if (!digits()) return false;
+    integer = false;
+  }
+  return p == s.size();
+}
+
+// An integer simdjson holds: from -2^63 to 2^64 - 1 (no leading zeros: json_number checked).
+bool fits_64_bits(std::string_view integer) {
+  const bool negative = integer[0] == '-';
+  const std::string_view digits = integer.substr(negative ? 1 : 0);
+  const std::string_view limit = negative ? "9223372036854775808" : "18446744073709551615";
+  return digits.size() < limit.size() || (digits.size() == limit.size() && digits <= limit);
+}
+
+// simdjson refuses a whole message holding a number it cannot represent (an integer beyond 64 bits,
+// a magnitude beyond a double's), though it is valid JSON. No field takes a fraction or an
+// exponent, and only "req" takes an integer, so every number with a fraction or an exponent and
+// every integer beyond 64 bits is overwritten here with 0.0 and spaces: the field holding it is
+// then refused as for any fraction (WRONG_TYPE, or UNKNOWN_FIELD), not the message as malformed.
+// `req_too_large` tells the one case where the value is wrong rather than the type: a non-negative
+// integer of 2^64 or more as the top-level "req". False when a number is not valid JSON.
+bool overwrite_unrepresentable_numbers(char* text, std::size_t size, bool& req_too_large) {
+  int depth = 0;
+  std::string_view last_string;
+  std::string_view key;  // of the value being read: the last string before a ':'
+  std::size_t i = 0;
+  while (i < size) {
+    const char c = text[i];
+    if (c == '"') {
+      const std::size_t begin = ++i;
+      while (i < size && text[i] != '"') i += text[i] == '\\' ? 2 : 1;
+      last_string = std::string_view(text + begin, std::min(i, size) - begin);
+      ++i;
+      continue;
+    }
+    if (c != '-' && !is_digit(c)) {
+      if (c == '{' || c == '[') ++depth;
+      if (c == '}' || c == ']') --depth;
+      if (c == ':') key = last_string;
+      ++i;
+      continue;
+    }
+    const std::size_t begin = i;
+    while (i < size && (is_digit(text[i]) || text[i] == '-' || text[i] == '+' || text[i] == '.' || text[i] == 'e' ||
+                        text[i] == 'E')) {
+      ++i;
+    }
+    const std::string_view number(text + begin, i - begin);
+    bool integer = false;
+    if (!json_number(number, integer)) return false;
+    if (integer && fits_64_bits(number)) continue;
+    if (integer && number[0] != '-' && depth == 1 && key == "req") req_too_large = true;
+    std::fill(text + begin, text + i, ' ');
+    std::copy_n("0.0", 3, text + begin);  // no shorter number has a fraction, an exponent or 20 digits
   }
   return true;
 }
@@ -256,8 +340,14 @@ bool RequestParser::parse(std::string_view text, Request& out, ParseError& error
   };
 
   simdjson::dom::element root;
+  bool req_too_large = false;
   if (auto e = st.parser.parse(st.buffer.data(), text.size(), false).get(root); e) {
-    return malformed(simdjson::error_message(e));
+    if (e != simdjson::NUMBER_ERROR || !overwrite_unrepresentable_numbers(st.buffer.data(), text.size(), req_too_large)) {
+      return malformed(simdjson::error_message(e));
+    }
+    if (auto again = st.parser.parse(st.buffer.data(), text.size(), false).get(root); again) {
+      return malformed(simdjson::error_message(again));
+    }
   }
   simdjson::dom::object object;
   if (root.get_object().get(object)) return malformed("expected a JSON object");
@@ -298,6 +388,8 @@ bool RequestParser::parse(std::string_view text, Request& out, ParseError& error
       append_json_string(out.req, s);
     } else if (!v.get_uint64().get(n)) {
       append_uint(out.req, n);
+    } else if (req_too_large) {
+      return r.fail(GatewayReject::kBadValue, kFReq, "out of range: at most 18446744073709551615");
     } else {
       return r.fail(GatewayReject::kWrongType, kFReq, "expected a string or a non-negative integer");
     }

@@ -22,6 +22,7 @@
 #include "gateway/protocol.hpp"
 #include "gateway/reject.hpp"
 #include "gateway/server_state.hpp"
+#include "gateway/upgraded_socket.hpp"
 
 namespace rex::gateway {
 
@@ -75,8 +76,8 @@ constexpr std::size_t kMaxBatchBytes = 64 * 1024;
 // One WebSocket connection: reads requests into the core, writes what the core sends it.
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(tcp::socket&& socket, Server::State& state)
-      : ws_(std::move(socket)),
+  WsSession(tcp::socket&& socket, beast::flat_buffer&& received, Server::State& state)
+      : ws_(std::move(socket), std::move(received)),
         state_(state),
         parser_(state.catalogue),
         rate_(state.config.rate_limit_per_second, state.config.rate_limit_burst),
@@ -242,8 +243,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       queued_bytes_ = 0;
     }
     beast::error_code ignored;
-    ws_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
-    ws_.next_layer().close(ignored);
+    beast::get_lowest_layer(ws_).shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(ws_).close(ignored);
   }
 
   void close_down(beast::error_code ec) {
@@ -267,10 +268,11 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   }
 
  private:
-  // A plain socket: the WebSocket layer keeps its own handshake and idle timers, and
-  // beast::tcp_stream's per-operation timeout bookkeeping costs on every read and write.
+  // A plain socket (behind the bytes received with the upgrade): the WebSocket layer keeps its own
+  // handshake and idle timers, and beast::tcp_stream's per-operation timeout bookkeeping costs on
+  // every read and write.
   HandlerMemory memory_;  // before ws_: the stream's operations are destroyed before their memory
-  websocket::stream<tcp::socket> ws_;
+  websocket::stream<UpgradedSocket> ws_;
   Server::State& state_;
   beast::flat_buffer buffer_;
   std::size_t oversized_bytes_ = 0;  // of the message being read, once past max_frame_bytes
@@ -290,8 +292,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool reported_ = false;
 };
 
-void serve_websocket(tcp::socket&& socket, Server::State& state, http::request<http::string_body>&& upgrade) {
-  std::make_shared<WsSession>(std::move(socket), state)->run(std::move(upgrade));
+void serve_websocket(tcp::socket&& socket, beast::flat_buffer&& received, Server::State& state,
+                     http::request<http::string_body>&& upgrade) {
+  std::make_shared<WsSession>(std::move(socket), std::move(received), state)->run(std::move(upgrade));
 }
 
 void Server::State::deliver(SessionId session, std::vector<Message>& messages) {

@@ -81,8 +81,9 @@ struct Server::State : std::enable_shared_from_this<Server::State>, Outbox {
 
 // gateway/http_session.cpp: serves HTTP on a new connection, and hands a WebSocket upgrade on.
 void serve_http(boost::asio::ip::tcp::socket&& socket, Server::State& state);
-// gateway/server.cpp: a WebSocket session on the connection whose upgrade request this is.
-void serve_websocket(boost::asio::ip::tcp::socket&& socket, Server::State& state,
-                     boost::beast::http::request<boost::beast::http::string_body>&& upgrade);
+// gateway/server.cpp: a WebSocket session on the connection whose upgrade request this is;
+// `received`: what the HTTP reader read past the request (the client's first frames, if sent at once).
+void serve_websocket(boost::asio::ip::tcp::socket&& socket, boost::beast::flat_buffer&& received,
+                     Server::State& state, boost::beast::http::request<boost::beast::http::string_body>&& upgrade);
 
 }  // namespace rex::gateway

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "exchange/exchange.hpp"
 #include "gateway/auth.hpp"
@@ -186,6 +187,22 @@ int run(int argc, char** argv) {
                        " instruments, sha256 " + catalogue.content_hash().substr(0, 16) + "...) from " +
                        config.catalogue.string());
 
+  // The API keys, as far as they can be checked before the journal is created or opened (the
+  // catalogue in force, which their participants name, is the journal's): a start refused for
+  // them leaves the data directory as it was.
+  std::vector<KeyFileEntry> key_entries;
+  if (!config.key_file.empty()) {
+    key_entries = read_key_file(config.key_file, config.cancel_on_disconnect);
+    // A key file, even one with no keys in it, wins: demo keys never open a production exchange.
+    if (key_entries.empty()) {
+      throw std::runtime_error("no API keys: " + config.key_file.string() + " lists none (and a key file wins over --demo)");
+    }
+    // A journal yet to be made starts with the catalogue file in force.
+    if (!std::filesystem::exists(config.data_directory)) KeyStore::from_entries(config.key_file, key_entries, catalogue);
+  } else if (!config.demo) {
+    throw std::runtime_error("no API keys: give --key-file (or auth.key_file), or run with --demo");
+  }
+
   std::filesystem::create_directories(config.data_directory);
   exchange::ExchangeConfig xc;
   xc.data_directory = config.data_directory;
@@ -212,14 +229,12 @@ int run(int argc, char** argv) {
   // Keys name participants of the catalogue in force.
   KeyStore keys;
   if (!config.key_file.empty()) {
-    keys = KeyStore::load_file(config.key_file, exchange.catalogue(), config.cancel_on_disconnect);
+    keys = KeyStore::from_entries(config.key_file, key_entries, exchange.catalogue());
+    if (config.demo) log_warn("rexd", "demo mode with a key file: the key file wins, no demo keys");
+  } else {
+    keys = KeyStore::demo(exchange.catalogue(), config.cancel_on_disconnect);
   }
-  if (config.demo) {
-    // A key file, even one with no keys in it, wins: demo keys never open a production exchange.
-    if (config.key_file.empty()) keys = KeyStore::demo(exchange.catalogue(), config.cancel_on_disconnect);
-    else log_warn("rexd", "demo mode with a key file: the key file wins, no demo keys");
-  }
-  if (keys.size() == 0) throw std::runtime_error("no API keys: give --key-file (or auth.key_file), or run with --demo");
+  if (keys.size() == 0) throw std::runtime_error("no API keys: the catalogue in force has no participants");
   const std::vector<matcher::Event> recent = load_recent_trades(
       exchange.journal(),
       std::max(kTradesReadBack, config.server.core.recent_trades * exchange.catalogue().instruments().size()));

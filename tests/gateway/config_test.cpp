@@ -178,5 +178,15 @@ TEST_CASE("API keys: demo keys, a key file of SHA-256 hashes, and its errors", "
   CHECK(error(R"({"format":"rex-api-keys","keys":[{"participant":"XCROD","sha256":")" + hash +
               R"(","cancel_on_disconect":false}]})") == path.string() + ": keys[0].cancel_on_disconect: unknown key");
   CHECK(error(R"({"format":"rex-api-keys","keys":["XCROD"]})") == path.string() + ": keys[0]: expected an object");
+  // Read without a catalogue (rexd does, before the journal that holds the one in force): the
+  // participants are found only against one.
+  write(R"({"format":"rex-api-keys","keys":[{"participant":"NOBODY","sha256":")" + hash + "\"}]}");
+  const auto entries = read_key_file(path, false);
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].participant == "NOBODY");
+  CHECK(entries[0].sha256 == hash);
+  CHECK_FALSE(entries[0].cancel_on_disconnect);
+  CHECK_THROWS_WITH(KeyStore::from_entries(path, entries, catalogue),
+                    path.string() + ": keys[0].participant: no participant NOBODY in the catalogue");
   std::filesystem::remove(path);
 }

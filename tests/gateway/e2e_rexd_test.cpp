@@ -285,7 +285,7 @@ TEST_CASE("rexd: killed with SIGKILL while orders stream in, it loses no acknowl
   CHECK_FALSE(filled.empty());
 }
 
-TEST_CASE("rexd: a key file wins over demo mode even when it holds no keys; a bad address or a port in use stops it first",
+TEST_CASE("rexd: a key file wins over demo mode even when it holds no keys, and a bad address or a port in use stops it first",
           "[gateway][e2e]") {
   TempDir dir;
   const auto keys = dir.path() / "keys.json";
@@ -294,7 +294,9 @@ TEST_CASE("rexd: a key file wins over demo mode even when it holds no keys; a ba
                          {"--key-file", keys.string()});
   CHECK(empty_keys.port() == 0);  // no demo key opens it
   CHECK(empty_keys.exit_code() == 1);
-  CHECK(read_text(dir.path() / "rexd1.log").find("no API keys") != std::string::npos);
+  CHECK(read_text(dir.path() / "rexd1.log").find("ERROR rexd: no API keys: " + keys.string() + " lists none") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "data"));  // refused before the journal was made
 
   RexdProcess bad_address(dir.path() / "data2", dir.path() / "port2", dir.path() / "rexd2.log", {"--listen", "localhost"});
   CHECK(bad_address.port() == 0);
@@ -311,4 +313,29 @@ TEST_CASE("rexd: a key file wins over demo mode even when it holds no keys; a ba
   CHECK(in_use.exit_code() == 1);
   CHECK(read_text(dir.path() / "rexd3.log").find("cannot listen on 127.0.0.1 port " + port) != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path() / "data3"));
+}
+
+TEST_CASE("rexd: without API keys, or with a key file it cannot take, it refuses to start and creates nothing",
+          "[gateway][e2e]") {
+  TempDir dir;
+  auto refused = [&](const std::string& name, const std::vector<std::string>& flags, const std::string& error) {
+    INFO(name);
+    RexdProcess rexd(dir.path() / name, dir.path() / ("port-" + name), dir.path() / (name + ".log"), flags);
+    CHECK(rexd.port() == 0);
+    CHECK(rexd.exit_code() == 1);
+    const std::string log = read_text(dir.path() / (name + ".log"));
+    INFO(log);
+    CHECK(log.find("ERROR rexd: " + error) != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / name));
+  };
+  refused("no-keys", {"--no-demo"}, "no API keys: give --key-file (or auth.key_file), or run with --demo");
+  const auto file = dir.path() / "keys.json";
+  refused("missing-file", {"--key-file", file.string()}, file.string() + ": cannot read the key file");
+  const std::string hash(64, 'a');
+  std::ofstream(file) << R"({"format":"rex-api-keys","keys":[{"participant":"ZYTRADE","sha256":"ABC"}]})";
+  refused("bad-hash", {"--key-file", file.string()}, file.string() + ": keys[0].sha256: expected 64 lower-case hex digits");
+  // A new journal would start with the catalogue file in force: a participant it lacks is refused first too.
+  std::ofstream(file, std::ios::trunc) << R"({"format":"rex-api-keys","keys":[{"participant":"NOBODY","sha256":")" + hash + "\"}]}";
+  refused("unknown-participant", {"--key-file", file.string()},
+          file.string() + ": keys[0].participant: no participant NOBODY in the catalogue");
 }

@@ -1,6 +1,6 @@
 // End to end: bad messages get a specific reject and disturb nothing; oversized frames; rate
 // limits; slow consumers are cut off without slowing anyone else; cancel on disconnect; running
-// out of file descriptors.
+// out of file descriptors; frames sent behind the upgrade request without waiting for the 101.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -49,29 +49,62 @@ class RawConnection {
     }
     return out;
   }
+  static constexpr std::string_view kUpgradeRequest =
+      "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
   // The WebSocket upgrade, then the server's 101.
   void upgrade() {
-    send("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    send(kUpgradeRequest);
+    await_101();
+  }
+  // The server's 101 (its headers, to the blank line); what came behind them is kept for next_payload().
+  void await_101() {
     std::string reply;
     while (reply.find("\r\n\r\n") == std::string::npos && !closed) reply += receive(std::chrono::seconds(5), 1);
     REQUIRE(reply.rfind("HTTP/1.1 101", 0) == 0);
+    pending_ = reply.substr(reply.find("\r\n\r\n") + 4);
   }
-  // One client text frame (masked with a zero key, so the payload goes as it is).
-  void text_frame(std::string_view payload) {
+  // A client text frame: masked, as RFC 6455 has clients send them.
+  static std::string masked_text_frame(std::string_view payload) {
     REQUIRE(payload.size() < 126);
+    constexpr unsigned char kMask[4] = {0x37, 0xfa, 0x21, 0x3d};
     std::string f;
     f += static_cast<char>(0x81);
     f += static_cast<char>(0x80 | payload.size());
-    f.append(4, '\0');
-    f += payload;
-    send(f);
+    for (unsigned char m : kMask) f += static_cast<char>(m);
+    for (std::size_t i = 0; i < payload.size(); ++i) f += static_cast<char>(payload[i] ^ kMask[i % 4]);
+    return f;
+  }
+  void text_frame(std::string_view payload) { send(masked_text_frame(payload)); }
+  // The payload of the server's next frame (unmasked, as servers send them); "" if none comes.
+  std::string next_payload() {
+    auto take = [&](std::size_t n) {
+      while (pending_.size() < n && !closed) {
+        const std::string more = receive(std::chrono::seconds(5), n - pending_.size());
+        if (more.empty()) break;
+        pending_ += more;
+      }
+      if (pending_.size() < n) return std::string();
+      std::string out = pending_.substr(0, n);
+      pending_.erase(0, n);
+      return out;
+    };
+    const std::string head = take(2);
+    if (head.size() < 2) return "";
+    std::size_t size = static_cast<unsigned char>(head[1]) & 0x7f;
+    if (size >= 126) {
+      const std::string extended = take(size == 126 ? 2 : 8);
+      size = 0;
+      for (char c : extended) size = (size << 8) | static_cast<unsigned char>(c);
+    }
+    return take(size);
   }
 
   bool closed = false;
 
  private:
   int fd_;
+  std::string pending_;  // received, not yet taken by next_payload()
 };
 
 }  // namespace
@@ -368,4 +401,46 @@ TEST_CASE("HTTP: HEAD, the Allow header, absolute-form and percent-encoded targe
   CHECK(ask("GET /api/v1/books/CU%2DBARLEY%2dXUCHANG HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").rfind("HTTP/1.1 200", 0) == 0);
   CHECK(ask("GET /api/v1/books/CU%2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").rfind("HTTP/1.1 400", 0) == 0);
   CHECK(ask("GET /api/v1/books/CU%zzBARLEY HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").rfind("HTTP/1.1 400", 0) == 0);
+}
+
+TEST_CASE("frames sent in the same write as the upgrade request are read, not dropped", "[gateway][e2e]") {
+  TempDir dir;
+  TestServer server(dir.path());
+  RawConnection c(server.port());
+  // The upgrade, a login and the first half of a ping in one write: no waiting for the 101.
+  const std::string ping = RawConnection::masked_text_frame(R"({"op":"ping","req":7})");
+  const std::size_t half = ping.size() / 2;
+  c.send(std::string(RawConnection::kUpgradeRequest) +
+         RawConnection::masked_text_frame(R"({"op":"login","api_key":"demo-zytrade","req":"in"})") +
+         ping.substr(0, half));
+  c.await_101();
+  const std::string first = c.next_payload();
+  REQUIRE_FALSE(first.empty());
+  const Json login(first);
+  INFO(login.text());
+  CHECK(login.type() == "login_ack");
+  CHECK(login.str("req") == "in");
+  // The rest of the ping, later: what was received with the upgrade ends mid-frame.
+  c.send(ping.substr(half));
+  const std::string second = c.next_payload();
+  REQUIRE_FALSE(second.empty());
+  const Json pong(second);
+  INFO(pong.text());
+  CHECK(pong.type() == "pong");
+  CHECK(pong.num("req") == 7);
+
+  // A long request (a browser's cookies): the HTTP reader reads in larger pieces, and more comes
+  // behind the request (here ~2 KB) than the WebSocket stream reads at once (1,536 bytes): all is read.
+  RawConnection burst(server.port());
+  std::string bytes(RawConnection::kUpgradeRequest);
+  bytes.insert(bytes.size() - 2, "Cookie: session=" + std::string(3500, 'c') + "\r\n");
+  constexpr int kPings = 200;
+  for (int i = 0; i < kPings; ++i) bytes += RawConnection::masked_text_frame(R"({"op":"ping","req":)" + std::to_string(i) + "}");
+  burst.send(bytes);
+  burst.await_101();
+  for (int i = 0; i < kPings; ++i) {
+    const std::string payload = burst.next_payload();
+    REQUIRE_FALSE(payload.empty());
+    CHECK(Json(payload).num("req") == i);
+  }
 }

@@ -140,6 +140,40 @@ TEST_CASE("every parse error has its code", "[gateway][protocol]") {
   CHECK(code(R"({"op":"subscribe","channel":"instruments","instrument":"CU-BARLEY-XUCHANG"})") == g(G::kUnknownField));
 }
 
+TEST_CASE("numbers simdjson cannot hold are refused by their field, not as malformed JSON", "[gateway][protocol]") {
+  using G = GatewayReject;
+  auto g = [](G c) { return static_cast<int>(c); };
+  const std::string big = "123456789012345678901234567890";  // beyond 2^64
+  // "req": a non-negative integer past 2^64 is a bad value, like an over-long string; a negative
+  // one, or a fraction too large for a double, the wrong type, like -1 or 1.5.
+  Parsed too_large = parse(R"({"op":"ping","req":)" + big + "}");
+  CHECK_FALSE(too_large.ok);
+  CHECK(too_large.error.code == g(G::kBadValue));
+  CHECK(too_large.error.detail == "req: out of range: at most 18446744073709551615");
+  CHECK(code(R"({"op":"ping","req":18446744073709551616})") == g(G::kBadValue));
+  CHECK(parse(R"({"op":"ping","req":18446744073709551615})").request.req == "18446744073709551615");
+  CHECK(code(R"({"op":"ping","req":-)" + big + "}") == g(G::kWrongType));
+  CHECK(code(R"({"op":"ping","req":1e400})") == g(G::kWrongType));
+  CHECK(code(R"({"op":"ping","req":-1.5E+999})") == g(G::kWrongType));
+  CHECK(parse(R"({"op":"ping","req":")" + big + "\"}").request.req == "\"" + big + "\"");
+  // Every other number field wants a string: a huge number is the wrong type, like a small one.
+  CHECK(code(R"({"op":"cancel","order_id":)" + big + "}") == g(G::kWrongType));
+  const std::string order = R"({"op":"new_order","cl_ord_id":"a","instrument":"CU-BARLEY-XUCHANG","side":"sell")";
+  CHECK(code(order + R"(,"price":"76000","qty":)" + big + "}") == g(G::kWrongType));
+  CHECK(code(order + R"(,"price":1e999,"qty":"1000"})") == g(G::kWrongType));
+  CHECK(code(order + R"(,"price":"76000","qty":"1000","expire_ns":)" + big + "}") == g(G::kWrongType));
+  CHECK(code(order + R"(,"price":"76000","qty":"1000","assay":{"CU_PCT":)" + big + "}}") == g(G::kWrongType));
+  CHECK(code(R"({"op":"ping","x":)" + big + "}") == g(G::kUnknownField));
+  // Only the top-level "req" is told apart.
+  CHECK(code(R"({"op":"ping","x":{"req":)" + big + "}}") == g(G::kUnknownField));
+  // Still malformed: a number that is not valid JSON, or a big one in a message that is not JSON.
+  CHECK(code(R"({"op":"ping","req":0)" + big + "}") == g(G::kMalformedJson));
+  CHECK(code(R"({"op":"ping","x":1.e999,"req":)" + big + "}") == g(G::kMalformedJson));
+  CHECK(code(R"({"op":"ping","x":-,"req":)" + big + "}") == g(G::kMalformedJson));
+  CHECK(code(R"({"op":"ping","req":)" + big) == g(G::kMalformedJson));
+  CHECK(code("[" + big + "]") == g(G::kMalformedJson));
+}
+
 TEST_CASE("a failed parse still tells the op and req, for the reject", "[gateway][protocol]") {
   Parsed p = parse(R"({"op":"cancel","req":"z"})");
   REQUIRE_FALSE(p.ok);
