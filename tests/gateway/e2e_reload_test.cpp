@@ -53,7 +53,7 @@ struct ReloadableServer {
 
 }  // namespace
 
-TEST_CASE("operator: reload_reference_data puts new differentials in force; trades price with them", "[gateway][e2e]") {
+TEST_CASE("operator: reload_reference_data puts new differentials in force and trades price with them", "[gateway][e2e]") {
   ReloadableServer reloadable;
   TestServer& server = reloadable.server;
   const std::string& original = reloadable.original;

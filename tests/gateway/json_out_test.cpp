@@ -47,7 +47,7 @@ TEST_CASE("strings are escaped where JSON needs it and appended whole elsewhere"
   CHECK(read_back(json, "v") == every);
 }
 
-TEST_CASE("objects and arrays get their commas; keys of any length; decimals as strings", "[gateway][json]") {
+TEST_CASE("objects and arrays get their commas, keys of any length, decimals as strings", "[gateway][json]") {
   std::string s;
   JsonOut j(s);
   const std::string long_key(70, 'k');  // longer than the writer's one-append buffer

@@ -323,7 +323,7 @@ TEST_CASE("mass cancel by participant, by instrument, and both", "[mass-cancel]"
   CHECK(m.engine.open_orders() == 0);
 }
 
-TEST_CASE("halt and resume by instrument, commodity and market; halted books refuse new orders and amends", "[halt]") {
+TEST_CASE("halt and resume by instrument, commodity and market: halted books refuse new orders and amends", "[halt]") {
   Market m;
   m.run(m.f.limit(1, Side::kBuy, 1000, 280'000));  // id 1, steel (instrument 0, commodity 0)
   Command halt = m.f.of_type(CommandType::kHalt);

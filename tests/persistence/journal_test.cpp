@@ -381,7 +381,7 @@ TEST_CASE("a reader in another process follows the writer while the map grows", 
 
 // Format 1 journals (before the reference_data table) are still read and appended to, with or
 // without a write-ahead log in front; a reload cannot be journaled in one and is refused whole.
-TEST_CASE("a format 1 journal is read, appended to, verified and recovered; a reload in it is refused",
+TEST_CASE("a format 1 journal is read, appended to, verified and recovered, and a reload in it is refused",
           "[journal][format1]") {
   const std::size_t wal_bytes = GENERATE(std::size_t{0}, kWalMinFileBytes);
   INFO("write-ahead log of " << wal_bytes << " bytes");

@@ -358,7 +358,7 @@ TEST_CASE("reference: a size cut that makes a crossed order fillable matches", "
   CHECK(g.view(iceberg, Side::kBuy).visible == 2000);
 }
 
-TEST_CASE("reference: post-only counts all-or-none lots; new order checks run in order", "[reference_book]") {
+TEST_CASE("reference: post-only counts all-or-none lots, and new order checks run in order", "[reference_book]") {
   Harness h;
   auto aon = h.order(1, Side::kSell, 1500, 5000);
   aon.all_or_none = true;
