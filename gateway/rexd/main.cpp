@@ -297,7 +297,7 @@ int run(int argc, char** argv) {
                  "/ws\n    {\"op\":\"login\",\"api_key\":\"demo-zytrade\"}\n"
                  "    {\"op\":\"new_order\",\"cl_ord_id\":\"my-1\",\"instrument\":\"CU-BARLEY-XUCHANG\",\"side\":\"buy\","
                  "\"price\":\"75900.00\",\"qty\":\"1000\"}\n"
-                 "    books, in a browser (or curl, not installed by ops/setup.sh): http://" + where +
+                 "    books, in a browser: http://" + where +
                  "/api/v1/books/CU-BARLEY-XUCHANG");
   }
 
