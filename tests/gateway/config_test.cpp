@@ -195,3 +195,32 @@ TEST_CASE("config: what the fuzz tests found is refused, naming the key or the p
   CHECK_THROWS_WITH(apply_config_file(std::filesystem::temp_directory_path(), c),
                     std::filesystem::temp_directory_path().string() + ": a directory, not a config file");
 }
+
+TEST_CASE("API keys: what the fuzz tests found in key files is refused naming the entry or the position", "[gateway][auth]") {
+  const auto path = std::filesystem::temp_directory_path() / ("rex-keys-found-" + std::to_string(::getpid()) + ".json");
+  auto error = [&](const std::string& text) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+    try {
+      read_key_file(path, true);
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what()).substr(path.string().size() + 2);
+    }
+    return std::string("no error");
+  };
+  const std::string entry = R"({"participant":"XCROD","sha256":")" + rex::refdata::sha256_hex("k") + "\"}";
+  // A repeated or misspelt key: simdjson finds the first "keys", so the second list was not read.
+  CHECK(error(R"({"format":"rex-api-keys","keys":[],"keys":[)" + entry + "]}") == "keys: given twice");
+  CHECK(error(R"({"format":"rex-api-keys","keys":[],"kyes":[)" + entry + "]}") == "kyes: unknown key");
+  CHECK(error(R"({"format":"rex-api-keys","keys":[{"participant":"XCROD","participant":"REXOPS","sha256":")" +
+              rex::refdata::sha256_hex("k") + "\"}]}") == "keys[0].participant: given twice");
+  // A participant that cannot be a catalogue code (a NUL, which cut the later message short).
+  CHECK(error(R"({"format":"rex-api-keys","keys":[{"participant":"XC\u0000ROD","sha256":")" + rex::refdata::sha256_hex("k") +
+              "\"}]}") == "keys[0].participant: expected a participant code ([A-Z][A-Z0-9_]*, at most 32 characters)");
+  // Text that is not JSON, or a number simdjson cannot hold: where, or which entry.
+  CHECK(error(R"({"format":"rex-api-keys","keys":[)" + entry + ",]}") ==
+        "not valid JSON at line 1, column 134: expected a value, found ']'");
+  CHECK(error(R"({"format":"rex-api-keys","keys":[{"participant":1e400}]})") ==
+        "keys[0].participant: expected a participant code ([A-Z][A-Z0-9_]*, at most 32 characters)");
+  CHECK(error("[]") == "expected an object");
+  std::filesystem::remove(path);
+}
