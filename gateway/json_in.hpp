@@ -37,9 +37,9 @@ struct JsonOddNumber {
 std::optional<JsonProblem> find_json_problem(std::string_view text, std::size_t max_depth,
                                              std::vector<JsonOddNumber>* odd = nullptr);
 
-// A key as an error message shows it: as it is when it is a plain name (letters, digits, '_',
-// '-'), else in double quotes as JSON writes it ("\"ses: 1\"", "\"a\\u0000b\"", "\"\""), so a
-// message stays on one line and shows where the key ends.
+// A key (or a word of the command line) as an error message shows it: as it is when it is a plain
+// name (letters, digits, '_', '-'), else in double quotes as JSON writes it ("\"ses: 1\"",
+// "\"a\\u0000b\"", "\"\""), so a message stays on one line and shows where the key ends.
 std::string shown_key(std::string_view key);
 
 // "line 3, column 14" (counted from 1, columns in bytes).
