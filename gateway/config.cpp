@@ -174,7 +174,7 @@ void apply_config_json(std::string_view json, RexdConfig& config) {
     read_uint(numbers, o, "sessions", "max_message_bytes", s.max_message_bytes, 256, std::size_t{64} << 20);
     read_uint(numbers, o, "sessions", "max_send_queue_messages", s.max_send_queue_messages, 1);
     read_uint(numbers, o, "sessions", "max_send_queue_bytes", s.max_send_queue_bytes, 1024);
-    read_uint(numbers, o, "sessions", "rate_limit_per_second", s.rate_limit_per_second);
+    read_uint(numbers, o, "sessions", "rate_limit_per_second", s.rate_limit_per_second, 0, 100'000'000);
     read_uint(numbers, o, "sessions", "rate_limit_burst", s.rate_limit_burst, 1, 1'000'000);
     read_uint(numbers, o, "sessions", "handshake_timeout_seconds", s.handshake_timeout_seconds, 1, 3600);
     read_uint(numbers, o, "sessions", "idle_timeout_seconds", s.idle_timeout_seconds, 2, 3600);

@@ -56,7 +56,7 @@ const NumberKey kNumberKeys[] = {
     {"sessions.max_message_bytes", 256, 64 << 20, [](const RexdConfig& c) -> Got { return c.server.max_message_bytes; }},
     {"sessions.max_send_queue_messages", 1, kMax64, [](const RexdConfig& c) -> Got { return c.server.max_send_queue_messages; }},
     {"sessions.max_send_queue_bytes", 1024, kMax64, [](const RexdConfig& c) -> Got { return c.server.max_send_queue_bytes; }},
-    {"sessions.rate_limit_per_second", 0, 4'294'967'295, [](const RexdConfig& c) -> Got { return c.server.rate_limit_per_second; }},
+    {"sessions.rate_limit_per_second", 0, 100'000'000, [](const RexdConfig& c) -> Got { return c.server.rate_limit_per_second; }},
     {"sessions.rate_limit_burst", 1, 1'000'000, [](const RexdConfig& c) -> Got { return c.server.rate_limit_burst; }},
     {"sessions.handshake_timeout_seconds", 1, 3600, [](const RexdConfig& c) -> Got { return c.server.handshake_timeout_seconds; }},
     {"sessions.idle_timeout_seconds", 2, 3600, [](const RexdConfig& c) -> Got { return c.server.idle_timeout_seconds; }},
