@@ -227,7 +227,9 @@ class Scanner {
         if (!out.empty()) out += '.';
         out += f.key;
       } else {
-        out += "[" + std::to_string(f.index) + "]";
+        out += '[';  // appended: g++ 12 at -O3 warns (-Wrestrict, a false positive) on "[" + … + "]"
+        out += std::to_string(f.index);
+        out += ']';
       }
     }
     return out;

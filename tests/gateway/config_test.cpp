@@ -16,6 +16,21 @@
 using namespace rex::gateway;
 using rex::testing::same;
 
+namespace {
+
+// The message a config is refused with, or "no error".
+std::string error(std::string_view json) {
+  RexdConfig x;
+  try {
+    apply_config_json(json, x);
+  } catch (const ConfigError& e) {
+    return std::string(e.what());
+  }
+  return std::string("no error");
+}
+
+}  // namespace
+
 TEST_CASE("session end: HH:MM or HH:MM:SS in UTC+8, and the last one before a moment", "[gateway][config]") {
   RexdConfig c;
   apply_config_json(R"({"session":{"end_of_day":false,"end_time":"14:30:15"}})", c);
@@ -73,15 +88,6 @@ TEST_CASE("config keys override, errors name the key", "[gateway][config]") {
   CHECK(c.server.core.price_collar_bp == 300);
   CHECK(c.log_level == LogLevel::kWarn);
   CHECK(c.server.io_cpus == std::vector<unsigned>{0});
-  auto error = [](std::string_view json) {
-    RexdConfig x;
-    try {
-      apply_config_json(json, x);
-    } catch (const ConfigError& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
   CHECK(error(R"({"listen":{"prot":1}})") == "listen.prot: unknown key");
   CHECK(error(R"({"listen":{"port":"80"}})") == "listen.port: expected a non-negative integer");
   CHECK(error(R"({"listen":{"port":70000}})") == "listen.port: must be between 0 and 65535");
@@ -155,15 +161,6 @@ TEST_CASE("API keys: demo keys, a key file of SHA-256 hashes, and its errors", "
 }
 
 TEST_CASE("config: what the fuzz tests found is refused, naming the key or the position", "[gateway][config]") {
-  auto error = [](std::string_view json) {
-    RexdConfig x;
-    try {
-      apply_config_json(json, x);
-    } catch (const ConfigError& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
   // A key given twice: simdjson finds the first, so the second was silently dropped.
   CHECK(error(R"({"listen":{"port":80,"port":70000}})") == "listen.port: given twice");
   CHECK(error(R"({"journal":{},"journal":{"sync_commits":false}})") == "journal: given twice");

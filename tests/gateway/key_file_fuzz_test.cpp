@@ -21,12 +21,6 @@ using namespace rex::gateway;
 
 namespace {
 
-const rex::refdata::Catalogue& catalogue() {
-  static const auto c =
-      rex::refdata::load_catalogue_file(std::string(REX_SOURCE_DIR) + "/reference-data/catalogue/rex-catalogue.json");
-  return c;
-}
-
 std::string entry(const std::string& participant, const std::string& key, const std::string& more = "") {
   return R"({"participant": ")" + participant + R"(", "sha256": ")" + rex::refdata::sha256_hex(key) + "\"" + more + "}";
 }
@@ -44,7 +38,10 @@ const std::vector<std::string>& seeds() {
 
 class KeyFile {
  public:
-  KeyFile() : path_(std::filesystem::temp_directory_path() / ("rex-keys-fuzz-" + std::to_string(::getpid()) + ".json")) {}
+  KeyFile()
+      : path_(std::filesystem::temp_directory_path() / ("rex-keys-fuzz-" + std::to_string(::getpid()) + ".json")),
+        catalogue_(rex::refdata::load_catalogue_file(std::string(REX_SOURCE_DIR) +
+                                                     "/reference-data/catalogue/rex-catalogue.json")) {}
   ~KeyFile() { std::filesystem::remove(path_); }
   const std::filesystem::path& path() const { return path_; }
 
@@ -53,7 +50,7 @@ class KeyFile {
     std::ofstream(path_, std::ios::binary | std::ios::trunc) << text;
     try {
       entries = read_key_file(path_, true);
-      const KeyStore store = KeyStore::from_entries(path_, entries, catalogue());
+      const KeyStore store = KeyStore::from_entries(path_, entries, catalogue_);
       CHECK(store.size() == entries.size());
     } catch (const std::runtime_error& e) {
       const std::string message = e.what();
@@ -65,6 +62,7 @@ class KeyFile {
 
  private:
   std::filesystem::path path_;
+  rex::refdata::Catalogue catalogue_;
 };
 
 bool starts_with_any(const std::string& s, std::initializer_list<std::string_view> prefixes) {
