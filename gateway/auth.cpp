@@ -2,8 +2,12 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <initializer_list>
 #include <stdexcept>
 
+#include "gateway/json_in.hpp"
+#include "reference-data/catalogue_bounds.hpp"
 #include "reference-data/sha256.hpp"
 
 namespace rex::gateway {
@@ -16,6 +20,12 @@ bool is_hex64(std::string_view s) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
+}
+
+// A catalogue code (docs/reference-data.md): [A-Z][A-Z0-9_]*, at most kMaxCodeLength characters.
+bool is_code(std::string_view s) {
+  if (s.empty() || s.size() > refdata::kMaxCodeLength || s[0] < 'A' || s[0] > 'Z') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 }  // namespace
@@ -42,35 +52,51 @@ std::vector<KeyFileEntry> read_key_file(const std::filesystem::path& path, bool 
   auto fail = [&](const std::string& what) -> std::vector<KeyFileEntry> {
     throw std::runtime_error(path.string() + ": " + what);
   };
-  simdjson::dom::parser parser;
+  // Each key of an object once, and only those allowed: a misspelt or repeated one would otherwise
+  // be a setting (or a list of keys) silently not taken.
+  auto check_keys = [&](simdjson::dom::object o, const std::string& where, std::initializer_list<std::string_view> allowed) {
+    std::vector<std::string_view> seen;
+    for (auto field : o) {
+      const std::string name = where.empty() ? shown_key(field.key) : where + "." + shown_key(field.key);
+      if (std::find(allowed.begin(), allowed.end(), field.key) == allowed.end()) fail(name + ": unknown key");
+      if (std::find(seen.begin(), seen.end(), field.key) != seen.end()) fail(name + ": given twice");
+      seen.push_back(field.key);
+    }
+  };
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) return fail("a directory, not a key file");
   simdjson::padded_string text;
   if (simdjson::padded_string::load(path.string()).get(text)) return fail("cannot read the key file");
+  simdjson::dom::parser parser;
   simdjson::dom::element root;
-  if (auto e = parser.parse(text).get(root); e) return fail(std::string("not JSON: ") + simdjson::error_message(e));
+  std::vector<std::string> too_large;  // no key file value is a number
+  if (const std::string problem = parse_json_file_text(parser, text, root, too_large); !problem.empty()) return fail(problem);
+  simdjson::dom::object top;
+  if (root.get_object().get(top)) return fail("expected an object");
+  check_keys(top, "", {"format", "keys"});
   std::string_view format;
-  if (root["format"].get_string().get(format) || format != "rex-api-keys") {
+  if (top["format"].get_string().get(format) || format != "rex-api-keys") {
     return fail("\"format\" must be \"rex-api-keys\"");
   }
   simdjson::dom::array keys;
-  if (root["keys"].get_array().get(keys)) return fail("\"keys\" must be an array");
+  if (top["keys"].get_array().get(keys)) return fail("\"keys\" must be an array");
   std::vector<KeyFileEntry> entries;
   for (auto entry : keys) {
     const std::string where = "keys[" + std::to_string(entries.size()) + "]";
     simdjson::dom::object fields;
     if (entry.get_object().get(fields)) return fail(where + ": expected an object");
-    for (auto field : fields) {  // a misspelt key would otherwise be a setting silently not taken
-      if (field.key != "participant" && field.key != "sha256" && field.key != "cancel_on_disconnect") {
-        return fail(where + "." + std::string(field.key) + ": unknown key");
-      }
-    }
+    check_keys(fields, where, {"participant", "sha256", "cancel_on_disconnect"});
     std::string_view code;
     std::string_view hash;
-    if (entry["participant"].get_string().get(code)) return fail(where + ".participant: expected a participant code");
-    if (entry["sha256"].get_string().get(hash) || !is_hex64(hash)) {
+    if (fields["participant"].get_string().get(code) || !is_code(code)) {
+      return fail(where + ".participant: expected a participant code ([A-Z][A-Z0-9_]*, at most " +
+                  std::to_string(refdata::kMaxCodeLength) + " characters)");
+    }
+    if (fields["sha256"].get_string().get(hash) || !is_hex64(hash)) {
       return fail(where + ".sha256: expected 64 lower-case hex digits");
     }
     bool cod = cancel_on_disconnect_default;
-    auto field = entry["cancel_on_disconnect"];
+    auto field = fields["cancel_on_disconnect"];
     if (field.error() != simdjson::NO_SUCH_FIELD) {
       if (field.get_bool().get(cod)) return fail(where + ".cancel_on_disconnect: expected true or false");
     }

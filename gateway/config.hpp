@@ -60,7 +60,8 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Applies a JSON document on top of `config`. Throws ConfigError naming the key ("sessions.rate_limit_burst").
+// Applies a JSON document on top of `config`. Throws ConfigError naming the key ("sessions.rate_limit_burst"),
+// or for text that is not JSON its line and column; `config` is then as it was.
 void apply_config_json(std::string_view json, RexdConfig& config);
 void apply_config_file(const std::filesystem::path& path, RexdConfig& config);
 

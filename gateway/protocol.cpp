@@ -6,6 +6,7 @@
 #include <array>
 #include <vector>
 
+#include "gateway/json_in.hpp"
 #include "gateway/json_out.hpp"
 #include "gateway/reject.hpp"
 #include "reference-data/decimal.hpp"
@@ -101,43 +102,6 @@ bool printable_ascii(std::string_view s) {
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// A JSON number (RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?); `integer` when it has
-// neither a fraction nor an exponent.
-bool json_number(std::string_view s, bool& integer) {
-  std::size_t p = s.size() > 0 && s[0] == '-' ? 1 : 0;
-  auto digits = [&]() {
-    const std::size_t begin = p;
-    while (p < s.size() && is_digit(s[p])) ++p;
-    return p > begin;
-  };
-  if (p < s.size() && s[p] == '0') {
-    ++p;
-  } else if (!digits()) {
-    return false;
-  }
-  integer = true;
-  if (p < s.size() && s[p] == '.') {
-    ++p;
-    if (!digits()) return false;
-    integer = false;
-  }
-  if (p < s.size() && (s[p] == 'e' || s[p] == 'E')) {
-    ++p;
-    if (p < s.size() && (s[p] == '+' || s[p] == '-')) ++p;
-    if (!digits()) return false;
-    integer = false;
-  }
-  return p == s.size();
-}
-
-// An integer simdjson holds: from -2^63 to 2^64 - 1 (no leading zeros: json_number checked).
-bool fits_64_bits(std::string_view integer) {
-  const bool negative = integer[0] == '-';
-  const std::string_view digits = integer.substr(negative ? 1 : 0);
-  const std::string_view limit = negative ? "9223372036854775808" : "18446744073709551615";
-  return digits.size() < limit.size() || (digits.size() == limit.size() && digits <= limit);
-}
 
 // simdjson refuses a whole message holding a number it cannot represent (an integer beyond 64 bits,
 // a magnitude beyond a double's), though it is valid JSON. No field takes a fraction or an

@@ -20,6 +20,7 @@
 #include "gateway/listen_address.hpp"
 #include "gateway/log.hpp"
 #include "gateway/protocol.hpp"
+#include "gateway/rate_limiter.hpp"
 #include "gateway/reject.hpp"
 #include "gateway/server_state.hpp"
 #include "gateway/upgraded_socket.hpp"
@@ -31,38 +32,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
-
-namespace {
-
-// Per-session token bucket in integer nanosecond-tokens: no floating point, no clock per token.
-class RateLimiter {
- public:
-  RateLimiter(std::uint32_t per_second, std::uint32_t burst)
-      : rate_(per_second), capacity_(static_cast<std::uint64_t>(burst) * kNsPerSecond), tokens_(capacity_) {}
-
-  bool enabled() const { return rate_ != 0; }  // no limit: no clock read per message either
-  bool allow(std::uint64_t now_ns) {
-    if (rate_ == 0) return true;
-    const std::uint64_t elapsed = now_ns > last_ ? now_ns - last_ : 0;
-    last_ = now_ns;
-    // Clamp before multiplying so a long idle gap cannot overflow; a full bucket is the most it can earn.
-    const std::uint64_t earn = std::min<std::uint64_t>(elapsed, kNsPerSecond * 3600) * rate_;
-    tokens_ = std::min(capacity_, tokens_ + earn);
-    if (tokens_ < kNsPerSecond) return false;
-    tokens_ -= kNsPerSecond;
-    return true;
-  }
-
- private:
-  static constexpr std::uint64_t kNsPerSecond = 1'000'000'000;  // one message costs one second of one token
-  std::uint64_t rate_;
-  std::uint64_t capacity_;
-  std::uint64_t tokens_;
-  std::uint64_t last_ = 0;
-};
-
-}  // namespace
-
 
 namespace {
 

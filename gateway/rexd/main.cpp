@@ -5,7 +5,6 @@
 
 #include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -16,10 +15,10 @@
 #include "exchange/exchange.hpp"
 #include "gateway/auth.hpp"
 #include "gateway/config.hpp"
-#include "gateway/cpu_list.hpp"
 #include "gateway/journal_trades.hpp"
 #include "gateway/listen_address.hpp"
 #include "gateway/log.hpp"
+#include "gateway/rexd_options.hpp"
 #include "gateway/seeder.hpp"
 #include "gateway/server.hpp"
 #include "gateway/session_clock.hpp"
@@ -38,46 +37,6 @@ using namespace rex::gateway;
 // instrument has traded less than that in the last that-many trades).
 constexpr std::size_t kTradesReadBack = 10'000;
 
-constexpr const char* kUsage = R"(usage: rexd [options]
-  --config FILE          JSON config (docs/rexd-config.md); built-in defaults otherwise
-  --listen ADDRESS       listen address (default 127.0.0.1)
-  --port N               port for WebSocket and HTTP (default 8080; 0 picks a free one)
-  --port-file FILE       write the bound port to FILE once listening
-  --catalogue FILE       reference data (default reference-data/catalogue/rex-catalogue.json)
-  --data-dir DIR         journal directory (default var/rexd/journal)
-  --key-file FILE        API key hashes (docs/rexd-config.md)
-  --demo | --no-demo     demo API keys and the sample-day seed (default on)
-  --no-seed              demo keys, but do not seed the sample day
-  --sync | --no-sync     fsync every group commit (default on; off only for benchmarks)
-  --wal-mb N             write-ahead log files of N MiB (default 64; 0: commit every group to LMDB)
-  --group-linger-us N    under load, start a group no sooner than N us after the last (default 500 with --sync, 0 without)
-  --io-threads N         network threads (default 1)
-  --io-cpus LIST         run the network threads on these CPUs only (e.g. 0, or 0-1; default any)
-  --rate-limit N         messages per second per session (0: unlimited)
-  --clock-interval-ms N  CLOCK command period for GTD expiry (default 1000; 0: none)
-  --session-end HH:MM[:SS]  END_OF_DAY at this exchange time (UTC+8) each day (default 15:00)
-  --no-end-of-day        never submit END_OF_DAY by itself (DAY orders last until an operator's)
-  --timer-slack-ns N     timer slack of rexd's threads (default 1000; 0: the system's 50000)
-  --log-level LEVEL      debug, info, warn, error, off
-  --hash-key KEY         print the SHA-256 of KEY for a key file, and exit
-  --help
-)";
-
-[[noreturn]] void usage_error(const std::string& what) {
-  std::fprintf(stderr, "rexd: %s\n%s", what.c_str(), kUsage);
-  std::exit(2);
-}
-
-std::uint64_t number(const std::string& flag, const char* text, std::uint64_t max, std::uint64_t min = 0) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(text, &end, 10);
-  if (errno || end == text || *end || text[0] == '-' || v > max || v < min) {
-    usage_error(flag + ": expected a number from " + std::to_string(min) + " to " + std::to_string(max));
-  }
-  return v;
-}
-
 // The chain head to keep outside the journal, as `rex-audit verify --anchor` takes it
 // (docs/audit-guide.md "Anchoring"). Only while the exchange's threads are not writing.
 void log_journal_head(const persistence::Journal& journal) {
@@ -86,65 +45,6 @@ void log_journal_head(const persistence::Journal& journal) {
                        persistence::to_hex(journal.command_chain_head()) + " (trade " +
                        std::to_string(journal.last_trade()) + ", trade chain " +
                        persistence::to_hex(journal.trade_chain_head()) + ")");
-}
-
-RexdConfig parse_arguments(int argc, char** argv, std::string& port_file) {
-  RexdConfig config;
-  // The config file first, so every other flag overrides it whatever the order.
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--config") == 0) {
-      if (i + 1 >= argc) usage_error("--config needs a file");
-      apply_config_file(argv[i + 1], config);
-    }
-  }
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    auto value = [&]() -> const char* {
-      if (i + 1 >= argc) usage_error(flag + " needs a value");
-      return argv[++i];
-    };
-    if (flag == "--config") value();
-    else if (flag == "--listen") config.server.address = value();
-    else if (flag == "--port") config.server.port = static_cast<std::uint16_t>(number(flag, value(), 65535));
-    else if (flag == "--port-file") port_file = value();
-    else if (flag == "--catalogue") config.catalogue = value();
-    else if (flag == "--data-dir") config.data_directory = value();
-    else if (flag == "--key-file") config.key_file = value();
-    else if (flag == "--demo") config.demo = true;
-    else if (flag == "--no-demo") config.demo = false;
-    else if (flag == "--no-seed") config.seed_sample_day = false;
-    else if (flag == "--sync") config.sync_commits = true;
-    else if (flag == "--no-sync") config.sync_commits = false;
-    else if (flag == "--wal-mb") config.write_ahead_log_mb = number(flag, value(), std::size_t{1} << 14);
-    else if (flag == "--group-linger-us") config.group_linger_us = static_cast<std::uint32_t>(number(flag, value(), 100'000));
-    else if (flag == "--io-threads") config.server.io_threads = number(flag, value(), 64, 1);
-    else if (flag == "--io-cpus") {
-      try {
-        config.server.io_cpus = parse_cpu_list(value());
-      } catch (const std::invalid_argument& e) {
-        usage_error("--io-cpus " + std::string(e.what()));
-      }
-    }
-    else if (flag == "--timer-slack-ns") number(flag, value(), 1'000'000'000);  // applied at start-up
-    else if (flag == "--clock-interval-ms") config.clock_interval_ms = static_cast<std::uint32_t>(number(flag, value(), 3'600'000));
-    else if (flag == "--session-end") {
-      if (!parse_time_of_day(value(), config.session_end)) usage_error("--session-end: expected HH:MM or HH:MM:SS");
-      config.end_of_day = true;
-    } else if (flag == "--no-end-of-day") config.end_of_day = false;
-    else if (flag == "--rate-limit") config.server.rate_limit_per_second = static_cast<std::uint32_t>(number(flag, value(), 100'000'000));
-    else if (flag == "--log-level") {
-      if (!parse_log_level(value(), config.log_level)) usage_error("--log-level: expected debug, info, warn, error or off");
-    } else if (flag == "--hash-key") {
-      std::printf("%s\n", refdata::sha256_hex(value()).c_str());
-      std::exit(0);
-    } else if (flag == "--help" || flag == "-h") {
-      std::printf("%s", kUsage);
-      std::exit(0);
-    } else {
-      usage_error("unknown option " + flag);
-    }
-  }
-  return config;
 }
 
 sigset_t stop_signals() {
@@ -156,27 +56,25 @@ sigset_t stop_signals() {
 }
 
 int run(int argc, char** argv) {
-  // Short sleeps sleep as asked: the exchange's pipeline threads nap 20 µs while orders stream in
-  // densely (when idle they sleep on a futex and are woken at once), and Linux's default 50 µs
-  // timer slack (inherited by every thread created after this) makes each nap ~70 µs.
-  // --timer-slack-ns overrides it (0 keeps the system's default).
-  constexpr unsigned long kTimerSlackNs = 1000;
-  unsigned long slack = kTimerSlackNs;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], "--timer-slack-ns") == 0) slack = std::strtoul(argv[i + 1], nullptr, 10);
+  RexdOptions options = parse_rexd_arguments(argc, argv);
+  if (options.action == RexdOptions::Action::kHelp) {
+    std::printf("%s", kRexdUsage);
+    return 0;
   }
-  if (slack != 0) prctl(PR_SET_TIMERSLACK, slack, 0, 0, 0);
+  if (options.action == RexdOptions::Action::kHashKey) {
+    std::printf("%s\n", refdata::sha256_hex(options.hash_key).c_str());
+    return 0;
+  }
+  // Short sleeps sleep as asked (gateway/rexd_options.hpp): inherited by every thread created after this.
+  if (options.timer_slack_ns != 0) prctl(PR_SET_TIMERSLACK, options.timer_slack_ns, 0, 0, 0);
   // Block the stop signals in every thread; the main thread waits for them with sigwait.
   const sigset_t signals = stop_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  std::string port_file;
-  RexdConfig config = parse_arguments(argc, argv, port_file);
+  RexdConfig config = std::move(options.config);
+  const std::string port_file = options.port_file;
   set_log_level(config.log_level);
   // Before the journal is touched: a start that cannot listen must not write to it first.
-  if (const std::string problem = listen_address_problem(config.server.address); !problem.empty()) {
-    usage_error("--listen: " + problem);
-  }
   if (const std::string problem = listen_port_problem(config.server.address, config.server.port); !problem.empty()) {
     log_error("rexd", problem);
     return 1;
@@ -319,6 +217,9 @@ int run(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     return run(argc, argv);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "rexd: %s\n%s", e.what(), kRexdUsage);
+    return 2;
   } catch (const std::exception& e) {
     log_error("rexd", e.what());
     return 1;

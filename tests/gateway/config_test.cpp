@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "config_support.hpp"
 #include "gateway/auth.hpp"
 #include "gateway/config.hpp"
 #include "gateway/session_clock.hpp"
@@ -13,42 +14,19 @@
 #include "reference-data/sha256.hpp"
 
 using namespace rex::gateway;
+using rex::testing::same;
 
 namespace {
 
-void same(const RexdConfig& a, const RexdConfig& b) {
-  CHECK(a.server.address == b.server.address);
-  CHECK(a.server.port == b.server.port);
-  CHECK(a.server.io_threads == b.server.io_threads);
-  CHECK(a.server.io_cpus == b.server.io_cpus);
-  CHECK(a.server.max_frame_bytes == b.server.max_frame_bytes);
-  CHECK(a.server.max_message_bytes == b.server.max_message_bytes);
-  CHECK(a.server.max_send_queue_messages == b.server.max_send_queue_messages);
-  CHECK(a.server.max_send_queue_bytes == b.server.max_send_queue_bytes);
-  CHECK(a.server.rate_limit_per_second == b.server.rate_limit_per_second);
-  CHECK(a.server.rate_limit_burst == b.server.rate_limit_burst);
-  CHECK(a.server.handshake_timeout_seconds == b.server.handshake_timeout_seconds);
-  CHECK(a.server.idle_timeout_seconds == b.server.idle_timeout_seconds);
-  CHECK(a.server.core.price_collar_bp == b.server.core.price_collar_bp);
-  CHECK(a.server.core.recent_trades == b.server.core.recent_trades);
-  CHECK(a.server.core.finished_orders_kept == b.server.core.finished_orders_kept);
-  CHECK(a.log_level == b.log_level);
-  CHECK(a.catalogue == b.catalogue);
-  CHECK(a.data_directory == b.data_directory);
-  CHECK(a.sync_commits == b.sync_commits);
-  CHECK(a.inbound_capacity == b.inbound_capacity);
-  CHECK(a.max_group_commands == b.max_group_commands);
-  CHECK(a.snapshot_every_commands == b.snapshot_every_commands);
-  CHECK(a.write_ahead_log_mb == b.write_ahead_log_mb);
-  CHECK(a.group_linger_us == b.group_linger_us);
-  CHECK(a.key_file == b.key_file);
-  CHECK(a.cancel_on_disconnect == b.cancel_on_disconnect);
-  CHECK(a.demo == b.demo);
-  CHECK(a.seed_sample_day == b.seed_sample_day);
-  CHECK(a.sample_day == b.sample_day);
-  CHECK(a.clock_interval_ms == b.clock_interval_ms);
-  CHECK(a.end_of_day == b.end_of_day);
-  CHECK(a.session_end == b.session_end);
+// The message a config is refused with, or "no error".
+std::string error(std::string_view json) {
+  RexdConfig x;
+  try {
+    apply_config_json(json, x);
+  } catch (const ConfigError& e) {
+    return std::string(e.what());
+  }
+  return std::string("no error");
 }
 
 }  // namespace
@@ -110,15 +88,6 @@ TEST_CASE("config keys override, errors name the key", "[gateway][config]") {
   CHECK(c.server.core.price_collar_bp == 300);
   CHECK(c.log_level == LogLevel::kWarn);
   CHECK(c.server.io_cpus == std::vector<unsigned>{0});
-  auto error = [](std::string_view json) {
-    RexdConfig x;
-    try {
-      apply_config_json(json, x);
-    } catch (const ConfigError& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
   CHECK(error(R"({"listen":{"prot":1}})") == "listen.prot: unknown key");
   CHECK(error(R"({"listen":{"port":"80"}})") == "listen.port: expected a non-negative integer");
   CHECK(error(R"({"listen":{"port":70000}})") == "listen.port: must be between 0 and 65535");
@@ -188,5 +157,67 @@ TEST_CASE("API keys: demo keys, a key file of SHA-256 hashes, and its errors", "
   CHECK_FALSE(entries[0].cancel_on_disconnect);
   CHECK_THROWS_WITH(KeyStore::from_entries(path, entries, catalogue),
                     path.string() + ": keys[0].participant: no participant NOBODY in the catalogue");
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("config: what the fuzz tests found is refused, naming the key or the position", "[gateway][config]") {
+  // A key given twice: simdjson finds the first, so the second was silently dropped.
+  CHECK(error(R"({"listen":{"port":80,"port":70000}})") == "listen.port: given twice");
+  CHECK(error(R"({"journal":{},"journal":{"sync_commits":false}})") == "journal: given twice");
+  // A number beyond 64 bits or a double's range was refused as the whole file, naming nothing.
+  CHECK(error(R"({"listen":{"port":18446744073709551616}})") == "listen.port: must be between 0 and 65535");
+  CHECK(error(R"({"clock_interval_ms":1e400})") == "clock_interval_ms: expected a non-negative integer");
+  // A NUL cut a path or an address short where the system reads it.
+  CHECK(error(R"({"catalogue":"a\u0000b"})") == "catalogue: a control character in the string");
+  CHECK(error(R"({"listen":{"address":"127.0.0.1\u0000x"}})") == "listen.address: a control character in the string");
+  // An empty path, and the reader's own marker for an absent log level, were taken.
+  CHECK(error(R"({"catalogue":""})") == "catalogue: expected a path, not an empty string");
+  CHECK(error(R"x({"log_level":"(absent)"})x") == "log_level: expected debug, info, warn, error or off");
+  // Text that is not JSON: where, not only what.
+  CHECK(error("{\"listen\":{\"port\":8080,}}") == "not valid JSON at line 1, column 24: expected a key in double quotes, found '}'");
+  CHECK(error("{\n  \"io_threads\": 1\n  \"log_level\": \"info\"\n}") ==
+        "not valid JSON at line 3, column 3: expected ',' or '}', found '\"'");
+  CHECK(error(std::string("{\"catalogue\":\"a\0\"}", 18)) ==
+        "not valid JSON at line 1, column 16: a control character (byte 0x00) in a string: write it as an escape (\\n, \\u0000)");
+  CHECK(error("") == "not valid JSON at line 1, column 1: no JSON value, the text is empty");
+  // A key that is not a plain name is quoted, so the message shows where it ends.
+  CHECK(error(R"({"":1})") == R"("": unknown key)");
+  CHECK(error(R"({"ses: 1":{}})") == R"("ses: 1": unknown key)");
+  CHECK(error(R"({"log\nlevel":"info"})") == R"("log\u000alevel": unknown key)");
+  // A refused file leaves the config as it was, not half applied.
+  RexdConfig c;
+  CHECK_THROWS_AS(apply_config_json(R"({"listen":{"port":9000},"journal":{"inbound_capacity":1}})", c), ConfigError);
+  CHECK(c.server.port == RexdConfig{}.server.port);
+  // A directory is not a config file (it read as an empty text).
+  CHECK_THROWS_WITH(apply_config_file(std::filesystem::temp_directory_path(), c),
+                    std::filesystem::temp_directory_path().string() + ": a directory, not a config file");
+}
+
+TEST_CASE("API keys: what the fuzz tests found in key files is refused naming the entry or the position", "[gateway][auth]") {
+  const auto path = std::filesystem::temp_directory_path() / ("rex-keys-found-" + std::to_string(::getpid()) + ".json");
+  auto error = [&](const std::string& text) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+    try {
+      read_key_file(path, true);
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what()).substr(path.string().size() + 2);
+    }
+    return std::string("no error");
+  };
+  const std::string entry = R"({"participant":"XCROD","sha256":")" + rex::refdata::sha256_hex("k") + "\"}";
+  // A repeated or misspelt key: simdjson finds the first "keys", so the second list was not read.
+  CHECK(error(R"({"format":"rex-api-keys","keys":[],"keys":[)" + entry + "]}") == "keys: given twice");
+  CHECK(error(R"({"format":"rex-api-keys","keys":[],"kyes":[)" + entry + "]}") == "kyes: unknown key");
+  CHECK(error(R"({"format":"rex-api-keys","keys":[{"participant":"XCROD","participant":"REXOPS","sha256":")" +
+              rex::refdata::sha256_hex("k") + "\"}]}") == "keys[0].participant: given twice");
+  // A participant that cannot be a catalogue code (a NUL, which cut the later message short).
+  CHECK(error(R"({"format":"rex-api-keys","keys":[{"participant":"XC\u0000ROD","sha256":")" + rex::refdata::sha256_hex("k") +
+              "\"}]}") == "keys[0].participant: expected a participant code ([A-Z][A-Z0-9_]*, at most 32 characters)");
+  // Text that is not JSON, or a number simdjson cannot hold: where, or which entry.
+  CHECK(error(R"({"format":"rex-api-keys","keys":[)" + entry + ",]}") ==
+        "not valid JSON at line 1, column 134: expected a value, found ']'");
+  CHECK(error(R"({"format":"rex-api-keys","keys":[{"participant":1e400}]})") ==
+        "keys[0].participant: expected a participant code ([A-Z][A-Z0-9_]*, at most 32 characters)");
+  CHECK(error("[]") == "expected an object");
   std::filesystem::remove(path);
 }
