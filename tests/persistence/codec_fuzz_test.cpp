@@ -68,21 +68,12 @@ std::vector<matcher::Command> seed_commands() {
     if (c.type == matcher::CommandType::kHalt) c.commodity = 2;
     out.push_back(c);
   }
-  matcher::Command bid;  // a quality bid with every term's bounds at an extreme
+  out.push_back(testing::full_command());  // an amend with every field set: codec version 2
+  matcher::Command bid = testing::full_command();  // and a quality bid with every term's bounds at an extreme
+  bid.type = matcher::CommandType::kNewOrder;
   bid.side = matcher::Side::kBuy;
-  bid.time_in_force = matcher::TimeInForce::kGoodTillDate;
-  bid.self_trade = matcher::SelfTradePrevention::kDecrement;
-  bid.post_only = true;
-  bid.all_or_none = true;
-  bid.seq = 0x0102030405060708;
-  bid.timestamp = 1'780'000'000'123'456'789;
-  bid.price = -5;
-  bid.quantity = 1'000'000'000'000;
-  bid.display_quantity = 3;
-  bid.min_quantity = 4;
-  bid.expiry = 1'780'000'001'000'000'000;
+  bid.reference_data = 0;
   bid.accepted_grades = UINT64_MAX;
-  bid.accepted_hubs = 1ull << 40;
   matcher::QualityTerms& q = bid.quality.edit();
   q.count = matcher::kMaxQualityTerms;
   for (std::uint8_t i = 0; i < q.count; ++i) {
@@ -90,11 +81,6 @@ std::vector<matcher::Command> seed_commands() {
                   i % 3 ? refdata::kNoUpperLimit : i};
   }
   out.push_back(bid);
-  matcher::Command amend = bid;
-  amend.type = matcher::CommandType::kAmend;
-  amend.replace_quality = true;
-  amend.reference_data = 1;
-  out.push_back(amend);
   matcher::Command extremes;
   extremes.type = matcher::CommandType::kMassCancel;
   extremes.seq = UINT64_MAX;
@@ -155,6 +141,34 @@ class Replayer {
   std::uint64_t timestamp_ = 0;
 };
 
+// An engine's state and trades after `n` commands of a seeded flow (resting orders, quality bids
+// and assays among them) and a halt.
+struct FlowRun {
+  matcher::EngineSnapshot state;
+  std::vector<matcher::Event> trades;
+};
+
+FlowRun run_flow(std::size_t n) {
+  auto engine = small_engine(kFlowInstruments);
+  matcher::EventBuffer events;
+  std::vector<matcher::Command> commands = testing::stamped_flow(catalogue(), n, 3);
+  matcher::Command halt;
+  halt.type = matcher::CommandType::kHalt;
+  halt.instrument = 1;
+  commands.push_back(halt);
+  testing::stamp(commands);
+  FlowRun out;
+  for (const matcher::Command& c : commands) {
+    events.clear();
+    engine->process(c, events);
+    for (const matcher::Event& e : events) {
+      if (e.type == matcher::EventType::kTrade) out.trades.push_back(e);
+    }
+  }
+  out.state = engine->snapshot();
+  return out;
+}
+
 void require_both(const Tally& t) {
   INFO("decoded " << t.decoded << ", refused " << t.refused);
   CHECK(t.decoded > 0);
@@ -200,36 +214,23 @@ TEST_CASE("fuzz: command records decode or are refused, and what decodes re-enco
 }
 
 TEST_CASE("fuzz: trade records decode or are refused, and what decodes re-encodes to itself", "[codec][fuzz]") {
-  std::vector<std::string> seeds;
+  std::vector<matcher::Event> trades = run_flow(200).trades;
+  REQUIRE(trades.size() > 3);
+  trades.resize(3);
+  matcher::Event extremes = trades[0];  // the record's key is kKey whatever the trade says
+  extremes.trade_id = extremes.seq = extremes.timestamp = UINT64_MAX;
+  extremes.instrument = extremes.participant = extremes.taker_participant = UINT32_MAX;
+  extremes.order_id = extremes.taker_order_id = UINT64_MAX;
+  extremes.price = INT64_MIN;
+  extremes.quantity = INT64_MAX;
+  extremes.leaves = extremes.taker_leaves = extremes.base_price = -1;
+  extremes.reference_data = UINT32_MAX;
+  trades.push_back(extremes);
   Sha256 sha;
-  matcher::Event t;
-  t.type = matcher::EventType::kTrade;
-  t.trade_id = kKey;
-  t.seq = 17;
-  t.timestamp = 1'780'000'000'000'000'000;
-  t.instrument = 2;
-  t.side = matcher::Side::kSell;
-  t.order_id = 3;
-  t.taker_order_id = 17;
-  t.participant = 1;
-  t.taker_participant = 2;
-  t.price = 260'000;
-  t.quantity = 10'000;
-  t.leaves = 1000;
-  t.base_price = 255'000;
-  t.reference_data = 0xdeadbeef;
-  for (int i = 0; i < 3; ++i) {
+  std::vector<std::string> seeds;
+  for (const matcher::Event& t : trades) {
     seeds.emplace_back();
     encode_trade_record(sha, kPrevious, t, seeds.back());
-    t.trade_id = UINT64_MAX >> i;  // extremes: the record's key is kKey whatever the trade says
-    t.seq = UINT64_MAX;
-    t.timestamp = UINT64_MAX;
-    t.instrument = UINT32_MAX;
-    t.participant = t.taker_participant = UINT32_MAX;
-    t.price = INT64_MIN;
-    t.quantity = INT64_MAX;
-    t.leaves = t.taker_leaves = t.base_price = -1;
-    t.side = matcher::Side::kBuy;
   }
   auto verdict = [&](const std::string& input) -> Verdict {
     TradeRecord record;
@@ -285,29 +286,12 @@ std::string with_own_hash(std::string value) {
   return value;
 }
 
-// The engine state after a flow with resting orders (quality bids and assays among them) and a halt.
-matcher::EngineSnapshot flow_snapshot() {
-  auto engine = small_engine(kFlowInstruments);
-  matcher::EventBuffer events;
-  std::vector<matcher::Command> commands = testing::stamped_flow(catalogue(), 40, 3);
-  matcher::Command halt;
-  halt.type = matcher::CommandType::kHalt;
-  halt.instrument = 1;
-  commands.push_back(halt);
-  testing::stamp(commands);
-  for (const matcher::Command& c : commands) {
-    events.clear();
-    engine->process(c, events);
-  }
-  return engine->snapshot();
-}
-
 }  // namespace
 
 TEST_CASE("fuzz: snapshot records, their hash made good, decode or are refused, and the engine restores or refuses "
           "what decodes",
           "[codec][fuzz]") {
-  const matcher::EngineSnapshot flow = flow_snapshot();
+  const matcher::EngineSnapshot flow = run_flow(40).state;
   REQUIRE(flow.orders.size() > 10);
   REQUIRE(flow.halted.size() == 1);
   matcher::EngineSnapshot small;  // a few orders of the flow, one with every quality term
