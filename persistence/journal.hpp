@@ -193,7 +193,8 @@ class Journal {
     std::string gap;
   };
   static LogTail follow_log(const std::vector<WalRecord>& records, std::uint64_t journal_end);
-  // Why the log's groups `bodies` do not continue LMDB's command and trade chains; empty if they do.
+  // Why the log's groups `bodies` do not continue LMDB's command and trade chains, or hold what the
+  // writer never logs (edited in the log); empty if they are as logged.
   std::string log_chain_problem(const std::vector<std::string_view>& bodies) const;
   int apply_logged(const std::vector<std::string_view>& bodies, std::vector<WalPut>& puts);
   void run_applier();

@@ -3,6 +3,7 @@
 // into LMDB when the journal opens after a crash. docs/journal-format.md "Write-ahead log".
 #include <lmdb.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "persistence/journal.hpp"
@@ -113,8 +114,11 @@ Journal::LogTail Journal::follow_log(const std::vector<WalRecord>& records, std:
 }
 
 // The log's checksums only catch damage: a record edited in the log with its checksum made good
-// again would go into data.mdb, which would then fail verification for good. Each command and
-// trade record of the groups must chain on from LMDB's tail, as the writer chained them.
+// again would go into data.mdb, which would then fail verification for good. Each group must hold
+// what the writer logs and nothing else: the commands of its seq range, each in turn, chaining on
+// from LMDB's tail; the trades they caused, chaining on likewise; for a reload among them, the
+// catalogue its command record binds (the reference_data table of a format 2 journal). The log
+// never holds a snapshot: the applier stores those itself.
 std::string Journal::log_chain_problem(const std::vector<std::string_view>& bodies) const {
   Sha256 sha;
   Hash command = tail_command_hash_;
@@ -122,27 +126,59 @@ std::string Journal::log_chain_problem(const std::vector<std::string_view>& bodi
   std::uint64_t seq = tail_seq_;
   std::uint64_t trade_id = tail_trade_;
   std::vector<WalPut> puts;
+  std::vector<std::pair<std::uint64_t, Hash>> reloads;  // the group's reload seqs and the catalogues they bind
   CommandRecord c;
   TradeRecord t;
+  ReferenceDataRecord catalogue;
+  constexpr const char* kEdited = " (edited in the log)";
   for (std::string_view body : bodies) {
-    if (!decode_wal_puts(body, puts)) return "a logged group after seq " + std::to_string(seq) + " does not decode";
+    std::uint64_t first = 0;
+    std::uint64_t last = 0;
+    if (!decode_wal_range(body, first, last) || !decode_wal_puts(body, puts)) {
+      return "a logged group after seq " + std::to_string(seq) + " does not decode" + kEdited;
+    }
+    const std::string group = "logged group of seqs " + std::to_string(first) + ".." + std::to_string(last);
+    reloads.clear();
     for (const WalPut& p : puts) {
-      if (p.table == static_cast<std::uint8_t>(Table::kCommands)) {
-        if (p.key != seq + 1 || decode_command_record(sha, command, p.key, p.value, c) != RecordCheck::kOk) {
-          return "logged command record seq " + std::to_string(p.key) +
-                 " does not chain on from the one before it (edited in the log)";
+      switch (static_cast<Table>(p.table)) {
+        case Table::kCommands:
+          if (p.key > last) return group + " holds command seq " + std::to_string(p.key) + kEdited;
+          if (p.key != seq + 1 || decode_command_record(sha, command, p.key, p.value, c) != RecordCheck::kOk) {
+            return "logged command record seq " + std::to_string(p.key) + " does not chain on from the one before it" +
+                   kEdited;
+          }
+          command = c.chain;
+          seq = p.key;
+          if (c.command.type == matcher::CommandType::kReferenceData) reloads.emplace_back(seq, c.reference_data);
+          break;
+        case Table::kTrades:
+          if (p.key != trade_id + 1 || decode_trade_record(sha, trade, p.key, p.value, t) != RecordCheck::kOk) {
+            return "logged trade record id " + std::to_string(p.key) + " does not chain on from the one before it" +
+                   kEdited;
+          }
+          if (t.trade.seq < first || t.trade.seq > last) {
+            return group + " holds trade id " + std::to_string(p.key) + " of seq " + std::to_string(t.trade.seq) +
+                   kEdited;
+          }
+          trade = t.chain;
+          trade_id = p.key;
+          break;
+        case Table::kReferenceData: {
+          const auto reload =
+              std::find_if(reloads.begin(), reloads.end(), [&](const auto& r) { return r.first == p.key; });
+          if (!has_reference_data_table() || reload == reloads.end() ||
+              !decode_reference_data_record(p.value, catalogue) || catalogue.hash != reload->second ||
+              sha256(catalogue.catalogue) != catalogue.hash) {
+            return "logged reference data at seq " + std::to_string(p.key) +
+                   " is not the catalogue a reload of its group binds" + kEdited;
+          }
+          break;
         }
-        command = c.chain;
-        seq = p.key;
-      } else if (p.table == static_cast<std::uint8_t>(Table::kTrades)) {
-        if (p.key != trade_id + 1 || decode_trade_record(sha, trade, p.key, p.value, t) != RecordCheck::kOk) {
-          return "logged trade record id " + std::to_string(p.key) +
-                 " does not chain on from the one before it (edited in the log)";
-        }
-        trade = t.chain;
-        trade_id = p.key;
+        case Table::kSnapshots:
+          return group + " holds a snapshot, which a log never does" + kEdited;
       }
     }
+    if (seq != last) return group + " holds its commands only up to seq " + std::to_string(seq) + kEdited;
   }
   return {};
 }

@@ -146,6 +146,13 @@ bool decode_wal_puts(std::string_view body, std::vector<WalPut>& out) {
   return true;
 }
 
+bool decode_wal_range(std::string_view body, std::uint64_t& first_seq, std::uint64_t& last_seq) {
+  if (body.size() < 16) return false;
+  first_seq = load_u64(body.data());
+  last_seq = load_u64(body.data() + 8);
+  return true;
+}
+
 WriteAheadLog::WriteAheadLog(const std::filesystem::path& directory, std::size_t file_bytes, bool sync) {
   const std::size_t wanted = std::max(file_bytes, kWalMinFileBytes);
   try {
@@ -185,8 +192,7 @@ bool intact_record_at(std::string_view bytes, std::size_t at, WalRecord& r) {
   if (load_u32(header) != kWalMagic || size < 16 || size > bytes.size() - at - kWalHeaderBytes) return false;
   const std::string_view body = bytes.substr(at + kWalHeaderBytes, size);
   if (checksum(body) != load_u64(header + 8)) return false;
-  r.first_seq = load_u64(body.data());
-  r.last_seq = load_u64(body.data() + 8);
+  decode_wal_range(body, r.first_seq, r.last_seq);
   if (r.first_seq == 0 || r.last_seq < r.first_seq) return false;
   r.body.assign(body);
   return true;

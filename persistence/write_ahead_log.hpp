@@ -56,6 +56,8 @@ struct WalRecord {
 
 // The puts of a record's body, in order; false if the body does not decode.
 bool decode_wal_puts(std::string_view body, std::vector<WalPut>& out);
+// The seq range a record's body starts with; false if the body is too short to hold one.
+bool decode_wal_range(std::string_view body, std::uint64_t& first_seq, std::uint64_t& last_seq);
 
 class WriteAheadLog {
  public:

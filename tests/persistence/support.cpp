@@ -27,6 +27,34 @@ const refdata::Catalogue& bundled_catalogue() {
   return catalogue;
 }
 
+matcher::Command full_command() {
+  matcher::Command c;
+  c.type = matcher::CommandType::kAmend;
+  c.side = matcher::Side::kSell;
+  c.order_type = matcher::OrderType::kMarket;
+  c.time_in_force = matcher::TimeInForce::kGoodTillDate;
+  c.self_trade = matcher::SelfTradePrevention::kDecrement;
+  c.post_only = true;
+  c.all_or_none = true;
+  c.seq = 0x0102030405060708;
+  c.timestamp = 1'780'000'000'123'456'789;
+  c.participant = 77;
+  c.instrument = 12;
+  c.order_id = 99;
+  c.price = -5;
+  c.quantity = 1'000'000'000'000;
+  c.display_quantity = 3;
+  c.min_quantity = 4;
+  c.expiry = 1'780'000'001'000'000'000;
+  c.commodity = 2;
+  c.accepted_grades = 0b1011;
+  c.accepted_hubs = 1ull << 40;
+  c.replace_quality = true;
+  c.reference_data = 0xC0FFEE01;  // written as codec version 2
+  c.quality = matcher::QualityTerms::of({{3, 9900, 10000}, {5, refdata::kNoLowerLimit, 150}});
+  return c;
+}
+
 OrderFlow::OrderFlow(const refdata::Catalogue& catalogue, std::uint64_t seed) : state_(seed) {
   constexpr std::size_t kBooks = 4;  // few books, so orders meet
   for (std::size_t i = 0; i < catalogue.instruments().size() && instruments_.size() < kBooks; i += 7) {

@@ -29,6 +29,9 @@ class TempDir {
 
 const refdata::Catalogue& bundled_catalogue();
 
+// A command with every field set to something other than its default: the codec tests round-trip it.
+matcher::Command full_command();
+
 // Valid and invalid orders, cancels and amends on a few of the catalogue's books, so that orders
 // rest, trade and get rejected. Commands come unstamped (seq and timestamp 0).
 class OrderFlow {
