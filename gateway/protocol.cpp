@@ -138,8 +138,8 @@ bool overwrite_unrepresentable_numbers(char* text, std::size_t size, bool& req_t
     }
     const std::string_view number(text + begin, i - begin);
     bool integer = false;
-    if (!json_number(number, integer)) return false;
-    if (integer && fits_64_bits(number)) continue;
+    if (!refdata::json_number(number, integer)) return false;
+    if (integer && refdata::fits_64_bits(number)) continue;
     if (integer && number[0] != '-' && depth == 1 && key == "req") req_too_large = true;
     std::fill(text + begin, text + i, ' ');
     std::copy_n("0.0", 3, text + begin);  // no shorter number has a fraction, an exponent or 20 digits

@@ -62,15 +62,16 @@ std::string compose(Rule rule, const std::string& path, const std::string& detai
 }  // namespace
 
 CatalogueError::CatalogueError(Rule rule, std::string json_path, std::string detail,
-                               std::string origin)
+                               std::string origin, std::optional<TextPosition> position)
     : std::runtime_error(compose(rule, json_path, detail, origin)),
       rule_(rule),
       json_path_(std::move(json_path)),
       detail_(std::move(detail)),
-      origin_(std::move(origin)) {}
+      origin_(std::move(origin)),
+      position_(position) {}
 
 CatalogueError CatalogueError::with_origin(std::string origin) const {
-  return CatalogueError(rule_, json_path_, detail_, std::move(origin));
+  return CatalogueError(rule_, json_path_, detail_, std::move(origin), position_);
 }
 
 }  // namespace rex::refdata

@@ -2,9 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "reference-data/json_error_position.hpp"
 
 namespace rex::refdata {
 
@@ -12,7 +15,7 @@ namespace rex::refdata {
 enum class Rule : std::uint8_t {
   kIo,                      // the file cannot be read
   kTooLarge,                // more bytes than kMaxCatalogueBytes
-  kSyntax,                  // not JSON (or a number simdjson cannot represent)
+  kSyntax,                  // not JSON (or a number simdjson cannot represent): has a position()
   kWrongType,               // e.g. a string where an integer belongs
   kUnknownField,            // a key the format does not define
   kMissingField,            // a required key is absent
@@ -51,12 +54,15 @@ std::string_view rule_name(Rule rule);  // "unknown_field"
 class CatalogueError : public std::runtime_error {
  public:
   // json_path: "$", "$.instruments[3].tick_size_fen", ...; detail: what was found and expected.
-  CatalogueError(Rule rule, std::string json_path, std::string detail, std::string origin = {});
+  CatalogueError(Rule rule, std::string json_path, std::string detail, std::string origin = {},
+                 std::optional<TextPosition> position = {});
 
   Rule rule() const noexcept { return rule_; }
   const std::string& json_path() const noexcept { return json_path_; }
   const std::string& detail() const noexcept { return detail_; }
   const std::string& origin() const noexcept { return origin_; }  // file name, or empty
+  // Where in the text the JSON parser stopped (the detail names it too), or none: past the parser.
+  const std::optional<TextPosition>& position() const noexcept { return position_; }
 
   // The same error, its message prefixed with the file it came from.
   CatalogueError with_origin(std::string origin) const;
@@ -66,6 +72,7 @@ class CatalogueError : public std::runtime_error {
   std::string json_path_;
   std::string detail_;
   std::string origin_;
+  std::optional<TextPosition> position_;
 };
 
 }  // namespace rex::refdata

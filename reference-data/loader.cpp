@@ -5,12 +5,59 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "reference-data/catalogue_bounds.hpp"
 #include "reference-data/decode.hpp"
+#include "reference-data/json_error_position.hpp"
+#include "reference-data/json_reader.hpp"
 #include "reference-data/sha256.hpp"
 
 namespace rex::refdata {
+
+namespace {
+
+// A number is shown in a message up to this many bytes: enough to see its size, a line at most.
+constexpr std::size_t kShownNumberBytes = 40;
+
+std::string catalogue_path(const std::vector<JsonPathStep>& steps) {
+  std::string path = "$";
+  for (const JsonPathStep& step : steps) {
+    path = step.member ? detail::member_path(path, step.key) : detail::element_path(path, step.index);
+  }
+  return path;
+}
+
+// Why simdjson refused `json`, and where (simdjson 3.0.1 does not say where): the first byte that
+// is not JSON, else the first number simdjson cannot hold.
+CatalogueError not_json(std::string_view json, std::size_t max_depth, simdjson::error_code error) {
+  std::vector<JsonOddNumber> odd;
+  if (const auto problem = find_json_problem(json, max_depth, &odd)) {
+    const TextPosition at = text_position(json, problem->offset);
+    return CatalogueError(Rule::kSyntax, "$", "not valid JSON at " + to_string(at) + ": " + problem->what, {}, at);
+  }
+  simdjson::dom::parser alone;
+  simdjson::dom::element ignored;
+  for (const JsonOddNumber& n : odd) {
+    const std::string_view number = json.substr(n.offset, n.size);
+    if (!alone.parse(simdjson::padded_string(number)).get(ignored)) continue;
+    const TextPosition at = text_position(json, n.offset);
+    const std::string shown = number.size() <= kShownNumberBytes
+                                  ? std::string(number)
+                                  : std::string(number.substr(0, kShownNumberBytes)) + "... (" +
+                                        std::to_string(number.size()) + " bytes)";
+    return CatalogueError(Rule::kSyntax, catalogue_path(n.path),
+                          "a number the JSON parser cannot hold at " + to_string(at) + ": " + shown +
+                              (scan_json_number(number).integer
+                                   ? " (integers run from -2^63 to 2^64 - 1)"
+                                   : " (no catalogue field takes a fraction or an exponent)"),
+                          {}, at);
+  }
+  // simdjson and find_json_problem disagree: say what simdjson said (the fuzz test looks for this).
+  return CatalogueError(Rule::kSyntax, "$", std::string("not valid JSON (simdjson: ") + simdjson::error_message(error) + ")");
+}
+
+}  // namespace
 
 Catalogue load_catalogue_string(std::string_view json) {
   if (json.size() > kMaxCatalogueBytes) {
@@ -18,18 +65,14 @@ Catalogue load_catalogue_string(std::string_view json) {
                          std::to_string(json.size()) + " bytes, more than the " +
                              std::to_string(kMaxCatalogueBytes) + " a catalogue may have");
   }
-  if (json.substr(0, 3) == "\xef\xbb\xbf") {
-    throw CatalogueError(Rule::kSyntax, "$",
-                         "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without one");
-  }
   std::string hash = sha256_hex(json);
   const simdjson::padded_string padded(json);
   simdjson::dom::parser parser;
   simdjson::dom::element root;
-  if (const simdjson::error_code error = parser.parse(padded).get(root); error) {
-    throw CatalogueError(Rule::kSyntax, "$",
-                         std::string("not valid JSON (simdjson: ") + simdjson::error_message(error) +
-                             "; integers beyond int64/uint64 are reported here too)");
+  // A byte-order mark is refused whether simdjson takes it or not (find_json_problem names it).
+  const bool bom = json.substr(0, 3) == "\xef\xbb\xbf";
+  if (const simdjson::error_code error = bom ? simdjson::UTF8_ERROR : parser.parse(padded).get(root); error) {
+    throw not_json(json, parser.max_depth(), error);
   }
   CatalogueData data = detail::decode_catalogue(detail::Node{root, "$"});
   data.content_hash = std::move(hash);

@@ -19,8 +19,12 @@
 #include "gateway/cpu_list.hpp"
 #include "gateway/json_in.hpp"
 #include "json_mutator.hpp"
+#include "reference-data/json_error_position.hpp"
 
 using namespace rex::gateway;
+using rex::refdata::find_json_problem;
+using rex::refdata::fits_64_bits;
+using rex::refdata::JsonOddNumber;
 using rex::testing::JsonMutator;
 using rex::testing::kTokens;
 using rex::testing::scalar_values;
@@ -184,7 +188,7 @@ void check_loaded(const std::string& text, const RexdConfig& c) {
   }
 }
 
-// gateway/json_in.hpp finds a problem in just the text simdjson refuses (a number it cannot hold aside).
+// reference-data/json_error_position.hpp finds a problem in just the text simdjson refuses (a number it cannot hold aside).
 void check_scanner_agrees(const std::string& text) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;

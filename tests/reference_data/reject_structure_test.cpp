@@ -1,6 +1,7 @@
 // Rejections of a catalogue's shape: JSON syntax, types, fields, integers, texts, codes, format.
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
 
 #include "reference-data/catalogue_bounds.hpp"
@@ -11,8 +12,29 @@ namespace rex::refdata {
 namespace {
 
 using test::require_rejected;
+using test::replaced;
 using test::small_catalogue;
 using test::small_with;
+
+std::optional<CatalogueError> refusal(const std::string& json) {
+  try {
+    (void)load_catalogue_string(json);
+  } catch (const CatalogueError& error) {
+    return error;
+  }
+  return std::nullopt;
+}
+
+// The refusal's detail, and that its position() is the one the detail names.
+std::string syntax_detail(const std::string& json) {
+  const std::optional<CatalogueError> error = refusal(json);
+  REQUIRE(error);
+  INFO("message: " << error->what());
+  CHECK(error->rule() == Rule::kSyntax);
+  REQUIRE(error->position());
+  CHECK(error->detail().find(to_string(*error->position()) + ": ") != std::string::npos);
+  return error->detail();
+}
 
 TEST_CASE("reject syntax: not JSON, truncated, byte-order mark, invalid UTF-8, integer beyond 64 bits") {
   require_rejected("", Rule::kSyntax, "$");
@@ -20,7 +42,46 @@ TEST_CASE("reject syntax: not JSON, truncated, byte-order mark, invalid UTF-8, i
   require_rejected("\xef\xbb\xbf" + small_catalogue(), Rule::kSyntax, "$");
   require_rejected(small_with("\"Zhengzhou\"", "\"Zheng\xff\xfezhou\""), Rule::kSyntax, "$");
   require_rejected(small_with("\"tick_size_fen\": 100,", "\"tick_size_fen\": 99999999999999999999,"),
-                   Rule::kSyntax, "$");
+                   Rule::kSyntax, "$.instruments[2].tick_size_fen");
+}
+
+TEST_CASE("reject syntax: the line and column where the text stops being JSON, and what was expected") {
+  // A comma left out between two fields: the next key is where an operator looks.
+  CHECK(syntax_detail(small_with("\"version\": \"test.1\",", "\"version\": \"test.1\"")) ==
+        "not valid JSON at line 5, column 3: expected ',' or '}', found '\"'");
+  // A comma left behind after the last entry.
+  CHECK(syntax_detail(small_with("\"scale\": 1}\n", "\"scale\": 1},\n")) ==
+        "not valid JSON at line 10, column 3: expected a value, found ']'");
+  CHECK(syntax_detail(small_with("\"approximate\": true", "\"approximate\": True")) ==
+        "not valid JSON at line 25, column 105: expected a value, found 'T'");
+  CHECK(syntax_detail(small_with("\"Zhengzhou\"", "\"Zheng\xff\xfezhou\"")) ==
+        "not valid JSON at line 17, column 41: not UTF-8 (byte 0xff)");
+  CHECK(syntax_detail(small_catalogue().substr(0, small_catalogue().size() - 3)) ==
+        "not valid JSON at line 53, column 4: expected ',' or '}', found the end of the text");
+  CHECK(syntax_detail("\xef\xbb\xbf" + small_catalogue()) ==
+        "not valid JSON at line 1, column 1: a byte order mark (save the file as UTF-8 without one)");
+  CHECK(syntax_detail("") == "not valid JSON at line 1, column 1: no JSON value, the text is empty");
+  CHECK(refusal(small_with("\"version\": \"test.1\",", "\"version\": \"test.1\"")).value().position()->line == 5);
+}
+
+TEST_CASE("reject syntax: a number the JSON parser cannot hold, by line, column and path") {
+  const std::string json = small_with("\"tick_size_fen\": 100,", "\"tick_size_fen\": 99999999999999999999,");
+  CHECK(syntax_detail(json) ==
+        "a number the JSON parser cannot hold at line 46, column 23: 99999999999999999999 "
+        "(integers run from -2^63 to 2^64 - 1)");
+  CHECK(refusal(json)->json_path() == "$.instruments[2].tick_size_fen");
+  const std::string fraction = small_with("\"differential_fen\": -5000,", "\"differential_fen\": -5e999,");
+  CHECK(syntax_detail(fraction) ==
+        "a number the JSON parser cannot hold at line 36, column 67: -5e999 "
+        "(no catalogue field takes a fraction or an exponent)");
+  CHECK(refusal(fraction)->json_path() == "$.differentials.hubs[1].differential_fen");
+  // One the parser holds (wrong_type then) before one it cannot: the position is the second's.
+  const std::string both = replaced(json, "\"differential_fen\": -5000,", "\"differential_fen\": 1.5,");
+  CHECK(syntax_detail(both).find("at line 46, column 23: ") != std::string::npos);
+  // A long number is cut short in the message.
+  const std::string long_number = small_with("\"tick_size_fen\": 100,", "\"tick_size_fen\": " + std::string(60, '9') + ",");
+  CHECK(syntax_detail(long_number) == "a number the JSON parser cannot hold at line 46, column 23: " + std::string(40, '9') +
+                                          "... (60 bytes) (integers run from -2^63 to 2^64 - 1)");
 }
 
 TEST_CASE("reject wrong_type: root, fields and array entries of the wrong JSON type") {
