@@ -41,19 +41,27 @@ std::string dotted_path(const std::vector<refdata::JsonPathStep>& path) {
   return out;
 }
 
+std::optional<refdata::JsonProblem> zero_odd_numbers(char* text, std::size_t size, std::size_t max_depth,
+                                                     std::vector<refdata::JsonOddNumber>& odd) {
+  if (auto problem = refdata::find_json_problem(std::string_view(text, size), max_depth, &odd)) return problem;
+  for (const refdata::JsonOddNumber& n : odd) {
+    std::fill_n(text + n.offset, n.size, ' ');
+    std::copy_n("0.0", 3, text + n.offset);  // no shorter number has a fraction, an exponent or 20 digits
+  }
+  return std::nullopt;
+}
+
 std::string parse_json_file_text(simdjson::dom::parser& parser, std::string_view text, simdjson::dom::element& root,
                                  std::vector<std::string>& too_large) {
   simdjson::padded_string buffer(text);
   auto error = parser.parse(buffer).get(root);
   if (!error) return {};
   std::vector<refdata::JsonOddNumber> odd;
-  if (const auto problem = refdata::find_json_problem(text, parser.max_depth(), &odd)) {
+  if (const auto problem = zero_odd_numbers(buffer.data(), buffer.size(), parser.max_depth(), odd)) {
     return "not valid JSON at " + to_string(refdata::text_position(text, problem->offset)) + ": " + problem->what;
   }
   if (error == simdjson::NUMBER_ERROR && !odd.empty()) {
     for (const refdata::JsonOddNumber& n : odd) {
-      std::fill_n(buffer.data() + n.offset, n.size, ' ');
-      std::copy_n("0.0", 3, buffer.data() + n.offset);  // every odd number is at least three bytes ("1e9")
       if (n.too_large) too_large.push_back(dotted_path(n.path));
     }
     error = parser.parse(buffer).get(root);

@@ -4,6 +4,8 @@
 
 #include <simdjson.h>
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +22,13 @@ std::string shown_key(std::string_view key);
 // A value's path as the config and key file readers name it: "journal.inbound_capacity",
 // "keys[2].participant" (keys as written).
 std::string dotted_path(const std::vector<refdata::JsonPathStep>& path);
+
+// For text simdjson refused: where it is not JSON, or none, and then every number in it simdjson
+// may not hold (refdata::JsonOddNumber) is overwritten with 0.0 and spaces, and listed in `odd`,
+// so that a reader refuses the value by its key (no reader takes a fraction). `text` is what is
+// scanned and overwritten; it holds `size` bytes. Not for the hot path: it runs after simdjson failed.
+std::optional<refdata::JsonProblem> zero_odd_numbers(char* text, std::size_t size, std::size_t max_depth,
+                                                     std::vector<refdata::JsonOddNumber>& odd);
 
 // Parses `text` into `root`. Returns empty, or why it is not JSON and where ("not valid JSON at
 // line 3, column 14: expected ',' or '}'"). A number simdjson cannot hold is valid JSON: it is read

@@ -101,48 +101,18 @@ bool printable_ascii(std::string_view s) {
   return true;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 // simdjson refuses a whole message holding a number it cannot represent (an integer beyond 64 bits,
 // a magnitude beyond a double's), though it is valid JSON. No field takes a fraction or an
 // exponent, and only "req" takes an integer, so every number with a fraction or an exponent and
-// every integer beyond 64 bits is overwritten here with 0.0 and spaces: the field holding it is
-// then refused as for any fraction (WRONG_TYPE, or UNKNOWN_FIELD), not the message as malformed.
-// `req_too_large` tells the one case where the value is wrong rather than the type: a non-negative
-// integer of 2^64 or more as the top-level "req". False when a number is not valid JSON.
-bool overwrite_unrepresentable_numbers(char* text, std::size_t size, bool& req_too_large) {
-  int depth = 0;
-  std::string_view last_string;
-  std::string_view key;  // of the value being read: the last string before a ':'
-  std::size_t i = 0;
-  while (i < size) {
-    const char c = text[i];
-    if (c == '"') {
-      const std::size_t begin = ++i;
-      while (i < size && text[i] != '"') i += text[i] == '\\' ? 2 : 1;
-      last_string = std::string_view(text + begin, std::min(i, size) - begin);
-      ++i;
-      continue;
-    }
-    if (c != '-' && !is_digit(c)) {
-      if (c == '{' || c == '[') ++depth;
-      if (c == '}' || c == ']') --depth;
-      if (c == ':') key = last_string;
-      ++i;
-      continue;
-    }
-    const std::size_t begin = i;
-    while (i < size && (is_digit(text[i]) || text[i] == '-' || text[i] == '+' || text[i] == '.' || text[i] == 'e' ||
-                        text[i] == 'E')) {
-      ++i;
-    }
-    const std::string_view number(text + begin, i - begin);
-    bool integer = false;
-    if (!refdata::json_number(number, integer)) return false;
-    if (integer && refdata::fits_64_bits(number)) continue;
-    if (integer && number[0] != '-' && depth == 1 && key == "req") req_too_large = true;
-    std::fill(text + begin, text + i, ' ');
-    std::copy_n("0.0", 3, text + begin);  // no shorter number has a fraction, an exponent or 20 digits
+// every integer beyond 64 bits is overwritten with 0.0 and spaces (gateway/json_in.hpp): the field
+// holding it is then refused as for any fraction (WRONG_TYPE, or UNKNOWN_FIELD), not the message
+// as malformed. `req_too_large` tells the one case where the value is wrong rather than the type:
+// a non-negative integer of 2^64 or more as the top-level "req". False when the text is not JSON.
+bool overwrite_unrepresentable_numbers(char* text, std::size_t size, std::size_t max_depth, bool& req_too_large) {
+  std::vector<refdata::JsonOddNumber> odd;
+  if (zero_odd_numbers(text, size, max_depth, odd)) return false;
+  for (const refdata::JsonOddNumber& n : odd) {
+    if (n.too_large && n.path.size() == 1 && n.path[0].member && n.path[0].key == "req") req_too_large = true;
   }
   return true;
 }
@@ -306,7 +276,8 @@ bool RequestParser::parse(std::string_view text, Request& out, ParseError& error
   simdjson::dom::element root;
   bool req_too_large = false;
   if (auto e = st.parser.parse(st.buffer.data(), text.size(), false).get(root); e) {
-    if (e != simdjson::NUMBER_ERROR || !overwrite_unrepresentable_numbers(st.buffer.data(), text.size(), req_too_large)) {
+    if (e != simdjson::NUMBER_ERROR ||
+        !overwrite_unrepresentable_numbers(st.buffer.data(), text.size(), st.parser.max_depth(), req_too_large)) {
       return malformed(simdjson::error_message(e));
     }
     if (auto again = st.parser.parse(st.buffer.data(), text.size(), false).get(root); again) {

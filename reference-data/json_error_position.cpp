@@ -243,12 +243,6 @@ JsonNumberScan scan_json_number(std::string_view s) {
   return scan;
 }
 
-bool json_number(std::string_view s, bool& integer) {
-  const JsonNumberScan scan = scan_json_number(s);
-  integer = scan.integer;
-  return scan.fault == JsonNumberFault::kNone && scan.size == s.size();
-}
-
 bool fits_64_bits(std::string_view integer) {
   const bool negative = integer[0] == '-';
   const std::string_view digits = integer.substr(negative ? 1 : 0);

@@ -23,9 +23,7 @@ struct JsonNumberScan {
 };
 JsonNumberScan scan_json_number(std::string_view s);
 
-// `s` is exactly one JSON number; `integer` when it has neither a fraction nor an exponent.
-bool json_number(std::string_view s, bool& integer);
-// An integer simdjson holds: from -2^63 to 2^64 - 1 (no leading zeros: json_number checked).
+// A JSON integer (no leading zeros: scan_json_number checked) simdjson holds: from -2^63 to 2^64 - 1.
 bool fits_64_bits(std::string_view integer);
 
 struct JsonProblem {

@@ -164,6 +164,9 @@ TEST_CASE("numbers simdjson cannot hold are refused by their field, not as malfo
   CHECK(code(order + R"(,"price":"76000","qty":"1000","expire_ns":)" + big + "}") == g(G::kWrongType));
   CHECK(code(order + R"(,"price":"76000","qty":"1000","assay":{"CU_PCT":)" + big + "}}") == g(G::kWrongType));
   CHECK(code(R"({"op":"ping","x":)" + big + "}") == g(G::kUnknownField));
+  // Strings are skipped as JSON reads them: an escaped quote, a number or a "req" inside one is text.
+  CHECK(code(R"({"op":"ping","x":"a\"b,\"req\":1e999","req":)" + big + "}") == g(G::kBadValue));
+  CHECK(code(R"({"op":"ping","x":"\\","req":)" + big + "}") == g(G::kBadValue));
   // Only the top-level "req" is told apart.
   CHECK(code(R"({"op":"ping","x":{"req":)" + big + "}}") == g(G::kUnknownField));
   // Still malformed: a number that is not valid JSON, or a big one in a message that is not JSON.
