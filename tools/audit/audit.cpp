@@ -1,5 +1,6 @@
 #include "tools/audit/audit.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -128,13 +129,13 @@ class RowWriter {
     }
   }
   // (text, is_string); ("", false) is a field the row's record does not have: empty in CSV, null in
-  // JSON. Strings are quoted as each format needs: a client order id may hold any printable
-  // character, commas and quotes included.
+  // JSON. Strings are quoted as each format needs (write_csv_field, write_json_string): a client
+  // order id may hold any printable character, commas and quotes included.
   void row(const std::vector<std::pair<std::string, bool>>& cells) {
     if (format_ == Format::kCsv) {
       for (std::size_t i = 0; i < cells.size(); ++i) {
         out_ << (i ? "," : "");
-        write_csv(cells[i].first);
+        write_csv_field(out_, cells[i].first);
       }
       out_ << "\n";
     } else {
@@ -142,7 +143,7 @@ class RowWriter {
       for (std::size_t i = 0; i < cells.size(); ++i) {
         out_ << (i ? ", " : "") << '"' << header_[i] << "\": ";
         if (cells[i].second) {
-          write_json_string(cells[i].first);
+          write_json_string(out_, cells[i].first);
         } else {
           out_ << (cells[i].first.empty() ? "null" : cells[i].first);
         }
@@ -154,34 +155,6 @@ class RowWriter {
   void end() {
     if (format_ == Format::kJson) out_ << (rows_ ? "\n]\n" : "]\n");
   }
-
- private:
-  // RFC 4180: a field with a comma, quote or line break goes in quotes, its quotes doubled.
-  void write_csv(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) {
-      out_ << s;
-      return;
-    }
-    out_ << '"';
-    for (char c : s) out_ << (c == '"' ? "\"\"" : std::string(1, c));
-    out_ << '"';
-  }
-  void write_json_string(const std::string& s) {
-    constexpr const char* kHex = "0123456789abcdef";
-    out_ << '"';
-    for (char c : s) {
-      if (c == '"' || c == '\\') {
-        out_ << '\\' << c;
-      } else if (static_cast<unsigned char>(c) < 0x20) {
-        out_ << "\\u00" << kHex[(c >> 4) & 0xf] << kHex[c & 0xf];
-      } else {
-        out_ << c;
-      }
-    }
-    out_ << '"';
-  }
-
- public:
   std::uint64_t rows() const { return rows_; }
 
  private:
@@ -190,6 +163,12 @@ class RowWriter {
   std::vector<std::string_view> header_;
   std::uint64_t rows_ = 0;
 };
+
+constexpr const char* kHex = "0123456789abcdef";
+
+// A byte a field may carry as it is: printable ASCII (the space included). Anything else (control
+// characters, DEL, bytes of 0x80 and above, which alone need not be UTF-8) is escaped.
+bool plain_byte(char c) { return c >= 0x20 && c <= 0x7e; }
 
 std::pair<std::string, bool> num(std::int64_t v) { return {std::to_string(v), false}; }
 std::pair<std::string, bool> num(std::uint64_t v) { return {std::to_string(v), false}; }
@@ -390,6 +369,41 @@ std::uint64_t export_orders(const persistence::Journal& journal, TimeRange range
   });
   rows.end();
   return rows.rows();
+}
+
+void write_csv_field(std::ostream& out, std::string_view s) {
+  const bool escaped = std::find_if_not(s.begin(), s.end(), plain_byte) != s.end();
+  if (!escaped && s.find_first_of(",\"") == std::string_view::npos) {
+    out << s;
+    return;
+  }
+  out << '"';
+  for (char c : s) {
+    if (c == '"') {
+      out << "\"\"";
+    } else if (plain_byte(c)) {
+      out << c;
+    } else {
+      const auto b = static_cast<unsigned char>(c);
+      out << "\\x" << kHex[b >> 4] << kHex[b & 0xf];
+    }
+  }
+  out << '"';
+}
+
+void write_json_string(std::ostream& out, std::string_view s) {
+  out << '"';
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out << '\\' << c;
+    } else if (plain_byte(c)) {
+      out << c;
+    } else {
+      const auto b = static_cast<unsigned char>(c);
+      out << "\\u00" << kHex[b >> 4] << kHex[b & 0xf];
+    }
+  }
+  out << '"';
 }
 
 std::optional<std::uint64_t> parse_time(std::string_view text) {
