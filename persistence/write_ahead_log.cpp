@@ -237,6 +237,13 @@ class WalFileReader {
   std::size_t find_magic(std::size_t from) {
     const std::string_view magic("RXWL", 4);  // kWalMagic, little-endian
     while (from < file_bytes_) {
+      // A hole (a sparse file's unwritten range) reads as zeros, so holds no magic: skip to data.
+      if (const off_t data = ::lseek(fd_, static_cast<off_t>(from), SEEK_DATA); data < 0 && errno == ENXIO) {
+        return kNone;
+      } else if (data > static_cast<off_t>(from)) {
+        from = static_cast<std::size_t>(data);
+        continue;
+      }
       std::string_view bytes;
       if (!view(from, std::min(kWalReadWindowBytes, file_bytes_ - from), bytes)) {
         // The file ended early (it shrank): search what is left of the window.
