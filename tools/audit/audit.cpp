@@ -371,40 +371,40 @@ std::uint64_t export_orders(const persistence::Journal& journal, TimeRange range
   return rows.rows();
 }
 
-void write_csv_field(std::ostream& out, std::string_view s) {
-  const bool escaped = std::find_if_not(s.begin(), s.end(), plain_byte) != s.end();
-  if (!escaped && s.find_first_of(",\"") == std::string_view::npos) {
-    out << s;
-    return;
-  }
+namespace {
+
+// `s` in double quotes, each '"' written as `quote`, each '\\' as `backslash`, and each byte
+// outside printable ASCII as `escape` and two hex digits.
+void write_quoted(std::ostream& out, std::string_view s, std::string_view quote, std::string_view backslash,
+                  std::string_view escape) {
   out << '"';
   for (char c : s) {
+    const auto b = static_cast<unsigned char>(c);
     if (c == '"') {
-      out << "\"\"";
+      out << quote;
+    } else if (c == '\\') {
+      out << backslash;
     } else if (plain_byte(c)) {
       out << c;
     } else {
-      const auto b = static_cast<unsigned char>(c);
-      out << "\\x" << kHex[b >> 4] << kHex[b & 0xf];
+      out << escape << kHex[b >> 4] << kHex[b & 0xf];
     }
   }
   out << '"';
 }
 
-void write_json_string(std::ostream& out, std::string_view s) {
-  out << '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out << '\\' << c;
-    } else if (plain_byte(c)) {
-      out << c;
-    } else {
-      const auto b = static_cast<unsigned char>(c);
-      out << "\\u00" << kHex[b >> 4] << kHex[b & 0xf];
-    }
+}  // namespace
+
+void write_csv_field(std::ostream& out, std::string_view s) {
+  const bool escaped = std::find_if_not(s.begin(), s.end(), plain_byte) != s.end();
+  if (escaped || s.find_first_of(",\"") != std::string_view::npos) {
+    write_quoted(out, s, "\"\"", "\\", "\\x");
+  } else {
+    out << s;
   }
-  out << '"';
 }
+
+void write_json_string(std::ostream& out, std::string_view s) { write_quoted(out, s, "\\\"", "\\\\", "\\u00"); }
 
 std::optional<std::uint64_t> parse_time(std::string_view text) {
   if (text.empty()) return std::nullopt;
