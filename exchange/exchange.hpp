@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "exchange/client_order_id.hpp"
 #include "matcher/command.hpp"
 #include "matcher/engine.hpp"
 #include "matcher/event.hpp"
@@ -42,8 +43,8 @@ inline void report_problem(const ProblemReport& to, bool stops, const std::strin
 // Where a command came from, so its results can be routed back. Journaled with the command (an
 // auditor sees which gateway session sent what) but never read by the engine.
 struct Origin {
-  // Longest client order id journaled (the WebSocket gateway's cl_ord_id allows 1-36 characters).
-  static constexpr std::size_t kMaxClientOrderId = 36;
+  // Longest client order id journaled (exchange/client_order_id.hpp: the gateway's cl_ord_id rule).
+  static constexpr std::size_t kMaxClientOrderId = kMaxClientOrderIdBytes;
 
   std::uint32_t gateway = 0;   // 0 = internal/operator console, 1 = WebSocket, 2 = FIX, ...
   std::uint64_t session = 0;   // the gateway's session id
@@ -54,9 +55,10 @@ struct Origin {
   std::array<char, kMaxClientOrderId> client_order_id_bytes{};
 
   std::string_view client_order_id() const { return {client_order_id_bytes.data(), client_order_id_size}; }
-  // False (and nothing set) for an id longer than kMaxClientOrderId.
+  // Empty clears it. False (and nothing set) for an id that is not one (is_client_order_id): the
+  // journal's decoder refuses those, so none is ever journaled.
   bool set_client_order_id(std::string_view id) {
-    if (id.size() > kMaxClientOrderId) return false;
+    if (!id.empty() && !is_client_order_id(id)) return false;
     std::copy(id.begin(), id.end(), client_order_id_bytes.begin());
     client_order_id_size = static_cast<std::uint8_t>(id.size());
     return true;

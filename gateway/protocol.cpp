@@ -94,13 +94,6 @@ std::string choices(const std::array<std::string_view, N>& names) {
   return s;
 }
 
-bool printable_ascii(std::string_view s) {
-  for (char c : s) {
-    if (c < 0x21 || c > 0x7e) return false;
-  }
-  return true;
-}
-
 // simdjson refuses a whole message holding a number it cannot represent (an integer beyond 64 bits,
 // a magnitude beyond a double's), though it is valid JSON. No field takes a fraction or an
 // exponent, and only "req" takes an integer, so every number with a fraction or an exponent and
@@ -221,7 +214,7 @@ class FieldReader {
   bool client_id(Field f, std::string& out) {
     std::string_view s;
     if (!string(f, s)) return false;
-    if (s.empty() || s.size() > kMaxClientOrderIdBytes || !printable_ascii(s)) {
+    if (!exchange::is_client_order_id(s)) {
       return fail(GatewayReject::kBadValue, f, "1 to 36 printable ASCII characters");
     }
     out.assign(s);

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "exchange/client_order_id.hpp"
 #include "matcher/command.hpp"
 #include "matcher/reject_code.hpp"
 #include "matcher/types.hpp"
@@ -43,8 +44,9 @@ std::string_view order_type_name(matcher::OrderType type);
 std::string_view time_in_force_name(matcher::TimeInForce tif);
 std::string_view self_trade_name(matcher::SelfTradePrevention stp);
 
-// Client order ids: 1..kMaxClientOrderIdBytes printable ASCII characters (FIX's ClOrdID habit).
-inline constexpr std::size_t kMaxClientOrderIdBytes = 36;  // a UUID fits
+// Client order ids: 1..kMaxClientOrderIdBytes printable ASCII characters without the space
+// (exchange/client_order_id.hpp, the rule the journal's decoder shares).
+inline constexpr std::size_t kMaxClientOrderIdBytes = exchange::kMaxClientOrderIdBytes;
 inline constexpr std::size_t kMaxRequestIdBytes = 64;      // echoed back, so bounded
 inline constexpr std::size_t kMaxApiKeyBytes = 128;        // far above any generated key
 

@@ -59,7 +59,7 @@ Journal::Journal(JournalOptions options, const JournalMetadata* create_with, std
       // at a gap. While a writer runs, the files and LMDB move under this reader: only a
       // moment's count then, and a "gap" may be the writer overwriting applied groups.
       writer_live_ = JournalWriterLock::held_in(options_.directory);
-      const std::vector<WalRecord> records = WriteAheadLog::read_existing(options_.directory);
+      const std::vector<WalRecord> records = WriteAheadLog::read_existing(options_.directory, tail_seq_);
       const LogTail tail = follow_log(records, tail_seq_);
       unapplied_log_commands_ = tail.last_seq - tail_seq_;
       if (!writer_live_) log_gap_ = tail.gap.empty() ? log_chain_problem(tail.bodies) : tail.gap;

@@ -192,6 +192,19 @@ RecordCheck decode_command_record(Sha256& sha, const Hash& previous, std::uint64
   return chain_hash(sha, previous, seq, body) == out.chain ? RecordCheck::kOk : RecordCheck::kHashMismatch;
 }
 
+std::string describe_undecodable_command(std::string_view value) {
+  if (value.size() >= 1 + kHashBytes) {
+    ByteReader r(value.substr(0, value.size() - kHashBytes));
+    matcher::Command command;
+    exchange::Origin origin;
+    std::string why;
+    if (r.u8() == kRecordVersion && decode_command(r, command) && !decode_origin(r, origin, &why) && !why.empty()) {
+      return "record does not decode: " + why;
+    }
+  }
+  return std::string(describe(RecordCheck::kUndecodable));
+}
+
 RecordCheck decode_trade_record(Sha256& sha, const Hash& previous, std::uint64_t trade_id, std::string_view value,
                                 TradeRecord& out) {
   if (value.size() < 1 + kHashBytes) return RecordCheck::kUndecodable;

@@ -88,6 +88,9 @@ RecordCheck decode_command_record(Sha256& sha, const Hash& previous, std::uint64
 RecordCheck decode_trade_record(Sha256& sha, const Hash& previous, std::uint64_t trade_id, std::string_view value,
                                 TradeRecord& out);
 RecordCheck decode_snapshot_record(Sha256& sha, std::string_view value, SnapshotRecord& out);
+// Why a command record value is kUndecodable, as specific as the codecs can say (its client order
+// id, say), else describe(RecordCheck::kUndecodable).
+std::string describe_undecodable_command(std::string_view value);
 
 // The stored chain hash of a command or trade record (its last 32 bytes), unchecked.
 bool stored_chain_hash(std::string_view value, Hash& out);

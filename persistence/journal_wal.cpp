@@ -187,7 +187,7 @@ std::string Journal::log_chain_problem(const std::vector<std::string_view>& bodi
 // follow on from it without a gap: a missing group means a damaged log, and the journal refuses
 // to open rather than lose what was acknowledged after it.
 void Journal::recover_from_wal() {
-  const std::vector<WalRecord> records = wal_->read_all();
+  const std::vector<WalRecord> records = wal_->read_all(tail_seq_);  // stale groups are not kept
   const LogTail tail = follow_log(records, tail_seq_);
   if (!tail.gap.empty()) throw JournalError("write-ahead log in " + options_.directory.string() + ": " + tail.gap);
   if (const std::string problem = log_chain_problem(tail.bodies); !problem.empty()) {

@@ -14,7 +14,7 @@ void encode_origin(const exchange::Origin& o, ByteWriter& w) {
   }
 }
 
-bool decode_origin(ByteReader& r, exchange::Origin& o) {
+bool decode_origin(ByteReader& r, exchange::Origin& o, std::string* why) {
   const Section s = read_section(r);
   if (r.failed() || (s.version != kOriginCodecVersion && s.version != kOriginCodecVersionClientId)) return false;
   ByteReader b(s.body);
@@ -28,7 +28,10 @@ bool decode_origin(ByteReader& r, exchange::Origin& o) {
     if (n == 0 || n > exchange::Origin::kMaxClientOrderId) return false;
     const std::string_view id = b.bytes(n);
     if (b.failed()) return false;
-    o.set_client_order_id(id);
+    if (!o.set_client_order_id(id)) {  // bytes no gateway accepts: the journal was edited
+      if (why) *why = kBadClientOrderId;
+      return false;
+    }
   }
   return !b.failed() && b.remaining() == 0 && gateway <= UINT32_MAX;
 }

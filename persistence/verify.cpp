@@ -82,7 +82,8 @@ void verify_commands(const Journal::Reader& r, const Journal& journal, VerifyRep
     }
     const RecordCheck check = decode_command_record(sha, previous, seq, value, record);
     if (check != RecordCheck::kOk) {
-      bad(report, where + chain_problem(check, seq));
+      bad(report, where + (check == RecordCheck::kUndecodable ? describe_undecodable_command(value)
+                                                              : chain_problem(check, seq)));
       return false;
     }
     if (record.command.seq != seq) {

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <new>
+#include <string>
 
 #include "persistence/hash.hpp"
 #include "persistence/journal.hpp"
@@ -44,17 +46,16 @@ std::uint64_t checksum(std::string_view body) {
 
 std::string errno_text(int e) { return std::strerror(e); }
 
-// Reads exactly n bytes at `offset`; false at end of file or on error.
-bool read_at(int fd, char* out, std::size_t n, std::size_t offset) {
-  while (n > 0) {
-    const ssize_t r = ::pread(fd, out, n, static_cast<off_t>(offset));
+// Reads up to n bytes at `offset`: how many it read, fewer at the end of the file or on an error.
+std::size_t read_some(int fd, char* out, std::size_t n, std::size_t offset) {
+  std::size_t done = 0;
+  while (done < n) {
+    const ssize_t r = ::pread(fd, out + done, n - done, static_cast<off_t>(offset + done));
     if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    out += r;
-    n -= static_cast<std::size_t>(r);
-    offset += static_cast<std::size_t>(r);
+    if (r <= 0) break;
+    done += static_cast<std::size_t>(r);
   }
-  return true;
+  return done;
 }
 
 bool write_at(int fd, const char* data, std::size_t n, std::size_t offset, int& error) {
@@ -184,41 +185,136 @@ WriteAheadLog::~WriteAheadLog() {
 
 namespace {
 
-// The record whose header starts at `at` of `bytes`, if it is intact.
-bool intact_record_at(std::string_view bytes, std::size_t at, WalRecord& r) {
-  if (at + kWalHeaderBytes > bytes.size()) return false;
-  const char* header = bytes.data() + at;
-  const std::uint32_t size = load_u32(header + 4);
-  if (load_u32(header) != kWalMagic || size < 16 || size > bytes.size() - at - kWalHeaderBytes) return false;
-  const std::string_view body = bytes.substr(at + kWalHeaderBytes, size);
-  if (checksum(body) != load_u64(header + 8)) return false;
-  decode_wal_range(body, r.first_seq, r.last_seq);
-  if (r.first_seq == 0 || r.last_seq < r.first_seq) return false;
-  r.body.assign(body);
-  return true;
-}
+// One log file read through a window of kWalReadWindowBytes, so that reading it takes memory for
+// the window and the intact records it returns, never for the file's size (a file may be up to
+// 16 GiB, or a sparse one planted in a journal copy). A file that shrinks while it is read ends
+// where its bytes end.
+class WalFileReader {
+ public:
+  WalFileReader(int fd, std::size_t file_bytes) : fd_(fd), file_bytes_(file_bytes) {}
 
-// Appends the intact records of one file: those from its start up to the first that is not
-// intact, and every intact record found after that one. Groups are written one after the other
-// and each is on disk before the next is written, so past a torn end there is only what earlier
-// rounds of the file left (groups LMDB already holds) or zeros; an intact group past the break
-// that LMDB does not hold means the file was damaged in the middle, and recovery must see it
-// (Journal::follow_log refuses the gap) rather than stop silently at the damage.
-void read_file(int fd, std::size_t file_bytes, std::vector<WalRecord>& out) {
-  std::string bytes(file_bytes, '\0');
-  if (file_bytes != 0 && !read_at(fd, bytes.data(), file_bytes, 0)) return;
-  const std::string_view all(bytes);
-  std::size_t at = 0;
-  WalRecord r;
-  while (intact_record_at(all, at, r)) {
-    at += kWalHeaderBytes + r.body.size();
-    out.push_back(std::move(r));
+  // Appends the intact records of the file: those from its start up to the first that is not
+  // intact, and every intact record found after that one. Groups are written one after the other
+  // and each is on disk before the next is written, so past a torn end there is only what earlier
+  // rounds of the file left (groups LMDB already holds) or zeros; an intact group past the break
+  // that LMDB does not hold means the file was damaged in the middle, and recovery must see it
+  // (Journal::follow_log refuses the gap) rather than stop silently at the damage. Records whose
+  // groups end at or before `after_seq` are checked but not kept.
+  void read(std::uint64_t after_seq, std::vector<WalRecord>& out) {
+    std::size_t at = 0;
+    std::size_t size = 0;
+    auto keep = [&] {
+      if (record_.last_seq > after_seq) out.push_back(std::move(record_));
+    };
+    while (intact_record_at(at, size)) {
+      at += size;
+      keep();
+    }
+    for (at = find_magic(at + 1); at != kNone; at = find_magic(at + 1)) {
+      if (!intact_record_at(at, size)) continue;
+      at += size - 1;
+      keep();
+    }
   }
-  const std::string_view magic("RXWL", 4);  // kWalMagic, little-endian
-  for (at = all.find(magic, at + 1); at != std::string_view::npos; at = all.find(magic, at + 1)) {
-    if (!intact_record_at(all, at, r)) continue;
-    at += kWalHeaderBytes + r.body.size() - 1;
-    out.push_back(std::move(r));
+
+ private:
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+  // Bytes [at, at + n) of the file (n <= kWalReadWindowBytes) in `out`; false past the file's end.
+  bool view(std::size_t at, std::size_t n, std::string_view& out) {
+    if (at < window_at_ || at + n > window_at_ + window_bytes_) {
+      if (at >= file_bytes_ || n > file_bytes_ - at) return false;
+      window_.resize(kWalReadWindowBytes);
+      window_at_ = at;
+      window_bytes_ = read_some(fd_, window_.data(), std::min(kWalReadWindowBytes, file_bytes_ - at), at);
+      if (n > window_bytes_) return false;
+    }
+    out = std::string_view(window_.data() + (at - window_at_), n);
+    return true;
+  }
+
+  // The first offset at or after `from` where the record magic starts, or kNone.
+  std::size_t find_magic(std::size_t from) {
+    const std::string_view magic("RXWL", 4);  // kWalMagic, little-endian
+    while (from < file_bytes_) {
+      // A hole (a sparse file's unwritten range) reads as zeros, so holds no magic: skip to data.
+      if (const off_t data = ::lseek(fd_, static_cast<off_t>(from), SEEK_DATA); data < 0 && errno == ENXIO) {
+        return kNone;
+      } else if (data > static_cast<off_t>(from)) {
+        from = static_cast<std::size_t>(data);
+        continue;
+      }
+      std::string_view bytes;
+      if (!view(from, std::min(kWalReadWindowBytes, file_bytes_ - from), bytes)) {
+        // The file ended early (it shrank): search what is left of the window.
+        if (from < window_at_ || from >= window_at_ + window_bytes_) return kNone;
+        bytes = std::string_view(window_.data() + (from - window_at_), window_at_ + window_bytes_ - from);
+        const auto found = bytes.find(magic);
+        return found == std::string_view::npos ? kNone : from + found;
+      }
+      if (const auto found = bytes.find(magic); found != std::string_view::npos) return from + found;
+      if (bytes.size() < magic.size()) return kNone;
+      from += bytes.size() - (magic.size() - 1);  // a magic may straddle two windows
+    }
+    return kNone;
+  }
+
+  // Whether the record whose header starts at `at` is intact; if so it is in record_, and `size` is
+  // its length with the header. A length the file cannot hold is damage and allocates nothing; a
+  // body longer than the window is checked window by window before it is read into memory.
+  bool intact_record_at(std::size_t at, std::size_t& size) {
+    std::string_view head;
+    if (!view(at, kWalHeaderBytes + 16, head)) return false;
+    const std::uint32_t body_bytes = load_u32(head.data() + 4);
+    const std::uint64_t sum = load_u64(head.data() + 8);
+    if (load_u32(head.data()) != kWalMagic || body_bytes < 16 ||
+        body_bytes > file_bytes_ - at - kWalHeaderBytes) {
+      return false;
+    }
+    if (!decode_wal_range(head.substr(kWalHeaderBytes), record_.first_seq, record_.last_seq) ||
+        record_.first_seq == 0 || record_.last_seq < record_.first_seq) {
+      return false;
+    }
+    size = kWalHeaderBytes + body_bytes;
+    const std::size_t body_at = at + kWalHeaderBytes;
+    std::string_view body;
+    if (body_bytes <= kWalReadWindowBytes && view(body_at, body_bytes, body)) {
+      if (checksum(body) != sum) return false;
+      record_.body.assign(body);
+      return true;
+    }
+    sha_.reset();
+    for (std::size_t done = 0; done < body_bytes;) {
+      std::string_view part;
+      if (!view(body_at + done, std::min<std::size_t>(kWalReadWindowBytes, body_bytes - done), part)) return false;
+      sha_.update(part);
+      done += part.size();
+    }
+    const Hash h = sha_.finish();
+    if (load_u64(reinterpret_cast<const char*>(h.data())) != sum) return false;
+    // Intact: only now is its memory taken. Read again, and checked again in case it changed.
+    record_.body.resize(body_bytes);
+    if (read_some(fd_, record_.body.data(), body_bytes, body_at) != body_bytes) return false;
+    return checksum(record_.body) == sum;
+  }
+
+  int fd_;
+  std::size_t file_bytes_;
+  std::string window_;
+  std::size_t window_at_ = 0;
+  std::size_t window_bytes_ = 0;
+  Sha256 sha_;
+  WalRecord record_;
+};
+
+// Reads one log file; running out of memory for its intact records names the file.
+void read_file(int fd, const std::filesystem::path& path, std::size_t file_bytes, std::uint64_t after_seq,
+               std::vector<WalRecord>& out) {
+  try {
+    WalFileReader(fd, file_bytes).read(after_seq, out);
+  } catch (const std::bad_alloc&) {
+    throw JournalError("not enough memory to read the write-ahead log file " + path.string() + " (" +
+                       std::to_string(file_bytes) + " bytes)");
   }
 }
 
@@ -229,21 +325,26 @@ void by_first_seq(std::vector<WalRecord>& records) {
 
 }  // namespace
 
-std::vector<WalRecord> WriteAheadLog::read_all() const {
+std::vector<WalRecord> WriteAheadLog::read_all(std::uint64_t after_seq) const {
   std::vector<WalRecord> out;
-  for (int i = 0; i < 2; ++i) read_file(fd_[i], file_bytes_[i], out);
+  for (int i = 0; i < 2; ++i) read_file(fd_[i], path_[i], file_bytes_[i], after_seq, out);
   by_first_seq(out);
   return out;
 }
 
-std::vector<WalRecord> WriteAheadLog::read_existing(const std::filesystem::path& directory) {
+std::vector<WalRecord> WriteAheadLog::read_existing(const std::filesystem::path& directory, std::uint64_t after_seq) {
   std::vector<WalRecord> out;
   for (int i = 0; i < 2; ++i) {
     const auto path = directory / ("wal-" + std::to_string(i));
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;
     struct stat st {};
-    if (::fstat(fd, &st) == 0) read_file(fd, static_cast<std::size_t>(st.st_size), out);
+    try {
+      if (::fstat(fd, &st) == 0) read_file(fd, path, static_cast<std::size_t>(st.st_size), after_seq, out);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
     ::close(fd);
   }
   by_first_seq(out);
@@ -269,6 +370,7 @@ void WriteAheadLog::restart() {
 }
 
 int WriteAheadLog::append(std::string_view record, std::uint64_t last_seq, std::uint64_t applied_seq) {
+  if (record.size() > kWalHeaderBytes + kWalMaxBodyBytes) return EFBIG;  // its length would not fit the header
   if (offset_ + record.size() > file_bytes_[current_]) {
     const int other = 1 - current_;
     if (record.size() > file_bytes_[other]) return EFBIG;

@@ -6,6 +6,7 @@
 // "Write-ahead log" has the layout and the recovery rules.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -21,6 +22,13 @@ namespace rex::persistence {
 inline constexpr std::uint32_t kWalMagic = 0x4c575852;  // "RXWL"
 inline constexpr std::size_t kWalHeaderBytes = 16;
 inline constexpr std::size_t kWalMinFileBytes = std::size_t{1} << 20;
+// The longest record body the writer logs: its length is a u32 in the header (append() refuses a
+// longer record). A record must also fit in its file, so a reader takes a length beyond either
+// for damage.
+inline constexpr std::size_t kWalMaxBodyBytes = UINT32_MAX;
+// Readers go through a file in windows of this size: a group of 2048 commands is ~200 KB, and a
+// record longer than the window is checked window by window before it is read into memory.
+inline constexpr std::size_t kWalReadWindowBytes = std::size_t{1} << 20;
 
 // Builds one record: begin(), put() for each record of the group, finish().
 class WalRecordBuilder {
@@ -70,12 +78,15 @@ class WriteAheadLog {
   WriteAheadLog(const WriteAheadLog&) = delete;
   WriteAheadLog& operator=(const WriteAheadLog&) = delete;
 
-  // Every intact record of both files, ordered by first seq. Each file is read from its start up
-  // to its first record that is not intact (a torn write, or bytes no record was written to).
-  std::vector<WalRecord> read_all() const;
+  // Every intact record of both files whose group ends after `after_seq` (0: all), ordered by first
+  // seq. Each file is read from its start up to its first record that is not intact (a torn write,
+  // or bytes no record was written to), then searched for intact records past it. Memory: a window
+  // and the records returned, whatever the files' sizes. Throws JournalError, naming the file, when
+  // there is no memory for them.
+  std::vector<WalRecord> read_all(std::uint64_t after_seq = 0) const;
   // The same for the log files that exist in `directory`, opened read-only: for a reader of a
   // journal whose writer may have crashed (nothing is created or changed).
-  static std::vector<WalRecord> read_existing(const std::filesystem::path& directory);
+  static std::vector<WalRecord> read_existing(const std::filesystem::path& directory, std::uint64_t after_seq = 0);
   // Whether `directory` holds a log file.
   static bool exists_in(const std::filesystem::path& directory);
   // Deletes the log files of `directory` (every group in them must be durable in LMDB).

@@ -2,6 +2,7 @@
 // data, hashes the event stream reproducibly; export selects by time.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -296,4 +297,28 @@ TEST_CASE("export writes only the fields a command has, and quotes client order 
   CHECK_THAT(json.str(), Catch::Contains(R"("client_order_id": "a,\"b\\c")"));
   CHECK_THAT(json.str(), Catch::Contains(R"("type": "CANCEL", "participant": 1, "instrument_id": null, )"
                                          R"("instrument": null, "side": null)"));
+}
+
+TEST_CASE("export writes any byte a string may hold as ASCII: escaped in JSON, escaped and quoted in CSV",
+          "[audit]") {
+  // The journal's decoder refuses such client order ids; export does not rely on it.
+  const std::string odd = std::string("a\xe9\x80,\"\x7f\x01\\b\xff", 10);
+  auto ascii = [](const std::string& s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+  };
+  std::ostringstream csv;
+  audit::write_csv_field(csv, odd);
+  INFO(csv.str());
+  REQUIRE(ascii(csv.str()));
+  REQUIRE(csv.str() == R"("a\xe9\x80,""\x7f\x01\b\xff")");
+  std::ostringstream json;
+  audit::write_json_string(json, odd);
+  INFO(json.str());
+  REQUIRE(ascii(json.str()));
+  REQUIRE(json.str() == R"("a\u00e9\u0080,\"\u007f\u0001\\b\u00ff")");
+  // Printable ASCII is left as it is: quoted only when it must be.
+  std::ostringstream plain;
+  audit::write_csv_field(plain, "b-1 x");
+  audit::write_json_string(plain, "b-1 x");
+  REQUIRE(plain.str() == "b-1 x\"b-1 x\"");
 }

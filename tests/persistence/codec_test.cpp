@@ -79,6 +79,47 @@ TEST_CASE("an origin with a client order id round-trips as version 2, bounded", 
   REQUIRE_FALSE(decode_origin(r5, back));
 }
 
+TEST_CASE("a client order id of bytes no gateway accepts is refused, with the reason", "[codec]") {
+  // Version 2, 6 bytes: gateway 1, session 42, request 9, length 2, "b" and one byte more.
+  auto origin_with = [](char c) { return std::string("\x02\x06\x01\x2a\x09\x02" "b", 7) + c; };
+  for (char c : {'!', '~', 'Z', ',', '"', '\\'}) {
+    INFO("byte " << int(static_cast<unsigned char>(c)));
+    const std::string bytes = origin_with(c);
+    ByteReader r(bytes);
+    exchange::Origin back;
+    REQUIRE(decode_origin(r, back));
+    REQUIRE(back.client_order_id() == std::string("b") + c);
+  }
+  for (int byte : {0x00, 0x09, 0x1f, 0x20, 0x7f, 0x80, 0xc3, 0xe9, 0xff}) {
+    INFO("byte " << byte);
+    const std::string bytes = origin_with(static_cast<char>(byte));
+    ByteReader r(bytes);
+    exchange::Origin back;
+    std::string why;
+    REQUIRE_FALSE(decode_origin(r, back, &why));
+    REQUIRE(why == kBadClientOrderId);
+    REQUIRE(exchange::is_client_order_id(std::string("b") + static_cast<char>(byte)) == false);
+    // An Origin never takes one either, so no journal is ever written with one.
+    exchange::Origin o{1, 42, 9};
+    REQUIRE_FALSE(o.set_client_order_id(std::string("b") + static_cast<char>(byte)));
+    REQUIRE(o.client_order_id().empty());
+  }
+
+  // In a whole command record (its hash made good again, as a tamperer would) verify names the id.
+  exchange::Origin o{1, 42, 9};
+  REQUIRE(o.set_client_order_id("id-Q7"));
+  Sha256 sha;
+  std::string value;
+  encode_command_record(sha, Hash{}, 1, full_command(), o, value);
+  const std::size_t at = value.find("id-Q7");
+  REQUIRE(at != std::string::npos);
+  value[at + 4] = static_cast<char>(0xe9);
+  CommandRecord record;
+  REQUIRE(decode_command_record(sha, Hash{}, 1, value, record) == RecordCheck::kUndecodable);
+  REQUIRE(describe_undecodable_command(value) == "record does not decode: " + std::string(kBadClientOrderId));
+  REQUIRE(describe_undecodable_command(std::string(40, 'x')) == describe(RecordCheck::kUndecodable));
+}
+
 TEST_CASE("a version 1 origin (journals before client order ids) still decodes", "[codec]") {
   // The bytes of docs/journal-format.md's example: version 1, 3 bytes: gateway 1, session 42, request 9.
   const std::string v1("\x01\x03\x01\x2a\x09", 5);

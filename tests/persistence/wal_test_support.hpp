@@ -117,6 +117,15 @@ inline void patch(const std::filesystem::path& file, std::size_t offset, std::st
   REQUIRE(written == static_cast<ssize_t>(bytes.size()));
 }
 
+// A file of `bytes` zeros that takes no disk (a hole), as one planted in a journal copy could be.
+inline void make_sparse(const std::filesystem::path& file, std::size_t bytes) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  REQUIRE(fd >= 0);
+  const int rc = ::ftruncate(fd, static_cast<off_t>(bytes));
+  ::close(fd);
+  REQUIRE(rc == 0);
+}
+
 inline void flip_byte(const std::filesystem::path& file, std::size_t offset) {
   const std::string bytes = read_file(file);
   REQUIRE(offset < bytes.size());

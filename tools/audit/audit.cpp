@@ -1,5 +1,6 @@
 #include "tools/audit/audit.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -128,13 +129,13 @@ class RowWriter {
     }
   }
   // (text, is_string); ("", false) is a field the row's record does not have: empty in CSV, null in
-  // JSON. Strings are quoted as each format needs: a client order id may hold any printable
-  // character, commas and quotes included.
+  // JSON. Strings are quoted as each format needs (write_csv_field, write_json_string): a client
+  // order id may hold any printable character, commas and quotes included.
   void row(const std::vector<std::pair<std::string, bool>>& cells) {
     if (format_ == Format::kCsv) {
       for (std::size_t i = 0; i < cells.size(); ++i) {
         out_ << (i ? "," : "");
-        write_csv(cells[i].first);
+        write_csv_field(out_, cells[i].first);
       }
       out_ << "\n";
     } else {
@@ -142,7 +143,7 @@ class RowWriter {
       for (std::size_t i = 0; i < cells.size(); ++i) {
         out_ << (i ? ", " : "") << '"' << header_[i] << "\": ";
         if (cells[i].second) {
-          write_json_string(cells[i].first);
+          write_json_string(out_, cells[i].first);
         } else {
           out_ << (cells[i].first.empty() ? "null" : cells[i].first);
         }
@@ -154,34 +155,6 @@ class RowWriter {
   void end() {
     if (format_ == Format::kJson) out_ << (rows_ ? "\n]\n" : "]\n");
   }
-
- private:
-  // RFC 4180: a field with a comma, quote or line break goes in quotes, its quotes doubled.
-  void write_csv(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) {
-      out_ << s;
-      return;
-    }
-    out_ << '"';
-    for (char c : s) out_ << (c == '"' ? "\"\"" : std::string(1, c));
-    out_ << '"';
-  }
-  void write_json_string(const std::string& s) {
-    constexpr const char* kHex = "0123456789abcdef";
-    out_ << '"';
-    for (char c : s) {
-      if (c == '"' || c == '\\') {
-        out_ << '\\' << c;
-      } else if (static_cast<unsigned char>(c) < 0x20) {
-        out_ << "\\u00" << kHex[(c >> 4) & 0xf] << kHex[c & 0xf];
-      } else {
-        out_ << c;
-      }
-    }
-    out_ << '"';
-  }
-
- public:
   std::uint64_t rows() const { return rows_; }
 
  private:
@@ -190,6 +163,12 @@ class RowWriter {
   std::vector<std::string_view> header_;
   std::uint64_t rows_ = 0;
 };
+
+constexpr const char* kHex = "0123456789abcdef";
+
+// A byte a field may carry as it is: printable ASCII (the space included). Anything else (control
+// characters, DEL, bytes of 0x80 and above, which alone need not be UTF-8) is escaped.
+bool plain_byte(char c) { return c >= 0x20 && c <= 0x7e; }
 
 std::pair<std::string, bool> num(std::int64_t v) { return {std::to_string(v), false}; }
 std::pair<std::string, bool> num(std::uint64_t v) { return {std::to_string(v), false}; }
@@ -391,6 +370,41 @@ std::uint64_t export_orders(const persistence::Journal& journal, TimeRange range
   rows.end();
   return rows.rows();
 }
+
+namespace {
+
+// `s` in double quotes, each '"' written as `quote`, each '\\' as `backslash`, and each byte
+// outside printable ASCII as `escape` and two hex digits.
+void write_quoted(std::ostream& out, std::string_view s, std::string_view quote, std::string_view backslash,
+                  std::string_view escape) {
+  out << '"';
+  for (char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (c == '"') {
+      out << quote;
+    } else if (c == '\\') {
+      out << backslash;
+    } else if (plain_byte(c)) {
+      out << c;
+    } else {
+      out << escape << kHex[b >> 4] << kHex[b & 0xf];
+    }
+  }
+  out << '"';
+}
+
+}  // namespace
+
+void write_csv_field(std::ostream& out, std::string_view s) {
+  const bool escaped = std::find_if_not(s.begin(), s.end(), plain_byte) != s.end();
+  if (escaped || s.find_first_of(",\"") != std::string_view::npos) {
+    write_quoted(out, s, "\"\"", "\\", "\\x");
+  } else {
+    out << s;
+  }
+}
+
+void write_json_string(std::ostream& out, std::string_view s) { write_quoted(out, s, "\\\"", "\\\\", "\\u00"); }
 
 std::optional<std::uint64_t> parse_time(std::string_view text) {
   if (text.empty()) return std::nullopt;

@@ -52,6 +52,13 @@ std::uint64_t export_trades(const persistence::Journal& journal, TimeRange range
 std::uint64_t export_orders(const persistence::Journal& journal, TimeRange range, Format format,
                             const refdata::Catalogue* catalogue, std::ostream& out);
 
+// How export writes a string, so its output is always ASCII (and so valid UTF-8) whatever the
+// journal holds. CSV (RFC 4180): a field with a comma, quote or escaped byte goes in quotes, its
+// quotes doubled; a byte outside printable ASCII is written \xNN. JSON: quotes and backslashes
+// escaped, a byte outside printable ASCII written \u00NN.
+void write_csv_field(std::ostream& out, std::string_view s);
+void write_json_string(std::ostream& out, std::string_view s);
+
 // Nanoseconds since the epoch, or UTC "YYYY-MM-DDTHH:MM:SS[.fffffffff]Z" (or "YYYY-MM-DD").
 std::optional<std::uint64_t> parse_time(std::string_view text);
 std::string format_time(std::uint64_t ns);  // "2026-05-28T01:02:03.000000004Z"

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -270,6 +271,11 @@ int main(int argc, char** argv) {
     if (args[0] == "export") return export_records(args[1], {args.begin() + 2, args.end()});
     if (args[0] == "apply-log" && args.size() == 2) return apply_log(args[1]);
     if (args[0] == "catalogue" && args.size() <= 3) return catalogue(args[1], args.size() == 3 ? args[2] : "0");
+  } catch (const std::bad_alloc&) {
+    // The readers of the journal and its log name the file themselves when they can
+    // (persistence::JournalError); anything else that runs out of memory lands here.
+    std::cerr << "rex-audit: out of memory while working on the journal in " << args[1] << "\n";
+    return kCannotRun;
   } catch (const std::exception& e) {
     std::cerr << "rex-audit: " << e.what() << "\n";
     return kCannotRun;
