@@ -26,7 +26,7 @@ const char* const kRexdUsage = R"(usage: rexd [options]
   --wal-mb N             write-ahead log files of N MiB (default 64; 0: commit every group to LMDB)
   --group-linger-us N    under load, start a group no sooner than N us after the last (default 500 with --sync, 0 without)
   --io-threads N         network threads (default 1)
-  --io-cpus LIST         run the network threads on these CPUs only (e.g. 0, or 0-1; default any)
+  --io-cpus LIST         run the network threads on these CPUs only (e.g. 0, or 0-1; "" or default: any)
   --rate-limit N         messages per second per session (0: unlimited)
   --clock-interval-ms N  CLOCK command period for GTD expiry (default 1000; 0: none)
   --session-end HH:MM[:SS]  END_OF_DAY at this exchange time (UTC+8) each day (default 15:00)
@@ -106,7 +106,8 @@ void apply(std::string_view flag, const std::string& value, RexdOptions& options
     c.server.io_threads = number(flag, value, 64, 1);
   } else if (flag == "--io-cpus") {
     try {
-      c.server.io_cpus = parse_cpu_list(value);
+      // Empty: any CPU, as in the config file (so the command line can undo a config's io_cpus).
+      c.server.io_cpus = value.empty() ? std::vector<unsigned>{} : parse_cpu_list(value);
     } catch (const std::invalid_argument& e) {
       throw UsageError("--io-cpus " + std::string(e.what()));
     }

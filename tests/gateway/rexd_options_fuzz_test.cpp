@@ -134,6 +134,11 @@ TEST_CASE("rexd options: every flag with every kind of value is taken exactly or
   CHECK_THROWS_WITH(parse_rexd_arguments(3, port_space), "--port \" 5\": expected a number from 0 to 65535");
   const char* port_plus[] = {"rexd", "--port", "+5"};
   CHECK_THROWS_WITH(parse_rexd_arguments(3, port_plus), "--port \"+5\": expected a number from 0 to 65535");
+  // --io-cpus "" is any CPU, as io_cpus "" in the config file: it undoes a config's list.
+  const char* io_cpus_any[] = {"rexd", "--io-cpus", "0", "--io-cpus", ""};
+  CHECK(parse_rexd_arguments(5, io_cpus_any).config.server.io_cpus.empty());
+  const char* io_cpus_zero[] = {"rexd", "--io-cpus", "0"};
+  CHECK(parse_rexd_arguments(3, io_cpus_zero).config.server.io_cpus == std::vector<unsigned>{0});
   // A value is never taken for a flag: a port file named --config reads no config file.
   const char* port_file[] = {"rexd", "--port-file", "--config", "--port", "0"};
   const RexdOptions options = parse_rexd_arguments(5, port_file);
