@@ -389,10 +389,7 @@ TEST_CASE("quality: an amend of accepted grades keeps the bid's bounds and hubs"
   seller.login("demo-dzmetal");
   mill.login("demo-xcrod");
   expect_ack(mill, order_json("q", "buy", "76000", "1000", kMillBid));
-  Json amended = mill.request(R"({"op":"amend","orig_cl_ord_id":"q","accepted_grades":["BARLEY","BERRY","CANDY"]})",
-                              {"amended", "reject"});
-  INFO(amended.text());
-  REQUIRE(amended.type() == "amended");
+  expect_amended(mill, R"({"op":"amend","orig_cl_ord_id":"q","accepted_grades":["BARLEY","BERRY","CANDY"]})");
   // Candy is accepted now, but not below the untouched bound, nor at another hub
   expect_ack(seller, copper_lot_json("low", "CU-CANDY-XUCHANG", "99.00"));
   expect_ack(seller, copper_lot_json("far", "CU-BARLEY-SANMENXIA", "99.95"));
@@ -411,10 +408,7 @@ TEST_CASE("quality: an amend of bounds keeps the bid's accepted grades", "[gatew
   seller.login("demo-dzmetal");
   mill.login("demo-xcrod");
   expect_ack(mill, order_json("q", "buy", "76000", "1000", kMillBid));
-  Json amended = mill.request(R"({"op":"amend","orig_cl_ord_id":"q","bounds":{"CU_PCT":{"min":"99.95"}}})",
-                              {"amended", "reject"});
-  INFO(amended.text());
-  REQUIRE(amended.type() == "amended");
+  expect_amended(mill, R"({"op":"amend","orig_cl_ord_id":"q","bounds":{"CU_PCT":{"min":"99.95"}}})");
   // below the new bound, or of a grade never accepted: no trade
   expect_ack(seller, copper_lot_json("low", "CU-BARLEY-XUCHANG", "99.93"));
   expect_ack(seller, copper_lot_json("candy", "CU-CANDY-XUCHANG", "99.99"));
@@ -434,10 +428,7 @@ TEST_CASE("quality: an amend of accepted hubs keeps the bid's bounds and grades"
   // bounds above Barley's own limit (Cu >= 99.90 %), so that a Barley lot can fail them
   expect_ack(mill, order_json("q", "buy", "76000", "2000",
                               R"(,"bounds":{"CU_PCT":{"min":"99.95"}},"accepted_grades":["BARLEY","BERRY"])"));
-  Json amended = mill.request(R"({"op":"amend","orig_cl_ord_id":"q","accepted_hubs":["XUCHANG","SANMENXIA"]})",
-                              {"amended", "reject"});
-  INFO(amended.text());
-  REQUIRE(amended.type() == "amended");
+  expect_amended(mill, R"({"op":"amend","orig_cl_ord_id":"q","accepted_hubs":["XUCHANG","SANMENXIA"]})");
   expect_ack(seller, copper_lot_json("low", "CU-BARLEY-SANMENXIA", "99.92"));
   expect_open(mill, "q", "2000");
   // Berry, accepted before the amend, at Xuchang; then Barley at the hub just added (-150.00)
@@ -454,9 +445,7 @@ TEST_CASE("quality: an amend that would leave a plain order is refused, saying s
   mill.login("demo-xcrod");
   // with its bounds kept, a bid accepting only its own grade is still a quality bid
   expect_ack(mill, order_json("q", "buy", "76000", "1000", kMillBid));
-  Json amended = mill.request(R"({"op":"amend","orig_cl_ord_id":"q","accepted_grades":["BARLEY"]})", {"amended", "reject"});
-  INFO(amended.text());
-  CHECK(amended.type() == "amended");
+  expect_amended(mill, R"({"op":"amend","orig_cl_ord_id":"q","accepted_grades":["BARLEY"]})");
   // and dropping its bounds (its grade kept) would leave a plain order
   Json unbounded = expect_reject(mill, R"({"op":"amend","orig_cl_ord_id":"q","bounds":{}})", 34);
   CHECK(unbounded.str("text").find("accept only the order's own instrument") != std::string::npos);

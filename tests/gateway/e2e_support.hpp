@@ -43,6 +43,14 @@ inline Json expect_ack(WsClient& c, std::string_view message) {
   return r;
 }
 
+inline Json expect_amended(WsClient& c, std::string_view message) {
+  Json r = c.request(message, {"amended", "reject"});
+  INFO(message);
+  INFO(r.text());
+  REQUIRE(r.type() == "amended");
+  return r;
+}
+
 // Asserts the order named by client order id `cl` is open with `open` kg: it has not traded.
 inline void expect_open(WsClient& c, std::string_view cl, std::string_view open) {
   Json st = c.request(R"({"op":"order_status","orig_cl_ord_id":")" + std::string(cl) + "\"}", {"order_status", "reject"});
