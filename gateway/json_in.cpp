@@ -1,7 +1,8 @@
 #include "gateway/json_in.hpp"
 
 #include <algorithm>
-#include <cstdio>
+
+#include "gateway/json_out.hpp"
 
 namespace rex::gateway {
 
@@ -10,20 +11,9 @@ std::string shown_key(std::string_view key) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
   if (plain) return std::string(key);
-  std::string out = "\"";
-  for (char c : key) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + '"';
+  std::string out;
+  append_json_string(out, key);
+  return out;
 }
 
 std::string dotted_path(const std::vector<refdata::JsonPathStep>& path) {
